@@ -1,0 +1,115 @@
+"""The ground floor: which device to use, seeds, fast mode and Colab detection.
+
+Introduced in ``00_setup.ipynb``. Every other module reads these settings from here, so the fast
+mode switch and the device choice live in exactly one place.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from typing import TypeVar
+
+import numpy as np
+import torch
+
+FAST_ENV_VAR = "COURSE_FAST"
+"""Set ``COURSE_FAST=1`` to shrink epochs and subsets (what CI does)."""
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+T = TypeVar("T")
+
+
+def is_fast_mode() -> bool:
+    """Return True when the ``COURSE_FAST`` environment variable asks for fast mode.
+
+    Fast mode trains for fewer epochs on smaller subsets, so that the whole course runs in a few
+    minutes on 2 CPU cores. Each notebook lists the numbers that change.
+
+    Raises
+    ------
+    ValueError
+        If the variable holds something other than 1/0, true/false, yes/no or on/off.
+    """
+    raw = os.environ.get(FAST_ENV_VAR, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(
+        f"{FAST_ENV_VAR}={raw!r} is not understood; expected one of "
+        f"{sorted(_TRUE | _FALSE - {''})}. Use COURSE_FAST=1 for fast mode or unset it."
+    )
+
+
+def by_mode(full: T, fast: T) -> T:
+    """Pick ``full`` in the normal lesson and ``fast`` in fast mode.
+
+    Example: ``epochs = by_mode(full=12, fast=1)``.
+    """
+    return fast if is_fast_mode() else full
+
+
+def in_colab() -> bool:
+    """Return True when running inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def get_device(prefer: str | None = None) -> torch.device:
+    """Return the best available device: CUDA, then Apple MPS, then CPU.
+
+    Parameters
+    ----------
+    prefer : {"cuda", "mps", "cpu"}, optional
+        Ask for one device explicitly. Asking for one that is not available raises.
+
+    Returns
+    -------
+    torch.device
+    """
+    available = {
+        "cuda": torch.cuda.is_available(),
+        "mps": getattr(torch.backends, "mps", None) is not None
+        and torch.backends.mps.is_available(),
+        "cpu": True,
+    }
+    if prefer is None:
+        return torch.device(next(name for name, ok in available.items() if ok))
+    if prefer not in available:
+        raise ValueError(
+            f"prefer={prefer!r} is not a device kind; expected 'cuda', 'mps', 'cpu' or None."
+        )
+    if not available[prefer]:
+        raise RuntimeError(
+            f"prefer={prefer!r} but no {prefer} device is available on this machine; "
+            "call get_device() without arguments to take the best one there is."
+        )
+    return torch.device(prefer)
+
+
+def seed_everything(seed: int, deterministic: bool = True) -> None:
+    """Seed Python, NumPy and PyTorch (CPU and every GPU) so that runs repeat exactly.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer below 2**32.
+    deterministic : bool, default True
+        Also ask PyTorch for deterministic algorithms where it has them (cuDNN included). Ops with
+        no deterministic version only warn, so lessons keep running.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r}).")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}.")
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # seeds CPU, CUDA and MPS generators
+    if deterministic:
+        torch.backends.cudnn.deterministic = True
+        torch.backends.cudnn.benchmark = False
+        torch.use_deterministic_algorithms(True, warn_only=True)
