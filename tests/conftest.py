@@ -1,0 +1,88 @@
+"""Test-suite wiring: the network guard, a headless plotting backend, and the check that every
+notebook under ``notebooks/`` was collected and executed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+GUARD = Path(__file__).resolve().parent / "netguard"
+
+# Every process started from here on (notebook kernels, subprocesses) loads the guard too.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(GUARD), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
+os.environ.setdefault("MPLBACKEND", "Agg")
+sys.path.insert(0, str(GUARD))
+import course_netguard  # noqa: E402
+
+course_netguard.install()
+
+_outcomes: dict[str, str] = {}
+
+
+def all_notebooks() -> list[Path]:
+    """Every lesson notebook, sorted by its number."""
+    return sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+def notebook_run_problems(
+    expected: list[str], cells: dict[str, list[str]], outcomes: dict[str, str]
+) -> list[str]:
+    """What went wrong with running the notebooks.
+
+    ``expected``: notebook paths; ``cells``: notebook path -> node ids of its collected cells;
+    ``outcomes``: node id -> "passed", "failed" or "skipped".
+    """
+    found = []
+    for notebook in expected:
+        ids = cells.get(notebook)
+        if not ids:
+            found.append(f"{notebook}: not collected by nbval (run pytest with --nbval-lax)")
+            continue
+        not_passed = [i for i in ids if outcomes.get(i) != "passed"]
+        if not_passed:
+            found.append(
+                f"{notebook}: {len(not_passed)} of {len(ids)} cells did not pass "
+                f"(first: {not_passed[0]}, {outcomes.get(not_passed[0], 'not run')})"
+            )
+    return found
+
+
+class EveryNotebookExecuted(pytest.Item):
+    """Fails unless every notebook under notebooks/ was collected and all its cells passed."""
+
+    def __init__(self, *, cells: dict[str, list[str]], **kwargs):
+        super().__init__(**kwargs)
+        self.cells = cells
+
+    def runtest(self) -> None:
+        expected = [str(p.relative_to(ROOT)) for p in all_notebooks()]
+        assert expected, f"no notebooks found under {NOTEBOOKS}"
+        found = notebook_run_problems(expected, self.cells, _outcomes)
+        assert not found, "\n".join(found)
+
+    def reportinfo(self):
+        return self.path, None, "every notebook collected and executed"
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config, items: list) -> None:
+    # Only a full run (no paths given on the command line) must cover every notebook.
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return
+    cells: dict[str, list[str]] = {}
+    for item in items:
+        if item.nodeid.split("::")[0].endswith(".ipynb"):
+            cells.setdefault(item.nodeid.split("::")[0], []).append(item.nodeid)
+    items.append(EveryNotebookExecuted.from_parent(
+        session, name="every_notebook_collected_and_executed", cells=cells))
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.when == "call" or report.outcome != "passed":
+        _outcomes[report.nodeid] = report.outcome
