@@ -1,0 +1,56 @@
+"""Flatten and the fully connected (linear) layer, forward and backward, written by hand.
+
+Introduced in ``03_pooling_activations_dense.ipynb`` (forward) and ``04_backprop_and_sgd.ipynb``
+(backward).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from course_utils.layers._checks import check_tensor
+
+
+def flatten(x: torch.Tensor) -> torch.Tensor:
+    """``(N, C, H, W)`` (or any ``(N, ...)``) to ``(N, C*H*W)``, keeping the batch axis."""
+    return x.reshape(x.shape[0], -1)
+
+
+def linear_forward(x: torch.Tensor, weight: torch.Tensor,
+                   bias: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
+    """``out = x @ weight.T + bias``, as ``torch.nn.Linear`` stores its weight.
+
+    Parameters
+    ----------
+    x : (N, D) float tensor
+    weight : (M, D) float tensor
+    bias : (M,) float tensor, optional
+
+    Returns
+    -------
+    out : (N, M) tensor
+    cache : dict with ``x``, ``weight``, ``has_bias``
+    """
+    x = check_tensor("x", x, 2, "(N, D); flatten images first with flatten(x)")
+    weight = check_tensor("weight", weight, 2, "(M, D)")
+    if weight.shape[1] != x.shape[1]:
+        raise ValueError(f"weight is {tuple(weight.shape)} so it expects {weight.shape[1]} "
+                         f"inputs per example, but x has {x.shape[1]}.")
+    out = x @ weight.T
+    if bias is not None:
+        out = out + bias
+    return out, {"x": x, "weight": weight, "has_bias": bias is not None}
+
+
+def linear_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Gradients of the linear layer.
+
+    Returns
+    -------
+    dx : (N, D) ``dout @ weight``
+    dweight : (M, D) ``dout.T @ x``
+    dbias : (M,) ``dout.sum(0)``, or None without a bias
+    """
+    x, weight = cache["x"], cache["weight"]
+    dbias = dout.sum(dim=0) if cache["has_bias"] else None
+    return dout @ weight, dout.T @ x, dbias

@@ -1,0 +1,38 @@
+"""The receptive field of stacked convolutions and poolings.
+
+Introduced in ``02_convolution.ipynb``.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from course_utils.layers._checks import check_positive_int
+
+
+def receptive_field(layers: Sequence[tuple[int, int] | tuple[int, int, int]]) -> int:
+    """Side of the input square that one output pixel of the last layer depends on.
+
+    Each layer adds ``d(k - 1)`` times the product of the strides before it:
+    ``r = 1 + sum_l d_l (k_l - 1) * prod_{i<l} s_i``.
+
+    Parameters
+    ----------
+    layers : sequence of (k, stride) or (k, stride, dilation)
+        Kernel size, stride (and dilation) of each convolution or pooling, input first.
+
+    Returns
+    -------
+    int
+    """
+    r, jump = 1, 1
+    for index, layer in enumerate(layers):
+        if len(layer) not in (2, 3):
+            raise ValueError(f"layer {index} is {layer!r}; expected (k, stride) or "
+                             "(k, stride, dilation).")
+        k = check_positive_int("k", layer[0])
+        s = check_positive_int("stride", layer[1])
+        d = check_positive_int("dilation", layer[2]) if len(layer) == 3 else 1
+        r += d * (k - 1) * jump
+        jump *= s
+    return r
