@@ -1,0 +1,39 @@
+"""Command line: ``python -m course_utils check`` and ``python -m course_utils prefetch``.
+
+``check`` prints the readiness report (exit status 1 when something is wrong); ``prefetch NAME...``
+downloads full datasets into the cache while a network is there, for use offline later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from course_utils.data.online import FULL_DATASETS, OfflineError, load_full_dataset
+from course_utils.readiness import format_report, readiness_report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="print the readiness report")
+    prefetch = commands.add_parser("prefetch", help="download full datasets while online")
+    prefetch.add_argument("names", nargs="+", choices=sorted(FULL_DATASETS))
+    args = parser.parse_args(argv)
+
+    if args.command == "check":
+        report = readiness_report()
+        print(format_report(report))
+        return 0 if report["ready"] else 1
+    for name in args.names:
+        try:
+            for split in ("train", "test"):
+                print(f"{name}/{split}: {len(load_full_dataset(name, split)):,} items cached")
+        except OfflineError as error:
+            print(error, file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
