@@ -1,0 +1,60 @@
+"""Small helpers shared by the widget explorers (ipywidgets is imported on use)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any
+
+
+def widgets():
+    """The ``ipywidgets`` module, imported on first use so importing explorers stays cheap."""
+    import ipywidgets
+
+    return ipywidgets
+
+
+def slider(description: str, values: tuple[int, ...], value: int, css: str) -> Any:
+    """An IntSlider over consecutive (or evenly spaced) ``values`` with a CSS class for tests."""
+    w = widgets()
+    step = values[1] - values[0] if len(values) > 1 else 1
+    s = w.IntSlider(value=value, min=values[0], max=values[-1], step=step,
+                    description=description, continuous_update=True,
+                    style={"description_width": "initial"})
+    s.add_class(css)
+    return s
+
+
+def check_choice(name: str, value: int, allowed: tuple[int, ...]) -> int:
+    """Raise unless ``value`` is one of the slider's ``allowed`` settings."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        hint = " A stride of 0 would never move the window." if name == "stride" and value == 0 else ""
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}.{hint}")
+    return value
+
+
+PIXELATED_CSS = ("<style>img.course-pixelated, .course-pixelated img "
+                 "{image-rendering: pixelated;}</style>")
+"""Make the browser enlarge explorer images by repeating pixels, not blurring them."""
+
+
+@contextmanager
+def single_thread():
+    """Run a small computation on one PyTorch thread, then restore the setting.
+
+    On a busy 2-core laptop a tiny convolution spread over two threads waits for the second
+    core and can take 20x longer than on one.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def set_png(image_widget: Any, png: bytes, width_px: int, zoom: float) -> None:
+    """Swap the PNG bytes of an ``ipywidgets.Image`` and its display width, in place."""
+    image_widget.value = png
+    image_widget.width = str(int(round(width_px * zoom)))

@@ -1,0 +1,176 @@
+"""Step through a convolution one output cell at a time: window, kernel, products and sum.
+
+Introduced in ``02_convolution.ipynb``. :class:`ConvStepExplorer` is the widget (a position
+slider); :func:`show_conv_step` draws the same figure for one position without a kernel running.
+The figure is built once; each step moves a rectangle and changes texts, then re-encodes it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from course_utils.explorers import _widgets
+from course_utils.layers._checks import check_positive_int, check_square_kernel
+from course_utils.layers.conv import conv2d, conv_output_size
+
+MAX_SIDE = 12
+"""Largest input side the step-by-step view can label legibly."""
+
+
+def _fmt(v: float, parens: bool = False) -> str:
+    text = f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
+    return f"({text})" if parens and v < 0 else text
+
+
+def _check_inputs(x, kernel, stride, padding) -> tuple[torch.Tensor, torch.Tensor]:
+    x = torch.as_tensor(x, dtype=torch.float64)
+    kernel = torch.as_tensor(kernel, dtype=torch.float64)
+    if x.ndim != 2 or max(x.shape) > MAX_SIDE:
+        raise ValueError(f"x must be a small 2-D grid (H, W) with sides up to {MAX_SIDE}, got "
+                         f"shape {tuple(x.shape)}; crop it, e.g. x[:8, :8].")
+    if kernel.ndim != 2:
+        raise ValueError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
+    k = check_square_kernel("kernel", kernel)
+    check_positive_int("stride", stride)
+    check_positive_int("padding", padding, minimum=0)
+    conv_output_size(x.shape[0], k, stride, padding)  # raises if the kernel does not fit
+    conv_output_size(x.shape[1], k, stride, padding)
+    return x, kernel
+
+
+class _StepFigure:
+    """The figure, drawn once: padded input | kernel | output, and the sum under them."""
+
+    def __init__(self, x: torch.Tensor, kernel: torch.Tensor, stride: int, padding: int) -> None:
+        self.k, self.stride, self.padding = kernel.shape[0], stride, padding
+        self.out = conv2d(x[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+        self.xp = torch.nn.functional.pad(x, (padding,) * 4)
+        self.kernel = kernel
+        self.fig = Figure(figsize=(10, 4.6), dpi=80)
+        FigureCanvasAgg(self.fig)
+        ax_in, ax_k, ax_out = self.fig.subplots(1, 3, gridspec_kw={
+            "width_ratios": [self.xp.shape[1], max(self.k, 3), self.out.shape[1]]})
+        self.fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.3, wspace=0.25)
+        self._grid(ax_in, self.xp.numpy(), f"input {tuple(x.shape)}, padding {padding}",
+                   pad=padding)
+        self._grid(ax_k, kernel.numpy(), f"kernel {self.k}×{self.k}", cmap="RdBu_r")
+        ho, wo = self.out.shape
+        self.out_texts = self._grid(ax_out, self.out.numpy(), f"output {ho}×{wo}, stride {stride}",
+                                    cmap="viridis", hidden=True)
+        self.out_img = ax_out.images[0]
+        self.window = Rectangle((-0.5, -0.5), self.k, self.k, fill=False, ec="#ff7f0e", lw=3)
+        ax_in.add_patch(self.window)
+        self.cell = Rectangle((-0.5, -0.5), 1, 1, fill=False, ec="#ff7f0e", lw=3)
+        ax_out.add_patch(self.cell)
+        self.sum_text = self.fig.text(0.02, 0.02, "", family="monospace", fontsize=10, va="bottom")
+
+    @staticmethod
+    def _grid(ax, values: np.ndarray, title: str, cmap: str = "gray", pad: int = 0,
+              hidden: bool = False) -> list:
+        m = float(np.abs(values).max()) or 1.0
+        limits = (-m, m) if cmap == "RdBu_r" else (float(values.min()), float(values.max()) or 1.0)
+        ax.imshow(np.full_like(values, np.nan) if hidden else values, cmap=cmap,
+                  vmin=limits[0], vmax=limits[1])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=10)
+        texts = []
+        h, w = values.shape
+        for (i, j), v in np.ndenumerate(values):
+            in_pad = pad and not (pad <= i < h - pad and pad <= j < w - pad)
+            light = cmap == "gray" and v < limits[0] + 0.5 * (limits[1] - limits[0])
+            texts.append(ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=8,
+                                 color="#999" if in_pad else ("white" if light else "black"),
+                                 visible=not hidden))
+        return texts
+
+    def draw(self, position: int) -> str:
+        """Show output cell ``position`` (row by row); return the sum as text."""
+        ho, wo = self.out.shape
+        i, j = divmod(position, wo)
+        top, left = i * self.stride, j * self.stride
+        self.window.set_xy((left - 0.5, top - 0.5))
+        self.cell.set_xy((j - 0.5, i - 0.5))
+        shown = np.full((ho, wo), np.nan)
+        shown.flat[:position + 1] = self.out.numpy().flat[:position + 1]
+        self.out_img.set_data(shown)
+        for n, text in enumerate(self.out_texts):
+            text.set_visible(n <= position)
+        window = self.xp[top:top + self.k, left:left + self.k]
+        rows = [" + ".join(f"{_fmt(a)}×{_fmt(b, parens=True)}" for a, b in zip(wr.tolist(), kr.tolist()))
+                for wr, kr in zip(window, self.kernel)]
+        total = float((window * self.kernel).sum())
+        text = (f"out[{i}, {j}] = sum of window × kernel =\n   " + "\n + ".join(rows)
+                + f"\n = {_fmt(total)}")
+        self.sum_text.set_text(text)
+        return text
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+def show_conv_step(x: torch.Tensor, kernel: torch.Tensor, position: int = 0, stride: int = 1,
+                   padding: int = 0) -> Figure:
+    """Static twin of :class:`ConvStepExplorer`: the figure for one output cell.
+
+    Parameters
+    ----------
+    x : (H, W) small grid (sides up to :data:`MAX_SIDE`)
+    kernel : (k, k) tensor
+    position : int
+        Output cell, counted row by row from 0.
+    stride, padding : int
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    x, kernel = _check_inputs(x, kernel, stride, padding)
+    view = _StepFigure(x, kernel, stride, padding)
+    n = view.out.numel()
+    if not 0 <= position < n:
+        raise ValueError(f"position must be in 0..{n - 1} (the output has {n} cells), got {position}.")
+    view.draw(position)
+    return view.fig
+
+
+class ConvStepExplorer:
+    """Widget: a position slider that moves one output cell at a time.
+
+    Parameters
+    ----------
+    x : (H, W) small grid (sides up to :data:`MAX_SIDE`)
+    kernel : (k, k) tensor
+    stride, padding : int
+    """
+
+    def __init__(self, x: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
+                 padding: int = 0) -> None:
+        x, kernel = _check_inputs(x, kernel, stride, padding)
+        self.view = _StepFigure(x, kernel, stride, padding)
+        w = _widgets.widgets()
+        self.position = w.IntSlider(0, 0, self.view.out.numel() - 1, description="output cell",
+                                    style={"description_width": "initial"})
+        self.position.add_class("course-position")
+        self.image = w.Image(format="png")
+        self.update()
+        self.position.observe(lambda change: self.update(), "value")
+        self.widget = w.VBox([self.position, self.image])
+
+    def update(self) -> None:
+        """Move the window to the slider's cell and swap the image bytes in place."""
+        self.sum_text = self.view.draw(self.position.value)
+        self.image.value = self.view.png()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

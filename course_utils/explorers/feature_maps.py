@@ -1,0 +1,215 @@
+"""The feature-map explorer: pick an image, a layer and channels of a network, see the maps.
+
+Introduced in ``03_pooling_activations_dense.ipynb``. :class:`FeatureMapExplorer` is the widget;
+:func:`show_feature_maps` draws the same grid without a kernel running.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from course_utils.explorers import _widgets
+from course_utils.explorers.render import colorize, mosaic, png_bytes, show_canvas
+
+
+def _check_images(images: torch.Tensor) -> torch.Tensor:
+    if not isinstance(images, torch.Tensor) or images.ndim != 4:
+        got = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
+        raise ValueError(f"images must be a (N, C, H, W) tensor, got {got}; for one image "
+                         "pass image[None].")
+    if not images.is_floating_point():
+        raise TypeError(f"images must be float (as the network expects them), got "
+                        f"{images.dtype}; use images.float() / 255 for uint8 images.")
+    return images
+
+
+def map_layers(model: nn.Module, example: torch.Tensor) -> dict[str, tuple[int, ...]]:
+    """Names of the modules whose output is a stack of maps ``(1, C, H, W)``, with that shape.
+
+    Parameters
+    ----------
+    model : nn.Module
+    example : (1, C, H, W) tensor, one input the model accepts
+
+    Returns
+    -------
+    dict of module name (as in ``model.named_modules()``) -> output shape ``(C, H, W)``
+    """
+    shapes: dict[str, tuple[int, ...]] = {}
+    hooks = [module.register_forward_hook(
+        lambda m, i, out, name=name: shapes.__setitem__(name, tuple(out.shape[1:]))
+        if isinstance(out, torch.Tensor) and out.ndim == 4 else None)
+        for name, module in model.named_modules() if name]
+    try:
+        with torch.no_grad():
+            model(example)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return shapes
+
+
+def layer_activations(model: nn.Module, image: torch.Tensor, layer: str) -> torch.Tensor:
+    """The output of ``layer`` for one ``(C, H, W)`` image: a ``(channels, H', W')`` tensor."""
+    modules = dict(model.named_modules())
+    if layer not in modules or not layer:
+        raise ValueError(f"the model has no layer named {layer!r}; its layers are "
+                         f"{[n for n in modules if n]}. Pass one of those names.")
+    captured = {}
+    hook = modules[layer].register_forward_hook(lambda m, i, out: captured.setdefault("out", out))
+    try:
+        with torch.no_grad():
+            model(image[None])
+    finally:
+        hook.remove()
+    out = captured["out"]
+    if out.ndim != 4:
+        raise ValueError(f"layer {layer!r} outputs shape {tuple(out.shape)}, not maps "
+                         "(1, C, H, W); pick a convolution, activation or pooling layer.")
+    return out[0]
+
+
+def _channel_list(channels: Sequence[int] | range, available: int, layer: str) -> list[int]:
+    channels = [int(c) for c in channels]
+    if not channels:
+        raise ValueError("channels is empty; pass e.g. range(16).")
+    bad = [c for c in channels if not 0 <= c < available]
+    if bad:
+        raise ValueError(f"layer {layer!r} has channels 0..{available - 1}, got {bad}; "
+                         f"pick channels in range({available}).")
+    return channels
+
+
+def render_feature_maps(maps: torch.Tensor, channels: Sequence[int], ncols: int = 4) -> np.ndarray:
+    """A grid of the chosen maps, each scaled to its own range, as ``(H, W, 3)`` uint8.
+
+    Parameters
+    ----------
+    maps : (C, H, W) tensor
+    channels : channel indices to draw, row by row
+    """
+    tiles = [colorize(maps[c], "viridis", symmetric=False) for c in channels]
+    return mosaic(tiles, ncols=min(ncols, len(tiles)), gap=1)
+
+
+def show_feature_maps(model: nn.Module, image: torch.Tensor, layer: str,
+                      channels: Sequence[int] | range = range(16), ncols: int = 4) -> Figure:
+    """Static twin of :class:`FeatureMapExplorer`: the same grid for one image and layer.
+
+    Parameters
+    ----------
+    model : nn.Module (in eval mode)
+    image : (C, H, W) float tensor, as the model expects
+    layer : str, a name from ``model.named_modules()``
+    channels : channel indices
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    image = _check_images(image[None] if isinstance(image, torch.Tensor) and image.ndim == 3
+                          else image)[0]
+    maps = layer_activations(model, image, layer)
+    channels = _channel_list(channels, maps.shape[0], layer)
+    canvas = render_feature_maps(maps, channels, ncols)
+    zoom = max(1, 300 // canvas.shape[1])
+    return show_canvas(canvas.repeat(zoom, 0).repeat(zoom, 1),
+                       f"layer {layer!r}: {tuple(maps.shape)}; channels "
+                       f"{channels[0]}..{channels[-1]} row by row (yellow = high)")
+
+
+class FeatureMapExplorer:
+    """Widget: choose an image, a layer and a block of channels; see their maps as a grid.
+
+    Each step runs the network on one image (hooks catch the layer's output), colours the maps
+    and swaps the PNG bytes of one ``ipywidgets.Image``.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Put in eval mode by the explorer.
+    images : (N, C, H, W) float tensor
+        Images the model accepts.
+    labels : (N,) tensor, optional
+        Shown in the readout.
+    layer : str, optional
+        Starting layer; default: the first layer that outputs maps.
+    n_maps : int
+        Maps per grid (16 = a 4x4 grid); the channel slider moves in blocks of ``n_maps``.
+    zoom : float
+        Display pixels per map value.
+    """
+
+    def __init__(self, model: nn.Module, images: torch.Tensor, labels: torch.Tensor | None = None,
+                 layer: str | None = None, n_maps: int = 16, zoom: float = 4.0) -> None:
+        self.model = model.eval()
+        self.images = _check_images(images)
+        self.labels = labels
+        if isinstance(n_maps, bool) or not isinstance(n_maps, int) or n_maps < 1:
+            raise ValueError(f"n_maps must be a positive int, got {n_maps!r}.")
+        self.n_maps, self.zoom = n_maps, zoom
+        self.layers = map_layers(self.model, self.images[:1])
+        if not self.layers:
+            raise ValueError("the model has no layer that outputs maps (N, C, H, W).")
+        layer = next(iter(self.layers)) if layer is None else layer
+        if layer not in self.layers:
+            raise ValueError(f"no layer named {layer!r} outputs maps; choose one of "
+                             f"{list(self.layers)} (names from model.named_modules()).")
+        w = _widgets.widgets()
+        self.image_slider = w.IntSlider(0, 0, len(self.images) - 1, description="image",
+                                        style={"description_width": "initial"})
+        self.layer_menu = w.Dropdown(options=list(self.layers), value=layer, description="layer")
+        self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="first channel",
+                                          style={"description_width": "initial"})
+        self.image = w.Image(format="png")
+        self.image.add_class("course-pixelated")
+        self.readout = w.HTML()
+        self._cache: tuple[int, str, torch.Tensor] | None = None
+        self._set_channel_range()
+        self.update()
+        self.layer_menu.observe(self._on_layer, "value")
+        self.image_slider.observe(lambda change: self.update(), "value")
+        self.channel_slider.observe(lambda change: self.update(), "value")
+        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.image_slider, self.layer_menu,
+                              self.channel_slider, self.image, self.readout])
+
+    def _set_channel_range(self) -> None:
+        channels = self.layers[self.layer_menu.value][0]
+        self.channel_slider.max = max(0, channels - self.n_maps)
+        self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
+
+    def _on_layer(self, change) -> None:
+        self._set_channel_range()
+        self.update()
+
+    def maps(self) -> torch.Tensor:
+        """The current layer's ``(C, H, W)`` output for the current image."""
+        key = (self.image_slider.value, self.layer_menu.value)
+        if self._cache is None or self._cache[:2] != key:
+            with _widgets.single_thread():
+                out = layer_activations(self.model, self.images[key[0]], key[1])
+            self._cache = (*key, out)
+        return self._cache[2]
+
+    def update(self) -> None:
+        """Recompute (if the image or layer changed), redraw the grid and the readout in place."""
+        maps = self.maps()
+        start = self.channel_slider.value
+        channels = list(range(start, min(start + self.n_maps, maps.shape[0])))
+        canvas = render_feature_maps(maps, channels)
+        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
+        index = self.image_slider.value
+        label = "" if self.labels is None else f" (label {int(self.labels[index])})"
+        self.readout.value = (f"image {index}{label}, layer <b>{self.layer_menu.value}</b>: "
+                              f"output {tuple(maps.shape)}; channels {channels[0]}–{channels[-1]} "
+                              "row by row, each scaled to its own range (yellow = high)")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

@@ -1,0 +1,111 @@
+"""The pooling explorer: max and average pooling side by side, with size and stride sliders.
+
+Introduced in ``03_pooling_activations_dense.ipynb``. :class:`PoolingExplorer` is the widget;
+:func:`show_pooling` draws the same picture without a kernel running.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from course_utils.explorers import _widgets
+from course_utils.explorers.kernel import to_gray
+from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
+from course_utils.layers.pooling import pool2d
+
+POOL_SIZES = (1, 2, 3, 4)
+POOL_STRIDES = (1, 2, 3, 4)
+
+
+def pool_both(gray: torch.Tensor, kernel_size: int, stride: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Max- and average-pool an ``(H, W)`` image; returns two ``(H_out, W_out)`` maps."""
+    _widgets.check_choice("kernel_size", kernel_size, POOL_SIZES)
+    _widgets.check_choice("stride", stride, POOL_STRIDES)
+    x = gray[None, None]
+    return pool2d(x, kernel_size, stride, "max")[0, 0], pool2d(x, kernel_size, stride, "avg")[0, 0]
+
+
+def render_pooling(gray: torch.Tensor, pooled_max: torch.Tensor, pooled_avg: torch.Tensor,
+                   stride: int) -> np.ndarray:
+    """Input | max | average, the pooled maps enlarged by ``stride`` to the input's scale."""
+    low, high = float(gray.min()), float(gray.max())  # one gray scale for all three panels
+    return hstack_panels([_gray(gray, low, high), upscale(_gray(pooled_max, low, high), stride),
+                          upscale(_gray(pooled_avg, low, high), stride)])
+
+
+def _gray(values: torch.Tensor, low: float, high: float) -> np.ndarray:
+    """Gray levels on a fixed ``low..high`` scale so panels can be compared."""
+    scaled = ((values.float() - low) * (255.0 / ((high - low) or 1))).clamp(0, 255)
+    return scaled.to(torch.uint8).numpy()[:, :, None].repeat(3, axis=2)
+
+
+def _readout(gray: torch.Tensor, pooled: torch.Tensor, k: int, stride: int) -> str:
+    return (f"input {tuple(gray.shape)} → pooled <b>{tuple(pooled.shape)}</b> "
+            f"(window {k}×{k}, stride {stride}); left: input, middle: max, right: average")
+
+
+def show_pooling(image: torch.Tensor, kernel_size: int = 2, stride: int = 2) -> Figure:
+    """Static twin of :class:`PoolingExplorer`.
+
+    Parameters
+    ----------
+    image : (C, H, W) or (H, W) tensor, uint8 or float in [0, 1]
+    kernel_size, stride : int, from :data:`POOL_SIZES` and :data:`POOL_STRIDES`
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    gray = to_gray(image)
+    pmax, pavg = pool_both(gray, kernel_size, stride)
+    canvas = render_pooling(gray, pmax, pavg, stride)
+    zoom = max(1, 600 // canvas.shape[1])
+    return show_canvas(upscale(canvas, zoom), _readout(gray, pmax, kernel_size, stride)
+                       .replace("<b>", "").replace("</b>", ""))
+
+
+class PoolingExplorer:
+    """Widget: window size and stride sliders; input, max pooling and average pooling.
+
+    Parameters
+    ----------
+    image : (C, H, W) or (H, W) tensor, uint8 or float in [0, 1]
+    kernel_size, stride : int
+        Starting settings, from :data:`POOL_SIZES` and :data:`POOL_STRIDES`.
+    zoom : float
+        Display pixels per image pixel.
+    """
+
+    def __init__(self, image: torch.Tensor, kernel_size: int = 2, stride: int = 2,
+                 zoom: float = 2.0) -> None:
+        self.gray = to_gray(image)
+        _widgets.check_choice("kernel_size", kernel_size, POOL_SIZES)
+        _widgets.check_choice("stride", stride, POOL_STRIDES)
+        self.zoom = zoom
+        w = _widgets.widgets()
+        self.size_slider = _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size")
+        self.stride_slider = _widgets.slider("stride", POOL_STRIDES, stride, "course-pool-stride")
+        self.image = w.Image(format="png")
+        self.image.add_class("course-pixelated")
+        self.readout = w.HTML()
+        self.update()
+        for s in (self.size_slider, self.stride_slider):
+            s.observe(lambda change: self.update(), "value")
+        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.size_slider, self.stride_slider,
+                              self.image, self.readout])
+
+    def update(self) -> None:
+        """Pool again and swap the image bytes and the readout in place."""
+        k, s = self.size_slider.value, self.stride_slider.value
+        with _widgets.single_thread():
+            self.pooled_max, self.pooled_avg = pool_both(self.gray, k, s)
+        canvas = render_pooling(self.gray, self.pooled_max, self.pooled_avg, s)
+        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
+        self.readout.value = _readout(self.gray, self.pooled_max, k, s)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

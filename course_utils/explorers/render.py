@@ -1,0 +1,131 @@
+"""Fast rendering for the explorers: arrays to a uint8 RGB canvas to PNG bytes, no matplotlib.
+
+Introduced in ``02_convolution.ipynb``. A slider step must feel instant; drawing a matplotlib
+figure and encoding it costs 40-140 ms, while colouring an array with a lookup table and
+encoding it with Pillow at a low compression level costs a few milliseconds
+(``benchmarks/slider_latency.py`` measures both). The static twins show the very same canvas
+with matplotlib, for readers without a running kernel.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+GAP_COLOR = (255, 255, 255)
+
+
+@lru_cache(maxsize=8)
+def colormap_lut(name: str) -> np.ndarray:
+    """A matplotlib colormap as a ``(256, 3)`` uint8 lookup table."""
+    from matplotlib import colormaps
+
+    try:
+        cmap = colormaps[name]
+    except KeyError:
+        raise ValueError(f"unknown colormap {name!r}; try 'gray', 'viridis' or 'RdBu_r'.") from None
+    return (cmap(np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
+
+
+def as_numpy_2d(values: torch.Tensor | np.ndarray, name: str = "map") -> np.ndarray:
+    """A 2-D float32 NumPy array from a ``(H, W)`` tensor or array."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().to("cpu", torch.float32).numpy()
+    values = np.asarray(values, dtype=np.float32)
+    if values.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (H, W), got shape {values.shape}.")
+    return values
+
+
+def is_signed(values: np.ndarray) -> bool:
+    """True when a map has clearly negative as well as positive values."""
+    low, high = float(values.min()), float(values.max())
+    return low < -1e-6 * max(1.0, abs(high)) and high > 0
+
+
+def colorize(values: torch.Tensor | np.ndarray, cmap: str | None = None,
+             symmetric: bool | None = None) -> np.ndarray:
+    """Colour a 2-D map: ``(H, W)`` floats to ``(H, W, 3)`` uint8.
+
+    Parameters
+    ----------
+    values : (H, W) tensor or array
+    cmap : str, optional
+        Defaults to ``"RdBu_r"`` (blue < 0 < red, white = 0) for signed maps, ``"gray"`` otherwise.
+    symmetric : bool, optional
+        Scale to ``[-m, m]`` (0 in the middle) instead of min..max, where ``m`` is the 99.5th
+        percentile of ``|value|`` (larger values saturate).
+        Defaults to whether the map is signed.
+    """
+    values = as_numpy_2d(values)
+    signed = is_signed(values)
+    symmetric = signed if symmetric is None else symmetric
+    cmap = cmap or ("RdBu_r" if signed else "gray")
+    if symmetric:  # a few very strong responses should not wash out the rest
+        m = float(np.percentile(np.abs(values), 99.5)) or float(np.abs(values).max()) or 1.0
+        low, high = -m, m
+    else:
+        low, high = float(values.min()), float(values.max())
+    span = (high - low) or 1.0
+    index = np.clip((values - low) * (255.0 / span), 0, 255).astype(np.uint8)
+    return colormap_lut(cmap)[index]
+
+
+def upscale(rgb: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour enlargement of an ``(H, W, 3)`` array by an integer factor."""
+    if factor == 1:
+        return rgb
+    return rgb.repeat(factor, axis=0).repeat(factor, axis=1)
+
+
+def hstack_panels(panels: list[np.ndarray], gap: int = 8) -> np.ndarray:
+    """Place ``(H_i, W_i, 3)`` panels side by side, top-aligned, on a white canvas."""
+    height = max(p.shape[0] for p in panels)
+    width = sum(p.shape[1] for p in panels) + gap * (len(panels) - 1)
+    canvas = np.full((height, width, 3), GAP_COLOR, dtype=np.uint8)
+    x = 0
+    for panel in panels:
+        canvas[:panel.shape[0], x:x + panel.shape[1]] = panel
+        x += panel.shape[1] + gap
+    return canvas
+
+
+def mosaic(tiles: list[np.ndarray], ncols: int, gap: int = 2) -> np.ndarray:
+    """Arrange equally sized ``(h, w, 3)`` tiles in a grid with ``ncols`` columns."""
+    if not tiles:
+        raise ValueError("mosaic got no tiles.")
+    h, w = tiles[0].shape[:2]
+    nrows = -(-len(tiles) // ncols)
+    canvas = np.full((nrows * h + (nrows - 1) * gap, ncols * w + (ncols - 1) * gap, 3), GAP_COLOR,
+                     dtype=np.uint8)
+    for i, tile in enumerate(tiles):
+        r, c = divmod(i, ncols)
+        canvas[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = tile
+    return canvas
+
+
+def png_bytes(rgb: np.ndarray, compress_level: int = 1) -> bytes:
+    """Encode an ``(H, W, 3)`` uint8 array as PNG with Pillow (fast at ``compress_level=1``)."""
+    buffer = io.BytesIO()
+    PILImage.fromarray(np.ascontiguousarray(rgb)).save(buffer, format="PNG",
+                                                       compress_level=compress_level)
+    return buffer.getvalue()
+
+
+def show_canvas(rgb: np.ndarray, title: str = "", dpi: int = 100) -> Figure:
+    """Draw a rendered canvas at its pixel size in a matplotlib Figure (the static twins)."""
+    h, w = rgb.shape[:2]
+    title_h = 40 * (title.count("\n") + 1) if title else 0
+    fig_w = max(w, 7 * len(max(title.split("\n"), key=len)) if title else 0)
+    fig = Figure(figsize=(fig_w / dpi, (h + title_h) / dpi), dpi=dpi)
+    ax = fig.add_axes(((fig_w - w) / 2 / fig_w, 0, w / fig_w, h / (h + title_h)))
+    ax.imshow(rgb, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        fig.suptitle(title, fontsize=9, y=0.99, va="top")
+    return fig
