@@ -31,6 +31,14 @@ def _is_loopback(host: object) -> bool:
         return False
 
 
+def _is_ip_literal(host: object) -> bool:
+    try:
+        ipaddress.ip_address(host.decode() if isinstance(host, bytes) else str(host))
+        return True
+    except ValueError:
+        return False
+
+
 def _refuse(what: str) -> NetworkBlocked:
     message = (
         f"network guard: {what} was blocked; the course and its tests must run offline "
@@ -71,7 +79,7 @@ def install() -> bool:
         return real_sendto(self, data, *args)
 
     def getaddrinfo(host, *args, **kwargs):
-        if not _is_loopback(host):
+        if not (_is_loopback(host) or _is_ip_literal(host)):  # a literal needs no lookup
             raise _refuse(f"name lookup of {host!r}")
         return real_getaddrinfo(host, *args, **kwargs)
 

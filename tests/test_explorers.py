@@ -1,0 +1,135 @@
+"""The explorers update one image in place, agree with their static twins, and reject bad input."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from course_utils.explorers import (
+    ConvStepExplorer, FeatureMapExplorer, KernelExplorer, PoolingExplorer, kernel_preset,
+    show_conv_step, show_feature_maps, show_kernel, show_pooling,
+)
+from course_utils.explorers.kernel import DILATIONS, KERNEL_SIZES, PADDINGS, PRESETS, STRIDES
+from course_utils.explorers.render import png_bytes
+
+IMAGE = (torch.arange(40 * 50).view(1, 40, 50) % 255).to(torch.uint8)
+
+
+def small_net() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(1, 20, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(20, 8, 3), nn.Flatten(), nn.Linear(8 * 4 * 4, 10))
+
+
+def test_kernel_explorer_updates_the_same_image_and_readout():
+    explorer = KernelExplorer(IMAGE, "sobel_x")
+    image_widget, before = explorer.image, explorer.image.value
+    assert "40 × 50" in explorer.readout.value and "38 × 48" in explorer.readout.value
+    explorer.stride_slider.value = 2
+    assert explorer.image is image_widget and explorer.image.value != before
+    assert "<b>19 × 24</b>" in explorer.readout.value
+    explorer.size_slider.value = 5
+    assert explorer.kernel.shape == (5, 5) and len(explorer.weights_box.children) == 25
+    explorer._cells[0].value = 2.0
+    assert explorer.preset.value == "custom" and explorer.kernel[0, 0] == 2.0
+    explorer.preset.value = "blur"
+    assert torch.allclose(explorer.kernel, torch.full((5, 5), 1 / 25))
+
+
+def test_kernel_presets_are_what_they_say():
+    for name in PRESETS:
+        for k in KERNEL_SIZES:
+            assert kernel_preset(name, k).shape == (k, k)
+    assert torch.equal(kernel_preset("sobel_x"), torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
+    for name in ("edge", "sobel_x", "sobel_y"):
+        assert abs(float(kernel_preset(name, 5).sum())) < 1e-6  # flat regions give 0
+    for name in ("identity", "blur", "gaussian", "sharpen"):
+        assert abs(float(kernel_preset(name, 5).sum()) - 1) < 1e-6  # brightness kept
+
+
+def test_every_slider_setting_renders():
+    explorer = KernelExplorer(IMAGE)
+    for k in KERNEL_SIZES:
+        explorer.size_slider.value = k
+        for s in STRIDES:
+            explorer.stride_slider.value = s
+            for p in PADDINGS:
+                explorer.padding_slider.value = p
+                for d in DILATIONS:
+                    explorer.dilation_slider.value = d
+                    expected = torch.nn.functional.conv2d(
+                        torch.zeros(1, 1, 40, 50), torch.zeros(1, 1, k, k), stride=s, padding=p,
+                        dilation=d).shape[2:]
+                    assert tuple(explorer.feature_map.shape) == tuple(expected)
+
+
+def test_static_twins_draw_figures():
+    x = torch.arange(36.0).view(6, 6) % 7
+    figures = [show_kernel(IMAGE, "edge", stride=2), show_pooling(IMAGE, 3, 2),
+               show_conv_step(x, kernel_preset("sobel_y"), position=4, padding=1),
+               show_feature_maps(small_net(), torch.rand(1, 14, 14), "0", range(16))]
+    assert all(isinstance(f, Figure) for f in figures)
+
+
+def test_conv_step_explorer_shows_the_sum_for_each_cell():
+    x = torch.arange(16.0).view(4, 4)
+    explorer = ConvStepExplorer(x, torch.ones(3, 3))
+    assert explorer.position.max == 3  # 2 x 2 output cells
+    before = explorer.image.value
+    explorer.position.value = 3
+    assert explorer.image.value != before
+    assert explorer.sum_text.endswith(f"= {int(x[1:, 1:].sum())}")
+
+
+def test_pooling_explorer_shows_both_poolings():
+    explorer = PoolingExplorer(IMAGE)
+    assert explorer.pooled_max.shape == (20, 25)
+    explorer.size_slider.value = 3
+    explorer.stride_slider.value = 1
+    assert explorer.pooled_avg.shape == (38, 48) and "(38, 48)" in explorer.readout.value
+    assert torch.all(explorer.pooled_max >= explorer.pooled_avg - 1e-6)
+
+
+def test_feature_map_explorer_steps_through_images_layers_and_channels():
+    images = torch.rand(5, 1, 14, 14)
+    explorer = FeatureMapExplorer(small_net(), images, torch.arange(5), n_maps=16)
+    assert list(explorer.layers) == ["0", "1", "2", "3"]
+    assert explorer.channel_slider.max == 4  # 20 channels, blocks of 16
+    before = explorer.image.value
+    explorer.image_slider.value = 3
+    assert explorer.image.value != before and "label 3" in explorer.readout.value
+    explorer.layer_menu.value = "3"
+    assert explorer.channel_slider.max == 0 and "(8, 4, 4)" in explorer.readout.value
+
+
+def test_png_bytes_are_png():
+    assert png_bytes(torch.zeros(4, 4, 3, dtype=torch.uint8).numpy())[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: KernelExplorer(IMAGE, stride=0), r"stride must be one of \(1, 2, 3, 4\), got 0"),
+    (lambda: KernelExplorer(IMAGE, preset="emboss"), "unknown kernel preset 'emboss'"),
+    (lambda: KernelExplorer(torch.zeros(2, 5, 5)), "C = 1 or 3"),
+    (lambda: show_kernel(IMAGE, torch.ones(3, 5)), "must be square"),
+    (lambda: show_kernel(IMAGE, "edge", stride=0), "stride must be >= 1, got 0"),
+    (lambda: show_kernel(IMAGE, torch.ones(45, 45)), "kernel spans 45 pixels"),
+    (lambda: kernel_preset("blur", 4), "odd kernel size"),
+    (lambda: ConvStepExplorer(torch.zeros(5, 5), torch.ones(2, 3)), "must be square"),
+    (lambda: ConvStepExplorer(torch.zeros(5, 5), torch.ones(3, 3), stride=0), "stride must be >= 1"),
+    (lambda: ConvStepExplorer(torch.zeros(30, 30), torch.ones(3, 3)), "sides up to 12"),
+    (lambda: show_conv_step(torch.zeros(5, 5), torch.ones(3, 3), position=9), r"0\.\.8"),
+    (lambda: PoolingExplorer(IMAGE, stride=0), "stride must be one of"),
+    (lambda: show_pooling(IMAGE, kernel_size=9), "kernel_size must be one of"),
+    (lambda: FeatureMapExplorer(small_net(), torch.rand(2, 1, 14, 14), layer="conv9"),
+     r"no layer named 'conv9' outputs maps; choose one of \['0', '1', '2', '3'\]"),
+    (lambda: FeatureMapExplorer(small_net(), torch.rand(1, 14, 14)), r"image\[None\]"),
+    (lambda: FeatureMapExplorer(small_net(), torch.zeros(2, 1, 14, 14, dtype=torch.uint8)), "float"),
+    (lambda: show_feature_maps(small_net(), torch.rand(1, 14, 14), "conv9"), "no layer named 'conv9'"),
+    (lambda: show_feature_maps(small_net(), torch.rand(1, 14, 14), "5"), "not maps"),
+    (lambda: show_feature_maps(small_net(), torch.rand(1, 14, 14), "0", [3, 25]), r"range\(20\)"),
+])
+def test_bad_input_is_rejected_with_a_clear_message(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
