@@ -165,7 +165,7 @@ def show_kernel(image: torch.Tensor, kernel: torch.Tensor | str = "edge", stride
     ax_k = fig.add_axes((0.05 * side, 0.1 * top, 0.85 * side, 0.7 * top))
     k = kernel.shape[0]
     m = float(kernel.abs().max()) or 1.0
-    ax_k.imshow(kernel, cmap="RdBu_r", vmin=-m, vmax=m)
+    ax_k.imshow(kernel.numpy(), cmap="RdBu_r", vmin=-m, vmax=m)
     for (i, j), v in np.ndenumerate(kernel.numpy()):
         ax_k.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=max(5, 11 - k),
                   color="white" if abs(v) > 0.6 * m else "black")

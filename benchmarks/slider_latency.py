@@ -1,0 +1,109 @@
+"""Median milliseconds per slider step of the explorers, against a naive redraw in the same run.
+
+A step is what happens between a slider move and the PNG bytes the notebook front end receives:
+compute (convolution or a forward pass) plus rendering and PNG encoding. Measured:
+
+- ``kernel_step_ms``: :class:`KernelExplorer` on the cat photo at half size (150 x 226) as
+  ``02_convolution.ipynb`` shows it, cycling stride and kernel size;
+- ``feature_maps_step_ms``: :class:`FeatureMapExplorer` with 16 maps (a 4 x 4 grid) of a small
+  CNN on MNIST digits, moving the image slider (so each step runs the network again);
+- ``naive_feature_maps_step_ms``: the same 16 maps drawn the naive way, a new matplotlib figure
+  with 16 axes per step, saved to PNG as the inline backend does (``bbox_inches="tight"``).
+
+The network is randomly initialised: its weights do not change the cost of a step.
+
+    python benchmarks/slider_latency.py [--steps 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import time
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from course_utils.data import load_dataset, sample_photo  # noqa: E402
+from course_utils.explorers import FeatureMapExplorer, KernelExplorer  # noqa: E402
+from course_utils.explorers.feature_maps import layer_activations  # noqa: E402
+
+
+def small_cnn() -> nn.Module:
+    """Two convolution blocks like the one trained in 03_pooling_activations_dense.ipynb."""
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
+    ).eval()
+
+
+def median_ms(step, n: int) -> float:
+    """Median wall time of ``step(i)`` for i in range(n), in milliseconds (after 3 warm-ups)."""
+    for i in range(3):
+        step(i)
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        step(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def naive_feature_maps_step(model: nn.Module, images: torch.Tensor, layer: str, i: int) -> bytes:
+    """New 4 x 4 figure per step, one imshow per map, encoded like the inline backend does."""
+    maps = layer_activations(model, images[i % len(images)], layer)
+    fig, axes = plt.subplots(4, 4, figsize=(4, 4))
+    for channel, ax in enumerate(axes.flat):
+        ax.imshow(maps[channel].numpy(), cmap="viridis")
+        ax.set_axis_off()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=60, help="slider steps per case")
+    args = parser.parse_args()
+
+    photo = sample_photo("chelsea")[:, ::2, ::2]
+    kernel = KernelExplorer(photo, "sobel_x", zoom=2)
+    settings = [(s, k) for k in (3, 5) for s in (1, 2, 3, 4)]
+
+    def kernel_step(i: int) -> None:
+        stride, size = settings[i % len(settings)]
+        if kernel.size_slider.value != size:
+            kernel.size_slider.value = size
+        kernel.stride_slider.value = stride
+        assert kernel.image.value[:4] == b"\x89PNG"
+
+    digits = load_dataset("mnist", "test").images[:64].float() / 255
+    model = small_cnn()
+    maps = FeatureMapExplorer(model, digits, layer="1", n_maps=16)
+
+    def feature_maps_step(i: int) -> None:
+        maps.image_slider.value = (i + 1) % len(digits)  # a new image: runs the network again
+        assert maps.image.value[:4] == b"\x89PNG"
+
+    feature_ms = median_ms(feature_maps_step, args.steps)
+    kernel_ms = median_ms(kernel_step, args.steps)
+    naive_ms = median_ms(lambda i: naive_feature_maps_step(model, digits, "1", i),
+                         max(10, args.steps // 3))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"feature_maps_step_ms: {feature_ms:.2f}")
+    print(f"kernel_step_ms: {kernel_ms:.2f}")
+    print(f"naive_feature_maps_step_ms: {naive_ms:.2f}")
+    print(f"naive_over_feature_maps_ratio: {naive_ms / feature_ms:.1f}")
+    print(f"load_average_1min: {load:.2f}")
+
+
+if __name__ == "__main__":
+    main()
