@@ -1,7 +1,8 @@
 """Notebook housekeeping for maintainers and tests: strip outputs, refresh checked outputs.
 
 Notebooks are stored without outputs, except cells marked ``# NBVAL_CHECK_OUTPUT``: those keep
-their (small, text-only) output, which nbval compares on every test run.
+their (small, text-only) output, which nbval compares on every test run, and a fixed execution
+count of 1 (nbval refuses stored outputs on a cell that looks unrun).
 
     python tests/nbtools.py strip notebooks/*.ipynb     # before committing
     python tests/nbtools.py refresh notebooks/01_*.ipynb  # re-execute, store checked outputs
@@ -17,6 +18,7 @@ import nbformat
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 TEXT_ONLY = {"stream", "execute_result"}
+CHECKED_COUNT = 1
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
@@ -26,7 +28,7 @@ def is_checked(cell) -> bool:
 
 def _clean_output(output):
     if output.output_type == "execute_result":
-        output.execution_count = None
+        output.execution_count = CHECKED_COUNT
         output.data = {k: v for k, v in output.data.items() if k == "text/plain"}
         output.metadata = {}
     return output
@@ -41,11 +43,12 @@ def strip(nb) -> None:
             cell.pop("outputs", None)
             cell.pop("execution_count", None)
             continue
-        cell.execution_count = None
         if is_checked(cell):
             cell.outputs = [_clean_output(o) for o in cell.outputs if o.output_type in TEXT_ONLY]
+            cell.execution_count = CHECKED_COUNT
         else:
             cell.outputs = []
+            cell.execution_count = None
 
 
 def problems(nb, name: str) -> list[str]:
@@ -55,8 +58,9 @@ def problems(nb, name: str) -> list[str]:
         if cell.cell_type != "code":
             continue
         where = f"{name} cell {index}"
-        if cell.execution_count is not None:
-            found.append(f"{where}: stored with an execution count")
+        if cell.execution_count != (CHECKED_COUNT if is_checked(cell) else None):
+            found.append(f"{where}: stored with execution count {cell.execution_count} "
+                         f"(run: python tests/nbtools.py strip {name})")
         if cell.outputs and not is_checked(cell):
             found.append(f"{where}: stored with outputs (run: python tests/nbtools.py strip {name})")
         for output in cell.outputs:

@@ -1,5 +1,7 @@
-"""Test-suite wiring: the network guard, a headless plotting backend, and the check that every
-notebook under ``notebooks/`` was collected and executed."""
+"""Test-suite wiring: the network guard, a headless plotting backend, the check that every
+notebook under ``notebooks/`` was collected and executed, and seconds per notebook.
+
+It sits at the repository root so that its hooks also see the notebook items nbval collects."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 NOTEBOOKS = ROOT / "notebooks"
-GUARD = Path(__file__).resolve().parent / "netguard"
+GUARD = ROOT / "tests" / "netguard"
 
 # Every process started from here on (notebook kernels, subprocesses) loads the guard too.
 os.environ["PYTHONPATH"] = os.pathsep.join(
@@ -24,6 +26,7 @@ import course_netguard  # noqa: E402
 course_netguard.install()
 
 _outcomes: dict[str, str] = {}
+_notebook_seconds: dict[str, float] = {}
 
 
 def all_notebooks() -> list[Path]:
@@ -86,3 +89,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config, items: list) 
 def pytest_runtest_logreport(report) -> None:
     if report.when == "call" or report.outcome != "passed":
         _outcomes[report.nodeid] = report.outcome
+    path = report.nodeid.split("::")[0]
+    if path.endswith(".ipynb"):
+        _notebook_seconds[path] = _notebook_seconds.get(path, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _notebook_seconds:
+        terminalreporter.section("seconds per notebook")
+        for path, seconds in sorted(_notebook_seconds.items()):
+            terminalreporter.write_line(f"{seconds:7.1f}  {path}")
