@@ -1,4 +1,4 @@
-"""Test-suite wiring: the network guard, a headless plotting backend, the check that every
+"""Test-suite wiring: the network guard, a headless plotting backend for tests, the check that every
 notebook under ``notebooks/`` was collected and executed, and seconds per notebook.
 
 It sits at the repository root so that its hooks also see the notebook items nbval collects."""
@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import matplotlib
 import pytest
 
 ROOT = Path(__file__).resolve().parent
@@ -19,11 +20,11 @@ GUARD = ROOT / "tests" / "netguard"
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(GUARD), *filter(None, [os.environ.get("PYTHONPATH")])]
 )
-os.environ.setdefault("MPLBACKEND", "Agg")
 sys.path.insert(0, str(GUARD))
 import course_netguard  # noqa: E402
 
 course_netguard.install()
+matplotlib.use("Agg")  # this process only: kernels keep their inline backend
 
 _outcomes: dict[str, str] = {}
 _notebook_seconds: dict[str, float] = {}
