@@ -1,0 +1,103 @@
+"""Data augmentation done on whole batches, on the device where the batch already is.
+
+Introduced in ``05_training_from_scratch.ipynb``. A per-image transform in a ``Dataset`` runs
+Python code once per image; these functions move a whole ``(B, C, H, W)`` batch in a few tensor
+operations, so :func:`course_utils.train.fit` can augment without leaving the GPU (or without
+per-image overhead on the CPU). Every random draw comes from the ``torch.Generator`` passed in,
+so a seeded run repeats exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+
+def _check_batch(images: torch.Tensor) -> None:
+    if images.ndim != 4 or not images.is_floating_point():
+        raise ValueError(
+            f"expected a float batch of shape (B, C, H, W), got {tuple(images.shape)} "
+            f"{images.dtype}; convert uint8 images with images.float() / 255 first."
+        )
+
+
+def _uniform(n: int, low: float, high: float, generator: torch.Generator | None,
+             device: torch.device) -> torch.Tensor:
+    """``n`` draws from U(low, high), taken on the CPU (same numbers on every device)."""
+    draws = torch.rand(n, generator=generator) * (high - low) + low
+    return draws.to(device)
+
+
+def random_shift(images: torch.Tensor, max_shift: int = 2,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+    """Shift each image by a random whole number of pixels, filling with zeros.
+
+    Parameters
+    ----------
+    images : (B, C, H, W) float tensor
+    max_shift : int
+        Each image moves by ``dx, dy`` drawn uniformly from ``-max_shift .. max_shift``.
+    generator : torch.Generator, optional
+        Source of the random shifts (a CPU generator).
+
+    Returns
+    -------
+    (B, C, H, W) tensor on the same device and memory format as ``images``.
+    """
+    _check_batch(images)
+    if max_shift < 0:
+        raise ValueError(f"max_shift must be >= 0, got {max_shift}.")
+    if max_shift == 0:
+        return images
+    b, c, h, w = images.shape
+    p = max_shift
+    shifts = torch.randint(0, 2 * p + 1, (2, b), generator=generator).to(images.device)
+    padded = F.pad(images, (p, p, p, p))
+    rows = torch.arange(h, device=images.device)[None, :] + shifts[0][:, None]  # (B, H)
+    cols = torch.arange(w, device=images.device)[None, :] + shifts[1][:, None]  # (B, W)
+    batch = torch.arange(b, device=images.device)[:, None, None, None]
+    chans = torch.arange(c, device=images.device)[None, :, None, None]
+    out = padded[batch, chans, rows[:, None, :, None], cols[:, None, None, :]]
+    return out.contiguous(memory_format=_format_of(images))
+
+
+def random_affine(images: torch.Tensor, degrees: float = 10.0, scale: tuple[float, float] = (0.9, 1.1),
+                  translate: float = 0.1, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Rotate, scale and shift each image by its own random amount (bilinear, zero fill).
+
+    Parameters
+    ----------
+    images : (B, C, H, W) float tensor
+    degrees : float
+        Rotation drawn from U(-degrees, degrees).
+    scale : (low, high)
+        Zoom factor drawn from U(low, high); above 1 enlarges the content.
+    translate : float
+        Shift drawn from U(-translate, translate) as a fraction of the width (and height).
+    generator : torch.Generator, optional
+
+    Returns
+    -------
+    (B, C, H, W) tensor on the same device as ``images``.
+    """
+    _check_batch(images)
+    if not 0 < scale[0] <= scale[1]:
+        raise ValueError(f"scale must be (low, high) with 0 < low <= high, got {scale}.")
+    b = images.shape[0]
+    angle = _uniform(b, -degrees, degrees, generator, images.device) * (math.pi / 180)
+    zoom = _uniform(b, scale[0], scale[1], generator, images.device)
+    shift = _uniform(2 * b, -translate, translate, generator, images.device).view(2, b) * 2
+    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    theta = torch.stack([torch.stack([cos, -sin, shift[0]], 1),
+                         torch.stack([sin, cos, shift[1]], 1)], 1)  # (B, 2, 3)
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    out = F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    return out.contiguous(memory_format=_format_of(images))
+
+
+def _format_of(images: torch.Tensor) -> torch.memory_format:
+    if images.is_contiguous(memory_format=torch.channels_last) and not images.is_contiguous():
+        return torch.channels_last
+    return torch.contiguous_format

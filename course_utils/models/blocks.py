@@ -1,0 +1,80 @@
+"""Building blocks shared by the course's networks, and the input check they all run.
+
+Introduced in ``03`` (convolution, batch norm) and used by every network in ``models``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def conv_bn_relu(c_in: int, c_out: int, kernel: int = 3, stride: int = 1,
+                 groups: int = 1) -> nn.Sequential:
+    """Convolution (no bias: batch norm has one), batch norm, ReLU; "same" padding.
+
+    Shapes: ``(B, c_in, H, W) -> (B, c_out, H / stride, W / stride)``.
+    """
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=kernel // 2, groups=groups,
+                  bias=False),
+        nn.BatchNorm2d(c_out),
+        nn.ReLU(inplace=True),
+    )
+
+
+def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None) -> None:
+    """Raise a clear error when ``x`` is not a ``(B, model.in_channels, H, W)`` float batch.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        The batch given to ``model.forward``.
+    model : nn.Module
+        Has an ``in_channels`` attribute.
+    size : int, optional
+        The height and width the model needs (networks ending in a fixed ``nn.Linear``).
+    """
+    name = type(model).__name__
+    if x.ndim != 4 or x.shape[1] != model.in_channels:
+        raise ValueError(
+            f"{name} expects a batch of shape (B, {model.in_channels}, H, W), got "
+            f"{tuple(x.shape)}. Add a batch axis with x.unsqueeze(0) for one image, or build "
+            f"the model with in_channels={x.shape[1] if x.ndim == 4 else '...'}."
+        )
+    if size is not None and tuple(x.shape[2:]) != (size, size):
+        raise ValueError(
+            f"{name} was built for {size}x{size} images, got {x.shape[2]}x{x.shape[3]}. "
+            f"Resize the images (e.g. torch.nn.functional.interpolate) or pad them to {size}."
+        )
+    if not x.is_floating_point():
+        raise ValueError(
+            f"{name} expects float images, got {x.dtype}; use images.float() / 255."
+        )
+
+
+class Normalize(nn.Module):
+    """Subtract the per-channel mean and divide by the standard deviation.
+
+    Keeping normalisation inside the model means the statistics (from the training split only)
+    travel with the weights. Shapes: ``(B, C, H, W) -> (B, C, H, W)``.
+
+    Parameters
+    ----------
+    mean, std : sequence of float, one per channel
+    """
+
+    def __init__(self, mean: list[float] | tuple[float, ...], std: list[float] | tuple[float, ...]):
+        super().__init__()
+        if len(mean) != len(std) or min(std) <= 0:
+            raise ValueError(f"need one mean and one positive std per channel, got {mean}, {std}.")
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 4 or x.shape[1] != self.mean.shape[1]:
+            raise ValueError(
+                f"Normalize has statistics for {self.mean.shape[1]} channel(s) and expects "
+                f"(B, {self.mean.shape[1]}, H, W), got {tuple(x.shape)}."
+            )
+        return (x - self.mean) / self.std

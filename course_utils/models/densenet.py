@@ -1,0 +1,71 @@
+"""DenseNet (Huang et al., 2017): every layer in a block sees the feature maps of all before it.
+
+Introduced in ``06_architectures.ipynb``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from course_utils.models.blocks import check_input, conv_bn_relu
+
+
+class DenseBlock(nn.Module):
+    """``layers`` BN-ReLU-3x3 conv layers, each adding ``growth`` channels by concatenation.
+
+    Shapes: ``(B, c_in, H, W) -> (B, c_in + layers * growth, H, W)``.
+    """
+
+    def __init__(self, c_in: int, layers: int = 4, growth: int = 12) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(
+            nn.Sequential(nn.BatchNorm2d(c_in + i * growth), nn.ReLU(inplace=True),
+                          nn.Conv2d(c_in + i * growth, growth, 3, padding=1, bias=False))
+            for i in range(layers)
+        )
+        self.out_channels = c_in + layers * growth
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = [x]
+        for layer in self.layers:
+            features.append(layer(torch.cat(features, 1)))
+        return torch.cat(features, 1)
+
+
+class DenseNet(nn.Module):
+    """A stem, dense blocks joined by transitions (1x1 conv to halve the channels, 2x2 average
+    pooling), then global average pooling and a classifier.
+
+    Shapes: ``(B, in_channels, H, W) -> (B, num_classes)``.
+
+    Parameters
+    ----------
+    blocks : tuple of int
+        Layers in each dense block.
+    growth : int
+        Channels each layer adds.
+    stem : int
+        Channels of the first convolution.
+    in_channels, num_classes : int
+    """
+
+    def __init__(self, blocks: tuple[int, ...] = (4, 4), growth: int = 12, stem: int = 16,
+                 in_channels: int = 1, num_classes: int = 10) -> None:
+        super().__init__()
+        self.in_channels, self.num_classes = in_channels, num_classes
+        layers, c = [conv_bn_relu(in_channels, stem)], stem
+        for i, n in enumerate(blocks):
+            block = DenseBlock(c, n, growth)
+            layers.append(block)
+            c = block.out_channels
+            if i < len(blocks) - 1:
+                layers += [nn.BatchNorm2d(c), nn.ReLU(inplace=True),
+                           nn.Conv2d(c, c // 2, 1, bias=False), nn.AvgPool2d(2)]
+                c //= 2
+        self.features = nn.Sequential(*layers, nn.BatchNorm2d(c), nn.ReLU(inplace=True))
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_input(x, self)
+        return self.head(self.features(x))

@@ -1,0 +1,35 @@
+"""LeNet-5 (LeCun et al., 1998): the first convolutional network that read digits for a living.
+
+Introduced in ``06_architectures.ipynb``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from course_utils.models.blocks import check_input
+
+
+class LeNet5(nn.Module):
+    """5x5 convolutions with tanh and average pooling, then three dense layers.
+
+    Shapes: ``(B, in_channels, 28, 28) -> (B, num_classes)`` (the 28x28 input is padded by 2,
+    as the original read 32x32 images).
+    """
+
+    def __init__(self, in_channels: int = 1, num_classes: int = 10) -> None:
+        super().__init__()
+        self.in_channels, self.num_classes = in_channels, num_classes
+        self.features = nn.Sequential(
+            nn.Conv2d(in_channels, 6, 5, padding=2), nn.Tanh(), nn.AvgPool2d(2),  # 28 -> 14
+            nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),                       # 10 -> 5
+        )
+        self.head = nn.Sequential(
+            nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(),
+            nn.Linear(84, num_classes),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_input(x, self, size=28)
+        return self.head(self.features(x))

@@ -1,0 +1,98 @@
+"""Training data held as tensors on the device, served in batches by indexing.
+
+Introduced in ``05_training_from_scratch.ipynb``. A ``DataLoader`` calls Python once per image
+(index, convert, transform) and once per batch (collate); for a set that fits in memory it is
+faster to move all images to the device once and take each batch with one indexing operation.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import torch
+
+from course_utils.data import ImageSet
+
+TrainData = ImageSet | tuple[torch.Tensor, torch.Tensor]
+
+
+def as_tensors(data: TrainData, what: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
+    """Images as float in [0, 1] and labels as int64, with their shapes checked.
+
+    Parameters
+    ----------
+    data : ImageSet or (images, labels)
+        ``images`` ``(N, C, H, W)``: uint8 in 0..255 or float; ``labels`` ``(N,)`` integers.
+    what : str
+        Name used in error messages (``"train"``, ``"val"``).
+
+    Returns
+    -------
+    images : (N, C, H, W) float32 tensor
+    labels : (N,) int64 tensor
+    """
+    if isinstance(data, ImageSet):
+        images, labels = data.images, data.labels
+    elif isinstance(data, (tuple, list)) and len(data) == 2:
+        images, labels = data
+    else:
+        raise TypeError(
+            f"{what} data must be an ImageSet or an (images, labels) pair of tensors, got "
+            f"{type(data).__name__}. For data that does not fit in memory pass a DataLoader."
+        )
+    images, labels = torch.as_tensor(images), torch.as_tensor(labels)
+    if images.ndim != 4:
+        raise ValueError(
+            f"{what} images must be (N, C, H, W), got shape {tuple(images.shape)}; add the "
+            "channel axis with images.unsqueeze(1) for grayscale (N, H, W) images."
+        )
+    if len(images) == 0:
+        raise ValueError(f"the {what} set is empty (0 images); pass at least one image.")
+    if labels.shape != (len(images),) or labels.is_floating_point() or labels.is_complex():
+        raise ValueError(
+            f"{what} labels must be ({len(images)},) integers, one per image, got "
+            f"{tuple(labels.shape)} {labels.dtype}."
+        )
+    if labels.min() < 0:
+        raise ValueError(
+            f"{what} labels must be class numbers 0, 1, 2, ...; got {int(labels.min())}."
+        )
+    images = images.float() / 255 if images.dtype == torch.uint8 else images.float()
+    return images, labels.long()
+
+
+class InMemoryBatches:
+    """Shuffled batches of ``(images, labels)`` that already live on the device.
+
+    Parameters
+    ----------
+    images : (N, C, H, W) float tensor
+    labels : (N,) int64 tensor
+    batch_size : int
+    generator : torch.Generator
+        CPU generator for the shuffling (the same order on every device).
+    drop_last : bool
+        Skip a last, smaller batch (keeps batch norm statistics steady).
+
+    Iterating gives ``(B, C, H, W)`` and ``(B,)`` tensors, a fresh order on every pass.
+    """
+
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int,
+                 generator: torch.Generator, drop_last: bool = True) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}.")
+        self.images, self.labels = images, labels
+        self.batch_size = min(batch_size, len(labels))
+        self.generator = generator
+        self.drop_last = drop_last
+
+    def __len__(self) -> int:
+        n, b = len(self.labels), self.batch_size
+        return n // b if self.drop_last else -(-n // b)
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        order = torch.randperm(len(self.labels), generator=self.generator)
+        order = order.to(self.images.device)
+        for i in range(len(self)):
+            index = order[i * self.batch_size:(i + 1) * self.batch_size]
+            yield self.images[index], self.labels[index]

@@ -1,0 +1,321 @@
+"""``fit``: the training loop of the course, fast, reproducible and safe to interrupt.
+
+Introduced in ``05_training_from_scratch.ipynb`` after the same loop is written by hand. What it
+adds to the hand-written loop:
+
+- data that fits in memory is moved to the device once and batched by indexing
+  (:class:`~course_utils.train.data.InMemoryBatches`), augmentation runs on whole batches there;
+- metrics are summed on the device and read once per epoch (no ``.item()`` per step);
+- on CUDA, mixed precision and channels-last memory layout;
+- a checkpoint after every epoch, written atomically, and ``resume=True`` to continue from it;
+- early stopping, and the best weights put back at the end;
+- Ctrl-C ends training cleanly: the model gets the best weights so far and ``fit`` returns the
+  history, with ``history.interrupted`` set;
+- one ``seed`` fixes shuffling, augmentation and dropout, so a CPU run repeats bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+
+from course_utils.env import get_device
+from course_utils.train.checkpoint import load_checkpoint, save_checkpoint
+from course_utils.train.checks import check_model_fits
+from course_utils.train.data import InMemoryBatches, TrainData, as_tensors
+from course_utils.train.evaluate import evaluate_tensors
+from course_utils.train.history import History
+from course_utils.train.optim import make_optimizer
+from course_utils.train.schedule import learning_rate
+
+Augment = Callable[..., torch.Tensor]
+"""``augment(batch, generator=g) -> batch`` on ``(B, C, H, W)`` float tensors, e.g.
+``functools.partial(course_utils.augment.random_shift, max_shift=2)``."""
+
+MONITORS = ("val_loss", "val_acc", "train_loss", "train_acc")
+
+
+def fit(
+    model: torch.nn.Module,
+    train: TrainData | DataLoader,
+    val: TrainData | None = None,
+    *,
+    epochs: int = 10,
+    batch_size: int = 128,
+    lr: float = 3e-3,
+    optimizer: str = "adam",
+    weight_decay: float = 0.0,
+    schedule: str = "onecycle",
+    augment: Augment | None = None,
+    patience: int | None = None,
+    monitor: str = "val_loss",
+    checkpoint: str | os.PathLike | None = None,
+    resume: bool = False,
+    seed: int = 0,
+    device: torch.device | str | None = None,
+    mixed_precision: bool | None = None,
+    channels_last: bool | None = None,
+    eval_batch_size: int = 1000,
+    progress: bool = True,
+    on_epoch_end: Callable[[History], bool | None] | None = None,
+) -> History:
+    """Train ``model`` with cross-entropy and return what happened, epoch by epoch.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Maps ``(B, C, H, W)`` float images in [0, 1] to ``(B, K)`` class scores; put any
+        normalisation inside the model (e.g. :class:`course_utils.models.Normalize`). It is
+        moved to ``device`` and trained in place.
+    train : ImageSet, (images, labels) or DataLoader
+        ``images`` ``(N, C, H, W)`` uint8 (0..255) or float (0..1), ``labels`` ``(N,)``. An
+        ImageSet or a pair takes the in-memory fast path; a DataLoader (for data too large for
+        memory) yields ``(images, labels)`` batches and shuffles by its own generator.
+    val : ImageSet or (images, labels), optional
+        Evaluated after every epoch; needed for early stopping on a validation metric.
+    epochs : int
+        Total epochs, counting those done before a resume.
+    batch_size : int
+        In-memory path only (a DataLoader has its own). A last, partial batch is dropped.
+    lr : float
+        Peak learning rate of the schedule.
+    optimizer : {"sgd", "momentum", "adam", "adamw"}
+    weight_decay : float
+    schedule : {"onecycle", "cosine", "constant"}
+        See :func:`course_utils.train.schedule.learning_rate`; set per step from the step number.
+    augment : callable, optional
+        ``augment(batch, generator=g)`` applied to each training batch on the device.
+    patience : int, optional
+        Stop after this many epochs without improvement of ``monitor``.
+    monitor : {"val_loss", "val_acc", "train_loss", "train_acc"}
+        What "best" means, for early stopping and for the weights kept at the end. Without
+        ``val``, a ``val_*`` monitor falls back to the last epoch.
+    checkpoint : path-like, optional
+        File rewritten atomically after every epoch.
+    resume : bool
+        Continue from ``checkpoint`` when that file exists (otherwise start fresh).
+    seed : int
+        Seeds shuffling and augmentation (a private generator) and PyTorch's global generator
+        (dropout). The model's initial weights are not touched: seed before building it.
+    device : torch.device or str, optional
+        Defaults to :func:`course_utils.env.get_device`.
+    mixed_precision, channels_last : bool, optional
+        Default: on for CUDA, off elsewhere. Mixed precision uses bfloat16 where the GPU has it,
+        else float16 with gradient scaling. It needs CUDA.
+    eval_batch_size : int
+    progress : bool
+        Show a progress bar (``tqdm.auto``: a widget in Jupyter, text elsewhere).
+    on_epoch_end : callable, optional
+        Called with the history after each epoch; returning True stops training.
+
+    Returns
+    -------
+    History
+        Per-epoch metrics; the model holds the weights of ``history.best_epoch``.
+    """
+    device = torch.device(device) if device is not None else get_device()
+    _check_options(epochs, batch_size, monitor, mixed_precision, device)
+    use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
+    fmt = torch.channels_last if (device.type == "cuda" if channels_last is None
+                                  else channels_last) else torch.contiguous_format
+    model.to(device=device, memory_format=fmt)
+    batches, sample = _batches(train, batch_size, seed, device)
+    check_model_fits(model, *sample, what="train")
+    val_tensors = _val_tensors(val, device, model)
+
+    torch.manual_seed(seed)
+    opt = make_optimizer(optimizer, model.parameters(), lr, weight_decay)
+    amp_dtype = _amp_dtype(use_amp)
+    scaler = torch.amp.GradScaler("cuda") if amp_dtype == torch.float16 else None
+    run = _Run(history=History(), best_state=None, best_score=math.nan, bad_epochs=0)
+    if resume and checkpoint is not None and os.path.exists(checkpoint):
+        run = _restore(checkpoint, model, opt, scaler, batches, device)
+
+    steps = len(batches)
+    total = epochs * steps
+    bar = tqdm(total=total, initial=len(run.history) * steps, disable=not progress,
+               unit="batch", desc="fit")
+    try:
+        for epoch in range(len(run.history) + 1, epochs + 1):
+            model.train()
+            start = time.perf_counter()
+            loss_sum, correct, seen, last_lr = _train_epoch(
+                model, batches, opt, scaler, amp_dtype, fmt, augment,
+                lambda s: learning_rate(s, total, lr, schedule), (epoch - 1) * steps, bar)
+            train_loss, train_acc = loss_sum.item() / seen, correct.item() / seen
+            elapsed = time.perf_counter() - start
+            val_loss, val_acc = (evaluate_tensors(model, *val_tensors, eval_batch_size, device)
+                                 if val_tensors else (math.nan, math.nan))
+            previous = run.history.seconds[-1] if run.history.seconds else 0.0
+            run.history.append(epoch=epoch, train_loss=train_loss, train_acc=train_acc,
+                               val_loss=val_loss, val_acc=val_acc, lr=last_lr,
+                               seconds=previous + elapsed, images_per_s=seen / elapsed)
+            _update_best(run, model, monitor)
+            bar.set_postfix(_postfix(run.history), refresh=False)
+            if checkpoint is not None:
+                save_checkpoint(_state(run, model, opt, scaler, batches, device), checkpoint)
+            if patience is not None and run.bad_epochs >= patience:
+                run.history.stopped_early = True
+                break
+            if on_epoch_end is not None and on_epoch_end(run.history):
+                break
+    except KeyboardInterrupt:
+        run.history.interrupted = True
+    finally:
+        bar.close()
+    if run.best_state is not None:
+        model.load_state_dict(run.best_state)
+    return run.history
+
+
+class _Run:
+    """The mutable state of one training run (what a checkpoint must carry besides weights)."""
+
+    def __init__(self, history: History, best_state: dict | None, best_score: float,
+                 bad_epochs: int) -> None:
+        self.history, self.best_state = history, best_state
+        self.best_score, self.bad_epochs = best_score, bad_epochs
+
+
+def _check_options(epochs: int, batch_size: int, monitor: str, mixed_precision: bool | None,
+                   device: torch.device) -> None:
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}.")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}.")
+    if monitor not in MONITORS:
+        raise ValueError(f"monitor={monitor!r} is not known; use one of {MONITORS}.")
+    if mixed_precision and device.type != "cuda":
+        raise ValueError(
+            f"mixed_precision=True needs a CUDA device, got {device}; leave it as None to use "
+            "it only where it helps."
+        )
+
+
+def _amp_dtype(use_amp: bool) -> torch.dtype | None:
+    if not use_amp:
+        return None
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+
+def _batches(train: TrainData | DataLoader, batch_size: int, seed: int, device: torch.device):
+    """The batch source and a small labelled sample (on the device) for the model check."""
+    if isinstance(train, DataLoader):
+        if len(train) == 0:
+            raise ValueError("the train DataLoader is empty (0 batches); give it at least one image.")
+        images, labels = next(iter(train))
+        return train, (images.to(device), labels.to(device))
+    images, labels = as_tensors(train, "train")
+    images, labels = images.to(device), labels.to(device)
+    generator = torch.Generator().manual_seed(seed)
+    return InMemoryBatches(images, labels, batch_size, generator), (images, labels)
+
+
+def _val_tensors(val: TrainData | None, device: torch.device, model: torch.nn.Module):
+    if val is None:
+        return None
+    images, labels = as_tensors(val, "val")
+    images, labels = images.to(device), labels.to(device)
+    check_model_fits(model, images, labels, what="val")
+    return images, labels
+
+
+def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, augment, lr_at, first_step, bar):
+    """One pass over the batches; sums stay on the device until the caller reads them."""
+    device = next(model.parameters()).device
+    loss_sum = torch.zeros((), device=device)
+    correct = torch.zeros((), device=device, dtype=torch.long)
+    seen, lr = 0, math.nan
+    generator = getattr(batches, "generator", None)
+    for step, (x, y) in enumerate(batches, start=first_step):
+        x = x.to(device, non_blocking=True).contiguous(memory_format=fmt)
+        y = y.to(device, non_blocking=True)
+        if augment is not None:
+            x = augment(x, generator=generator)
+        lr = lr_at(step)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        with torch.autocast(device.type, dtype=amp_dtype or torch.float32,
+                            enabled=amp_dtype is not None):
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+        opt.zero_grad(set_to_none=True)
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        else:
+            loss.backward()
+            opt.step()
+        loss_sum += loss.detach() * len(y)
+        correct += (logits.detach().argmax(1) == y).sum()
+        seen += len(y)
+        bar.update()
+    return loss_sum, correct, seen, lr
+
+
+def _update_best(run: _Run, model: torch.nn.Module, monitor: str) -> None:
+    value = getattr(run.history, monitor)[-1]
+    if math.isnan(value):
+        value = -len(run.history)  # no such metric: the latest epoch counts as best
+    score = -value if monitor.endswith("acc") else value
+    if math.isnan(run.best_score) or score < run.best_score:
+        run.best_score, run.bad_epochs = score, 0
+        run.history.best_epoch = run.history.epoch[-1]
+        run.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    else:
+        run.bad_epochs += 1
+
+
+def _postfix(history: History) -> dict[str, str]:
+    shown = {"loss": history.last("train_loss"), "acc": history.last("train_acc")}
+    if not math.isnan(history.last("val_acc")):
+        shown["val_acc"] = history.last("val_acc")
+    return {k: f"{v:.4f}" for k, v in shown.items()}
+
+
+def _state(run: _Run, model, opt, scaler, batches, device: torch.device) -> dict:
+    state = {
+        "model": model.state_dict(),
+        "optimizer": opt.state_dict(),
+        "history": run.history.to_dict(),
+        "best_model": run.best_state,
+        "best_score": run.best_score,
+        "bad_epochs": run.bad_epochs,
+        "rng_torch": torch.get_rng_state(),
+    }
+    if getattr(batches, "generator", None) is not None:
+        state["rng_batches"] = batches.generator.get_state()
+    if scaler is not None:
+        state["scaler"] = scaler.state_dict()
+    if device.type == "cuda":
+        state["rng_cuda"] = torch.cuda.get_rng_state(device)
+    return state
+
+
+def _restore(path, model, opt, scaler, batches, device: torch.device) -> _Run:
+    state = load_checkpoint(path, map_location=device)
+    try:
+        model.load_state_dict(state["model"])
+    except RuntimeError as error:
+        raise ValueError(
+            f"the checkpoint {path} was written for a different model: {error}\nUse another "
+            "checkpoint path, or resume=False to start from scratch."
+        ) from None
+    opt.load_state_dict(state["optimizer"])
+    torch.set_rng_state(state["rng_torch"].cpu())
+    if "rng_batches" in state and getattr(batches, "generator", None) is not None:
+        batches.generator.set_state(state["rng_batches"].cpu())
+    if scaler is not None and "scaler" in state:
+        scaler.load_state_dict(state["scaler"])
+    if device.type == "cuda" and "rng_cuda" in state:
+        torch.cuda.set_rng_state(state["rng_cuda"].cpu(), device)
+    return _Run(History.from_dict(state["history"]), state["best_model"], state["best_score"],
+                state["bad_epochs"])
