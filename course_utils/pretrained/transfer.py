@@ -1,0 +1,230 @@
+"""Transfer learning on a pretrained network: cached features, a linear head, fine-tuning.
+
+Introduced in ``07_transfer_learning.ipynb``. The network is cut in two: a frozen *trunk* whose
+output is computed once per image and cached, and a *tail* (the last blocks, pooling and a new
+head) that is trained on the cached activations. Training only the head on pooled features is a
+*linear probe*; training the last blocks as well is *fine-tuning*.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def check_labels(labels: torch.Tensor, n: int, num_classes: int | None = None) -> None:
+    """Raise unless ``labels`` is an ``(n,)`` int64 tensor of class indices."""
+    if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64:
+        got = labels.dtype if isinstance(labels, torch.Tensor) else type(labels).__name__
+        raise TypeError(f"labels must be an int64 tensor of class indices, got {got}.")
+    if labels.shape != (n,):
+        raise ValueError(f"labels must have shape ({n},) to match the inputs, got "
+                         f"{tuple(labels.shape)}.")
+    if num_classes is not None and n and not 0 <= int(labels.min()) <= int(labels.max()) < num_classes:
+        raise ValueError(f"labels must lie in [0, {num_classes}), got values "
+                         f"{int(labels.min())}..{int(labels.max())}.")
+
+
+@torch.no_grad()
+def run_batched(module: nn.Module, inputs: torch.Tensor, batch_size: int = 64,
+                prepare: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
+    """Apply ``module`` to ``inputs`` in batches, without gradients, and concatenate.
+
+    Introduced in ``07_transfer_learning.ipynb`` (feature extraction).
+
+    Parameters
+    ----------
+    module : nn.Module
+        Run as it is: put it in eval mode first for inference.
+    inputs : (N, ...) tensor
+    batch_size : int
+    prepare : callable, optional
+        Applied to each batch first (e.g. ``tflite_preprocess`` on uint8 pixels).
+
+    Returns
+    -------
+    (N, ...) tensor
+        The module's outputs, on the CPU.
+    """
+    if not isinstance(inputs, torch.Tensor) or inputs.ndim < 2 or len(inputs) == 0:
+        raise ValueError("inputs must be a non-empty (N, ...) tensor, got "
+                         f"{getattr(inputs, 'shape', type(inputs).__name__)}.")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+    device = next(module.parameters()).device
+    outputs = []
+    for start in range(0, len(inputs), batch_size):
+        batch = inputs[start:start + batch_size]
+        batch = prepare(batch) if prepare is not None else batch
+        outputs.append(module(batch.to(device)).cpu())
+    return torch.cat(outputs)
+
+
+def split_mobilenet(model: nn.Module, at: int) -> tuple[nn.Sequential, nn.Sequential]:
+    """Cut a torchvision MobileNetV2 into a trunk and a tail (sharing its modules).
+
+    Introduced in ``07_transfer_learning.ipynb``.
+
+    Parameters
+    ----------
+    model : torchvision MobileNetV2
+    at : int
+        The first block of the tail, 1..19: ``features[:at]`` is the trunk and
+        ``features[at:]`` plus global average pooling is the tail. ``at=19`` leaves the tail
+        only the pooling, so it returns the 1280 pooled features.
+
+    Returns
+    -------
+    trunk : nn.Sequential
+        ``(N, 3, 224, 224)`` -> ``(N, C, h, w)`` activations (``(N, 96, 14, 14)`` for at=14).
+    tail : nn.Sequential
+        Those activations -> ``(N, 1280)`` pooled features.
+    """
+    blocks = len(model.features)
+    if not isinstance(at, int) or not 1 <= at <= blocks:
+        raise ValueError(f"at must be an int in [1, {blocks}] (a block of model.features), "
+                         f"got {at!r}.")
+    trunk = nn.Sequential(*model.features[:at])
+    tail = nn.Sequential(*model.features[at:], nn.AdaptiveAvgPool2d(1), nn.Flatten(1))
+    return trunk, tail
+
+
+def fit_linear_head(features: torch.Tensor, labels: torch.Tensor, num_classes: int,
+                    weight_decay: float = 1e-3, steps: int = 100) -> nn.Linear:
+    """Train a linear classifier on fixed features (a *linear probe*), by full-batch L-BFGS.
+
+    Introduced in ``07_transfer_learning.ipynb``. Minimises the mean cross-entropy plus
+    ``weight_decay * ||W||^2``; deterministic for given inputs.
+
+    Parameters
+    ----------
+    features : (N, D) float tensor
+    labels : (N,) int64 tensor, values in ``range(num_classes)``
+    num_classes : int
+    weight_decay : float
+        Strength of the L2 penalty on the weights (not the bias).
+    steps : int
+        L-BFGS iterations.
+
+    Returns
+    -------
+    nn.Linear
+        ``D -> num_classes``.
+    """
+    if not isinstance(features, torch.Tensor) or features.ndim != 2 or not features.is_floating_point():
+        raise ValueError("features must be a (N, D) float tensor, got "
+                         f"{getattr(features, 'shape', type(features).__name__)}.")
+    check_labels(labels, len(features), num_classes)
+    if weight_decay < 0:
+        raise ValueError(f"weight_decay must be >= 0, got {weight_decay}.")
+    head = nn.Linear(features.shape[1], num_classes)
+    nn.init.zeros_(head.weight)
+    nn.init.zeros_(head.bias)
+    optimizer = torch.optim.LBFGS(head.parameters(), max_iter=steps, line_search_fn="strong_wolfe")
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(head(features), labels) + weight_decay * head.weight.square().sum()
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    return head
+
+
+def accuracy(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor,
+             batch_size: int = 64) -> float:
+    """Fraction of ``inputs`` whose arg-max prediction equals ``labels`` (model in eval mode).
+
+    Parameters
+    ----------
+    model : nn.Module
+        Maps ``(B, ...)`` inputs to ``(B, K)`` scores.
+    inputs : (N, ...) tensor
+    labels : (N,) int64 tensor
+    """
+    check_labels(labels, len(inputs))
+    was_training = model.training
+    model.eval()
+    predictions = run_batched(model, inputs, batch_size).argmax(1)
+    model.train(was_training)
+    return (predictions == labels).float().mean().item()
+
+
+def batchnorm_eval(model: nn.Module) -> nn.Module:
+    """Put every BatchNorm layer of ``model`` in eval mode (use its stored statistics); return it.
+
+    Call it after ``model.train()``: the rest of the model trains while BatchNorm keeps the
+    running statistics it has. Needed for the converted MobileNetV2, whose BatchNorm layers only
+    carry biases (see ``07_transfer_learning.ipynb``, "the BatchNorm pitfall").
+    """
+    for module in model.modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            module.eval()
+    return model
+
+
+def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor, *,
+                     epochs: int, optimizer: torch.optim.Optimizer, batch_size: int = 32,
+                     augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
+                     freeze_batchnorm: bool = False, seed: int = 0) -> list[float]:
+    """Train ``model`` with mini-batch cross-entropy on in-memory tensors.
+
+    Introduced in ``07_transfer_learning.ipynb``, where the same loop fine-tunes the tail of the
+    pretrained network and trains a MobileNetV2 from scratch.
+
+    Parameters
+    ----------
+    model : nn.Module
+        ``(B, ...)`` inputs -> ``(B, K)`` logits; left in eval mode at the end.
+    inputs : (N, ...) float tensor
+    labels : (N,) int64 tensor
+    epochs : int
+    optimizer : torch.optim.Optimizer
+        Over the parameters to train (different learning rates per group are fine).
+    batch_size : int
+    augment : callable, optional
+        Applied to each training batch (e.g. random flips).
+    freeze_batchnorm : bool
+        Keep BatchNorm layers in eval mode while training (see :func:`batchnorm_eval`).
+    seed : int
+        Seeds the shuffling, so a run repeats exactly.
+
+    Returns
+    -------
+    list of float
+        The mean training loss of each epoch.
+    """
+    check_labels(labels, len(inputs))
+    if not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}.")
+    generator = torch.Generator().manual_seed(seed)
+    device = next(model.parameters()).device
+    history = []
+    for _ in range(epochs):
+        model.train()
+        if freeze_batchnorm:
+            batchnorm_eval(model)
+        order = torch.randperm(len(inputs), generator=generator)
+        total = 0.0
+        for start in range(0, len(inputs), batch_size):
+            index = order[start:start + batch_size]
+            x = inputs[index]
+            x = augment(x) if augment is not None else x
+            loss = F.cross_entropy(model(x.to(device)), labels[index].to(device))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(index)
+        history.append(total / len(inputs))
+    model.eval()
+    return history
+
+
+def with_head(tail: nn.Module, head: nn.Linear) -> nn.Sequential:
+    """A trainable copy of ``tail`` followed by a copy of ``head`` (the originals are untouched)."""
+    return nn.Sequential(copy.deepcopy(tail), copy.deepcopy(head))
