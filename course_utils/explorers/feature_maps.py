@@ -117,7 +117,7 @@ def show_feature_maps(model: nn.Module, image: torch.Tensor, layer: str,
     maps = layer_activations(model, image, layer)
     channels = _channel_list(channels, maps.shape[0], layer)
     canvas = render_feature_maps(maps, channels, ncols)
-    zoom = max(1, 300 // canvas.shape[1])
+    zoom = max(1, round(560 / canvas.shape[1]))
     return show_canvas(canvas.repeat(zoom, 0).repeat(zoom, 1),
                        f"layer {layer!r}: {tuple(maps.shape)}; channels "
                        f"{channels[0]}..{channels[-1]} row by row (yellow = high)")
