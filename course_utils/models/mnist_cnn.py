@@ -1,4 +1,4 @@
-"""The small CNN the lessons train on MNIST: two convolution blocks and a dense head.
+"""The small CNN the lessons train on MNIST: convolution blocks, then a linear classifier.
 
 Introduced in ``05_training_from_scratch.ipynb``; also the network of ``benchmarks/fit_throughput.py``.
 """
@@ -12,34 +12,40 @@ from course_utils.models.blocks import check_input, conv_bn_relu
 
 
 class MnistCNN(nn.Module):
-    """conv-BN-ReLU-pool twice, then dropout, a hidden dense layer and the classifier.
+    """One conv-BN-ReLU-maxpool block per entry of ``channels``, then dropout and dense layers.
 
-    Shapes: ``(B, in_channels, 28, 28) -> (B, num_classes)``.
+    Shapes: ``(B, in_channels, 28, 28) -> (B, num_classes)``; each block halves the size
+    (28 -> 14 -> 7 -> 3).
 
     Parameters
     ----------
-    channels : (int, int)
-        Feature maps of the two convolution blocks.
+    channels : tuple of int
+        Feature maps of each convolution block (one to three blocks).
     hidden : int
-        Units of the dense layer.
+        Units of a hidden dense layer; 0 connects the features straight to the classifier.
     dropout : float
         Dropout before each dense layer (0 turns it off).
     in_channels, num_classes : int
     """
 
-    def __init__(self, channels: tuple[int, int] = (32, 64), hidden: int = 128,
-                 dropout: float = 0.25, in_channels: int = 1, num_classes: int = 10) -> None:
+    def __init__(self, channels: tuple[int, ...] = (16, 32, 64), hidden: int = 0,
+                 dropout: float = 0.2, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
+        if not 1 <= len(channels) <= 3:
+            raise ValueError(f"channels needs one to three entries, got {channels}.")
         self.in_channels, self.num_classes = in_channels, num_classes
-        c1, c2 = channels
-        self.features = nn.Sequential(
-            conv_bn_relu(in_channels, c1), nn.MaxPool2d(2),   # 28 -> 14
-            conv_bn_relu(c1, c2), nn.MaxPool2d(2),            # 14 -> 7
-        )
-        self.head = nn.Sequential(
-            nn.Flatten(), nn.Dropout(dropout), nn.Linear(c2 * 7 * 7, hidden),
-            nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(hidden, num_classes),
-        )
+        blocks, c_in, size = [], in_channels, 28
+        for c_out in channels:
+            blocks += [conv_bn_relu(c_in, c_out), nn.MaxPool2d(2)]
+            c_in, size = c_out, size // 2
+        self.features = nn.Sequential(*blocks)
+        head: list[nn.Module] = [nn.Flatten(), nn.Dropout(dropout)]
+        width = c_in * size * size
+        if hidden:
+            head += [nn.Linear(width, hidden), nn.ReLU(inplace=True), nn.Dropout(dropout)]
+            width = hidden
+        head.append(nn.Linear(width, num_classes))
+        self.head = nn.Sequential(*head)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_input(x, self, size=28)
