@@ -7,7 +7,9 @@ torchvision's 1000-class models is output ``k + 1`` of the shipped model.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+from PIL import Image, ImageOps
 
 from course_utils.data import verified_path
 
@@ -108,3 +110,27 @@ def torchvision_preprocess(images: torch.Tensor) -> torch.Tensor:
     mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
     return (images.float() / 255 - mean) / std
+
+
+CAT_PHOTO = "imagenet-mobilenet-v2/cat.bmp"
+
+
+def cat_photo(size: int = 224) -> torch.Tensor:
+    """The shipped test photo of a cat (``cat.bmp``), centre-cropped and resized.
+
+    Introduced in ``07_transfer_learning.ipynb``.
+
+    Parameters
+    ----------
+    size : int
+        Side of the square result, in pixels.
+
+    Returns
+    -------
+    (3, size, size) uint8 tensor
+    """
+    if not isinstance(size, int) or not 8 <= size <= 1024:
+        raise ValueError(f"size must be an int in [8, 1024] pixels, got {size!r}.")
+    with Image.open(verified_path(CAT_PHOTO)) as photo:
+        square = ImageOps.fit(photo.convert("RGB"), (size, size), Image.Resampling.BICUBIC)
+    return torch.from_numpy(np.asarray(square).copy()).permute(2, 0, 1)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 from pathlib import Path
 
 import torch
@@ -150,7 +151,7 @@ def _load_cached(path: Path, sha256: str) -> dict | None:
     """The cached conversion, or None if it is missing, unreadable or for another file."""
     try:
         cached = torch.load(path, map_location="cpu", weights_only=True)
-    except (OSError, RuntimeError, EOFError, ValueError):
+    except (OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError):
         return None
     if not isinstance(cached, dict) or cached.get("tflite_sha256") != sha256:
         return None

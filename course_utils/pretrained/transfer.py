@@ -14,6 +14,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torchvision.transforms.v2 import functional as TF
 
 
 def check_labels(labels: torch.Tensor, n: int, num_classes: int | None = None) -> None:
@@ -228,3 +229,77 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
 def with_head(tail: nn.Module, head: nn.Linear) -> nn.Sequential:
     """A trainable copy of ``tail`` followed by a copy of ``head`` (the originals are untouched)."""
     return nn.Sequential(copy.deepcopy(tail), copy.deepcopy(head))
+
+
+def balanced_subset(labels: torch.Tensor, n: int, seed: int = 0) -> torch.Tensor:
+    """Indices of ``n`` examples drawn at random, classes in proportion, each class at least once.
+
+    Introduced in ``07_transfer_learning.ipynb`` (the label-efficiency curve).
+
+    Parameters
+    ----------
+    labels : (N,) int64 tensor
+    n : int
+        How many to draw, from the number of classes up to N.
+    seed : int
+
+    Returns
+    -------
+    (n,) int64 tensor of indices into ``labels``, sorted.
+    """
+    check_labels(labels, len(labels))
+    classes = labels.unique()
+    if not isinstance(n, int) or not len(classes) <= n <= len(labels):
+        raise ValueError(f"n must be an int in [{len(classes)}, {len(labels)}] (at least one "
+                         f"example per class), got {n!r}.")
+    generator = torch.Generator().manual_seed(seed)
+    counts = torch.stack([(labels == c).sum() for c in classes])
+    quota = (counts * n / len(labels)).floor().long().clamp(min=1)
+    while quota.sum() < n:  # hand out what rounding left, largest shortfall first
+        quota[(counts * n / len(labels) - quota).argmax()] += 1
+    while quota.sum() > n:
+        quota[quota.argmax()] -= 1
+    chosen = []
+    for c, k in zip(classes, quota.tolist()):
+        members = (labels == c).nonzero().flatten()
+        chosen.append(members[torch.randperm(len(members), generator=generator)[:k]])
+    return torch.cat(chosen).sort().values
+
+
+SHIFTS = ("grayscale", "blur", "rotate", "crop")
+
+
+def shift_images(images: torch.Tensor, kind: str) -> torch.Tensor:
+    """Apply a domain shift to photos: what a deployed model may meet that training did not show.
+
+    Introduced in ``07_transfer_learning.ipynb``.
+
+    Parameters
+    ----------
+    images : (N, 3, H, W) uint8 tensor
+    kind : {"grayscale", "blur", "rotate", "crop"}
+        ``"grayscale"`` drops colour; ``"blur"`` is a Gaussian blur with sigma = H / 56 (4 pixels
+        at 224); ``"rotate"`` turns the photo a quarter turn; ``"crop"`` zooms into the central
+        third, so only part of the animal is left.
+
+    Returns
+    -------
+    (N, 3, H, W) uint8 tensor
+    """
+    if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8 or images.ndim != 4 \
+            or images.shape[1] != 3:
+        raise ValueError("images must be a (N, 3, H, W) uint8 tensor, got "
+                         f"{getattr(images, 'shape', type(images).__name__)} "
+                         f"{getattr(images, 'dtype', '')}.")
+    size = images.shape[-1]
+    if kind == "grayscale":
+        return TF.rgb_to_grayscale(images, num_output_channels=3)
+    if kind == "blur":
+        sigma = size / 56
+        return TF.gaussian_blur(images, kernel_size=2 * round(3 * sigma) + 1, sigma=sigma)
+    if kind == "rotate":
+        return images.rot90(1, dims=(2, 3))
+    if kind == "crop":
+        side = size // 3
+        return TF.resize(TF.center_crop(images, side), [size, size], antialias=True)
+    raise ValueError(f"kind must be one of {SHIFTS}, got {kind!r}.")

@@ -1,0 +1,28 @@
+"""Solutions to the exercises of ``07_transfer_learning.ipynb``."""
+
+import torch
+from torch import nn
+
+
+def preprocess(pixels: torch.Tensor) -> torch.Tensor:
+    """Real input of the TFLite model: scale 1/128, zero point 128."""
+    return (pixels.float() - 128) / 128
+
+
+def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
+    """TensorFlow's SAME padding (before, after) along one axis."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+egyptian_cat = (286, 285)
+
+
+def freeze(model: nn.Module, blocks: int) -> None:
+    """Freeze a MobileNetV2 except its last ``blocks`` feature blocks and the classifier."""
+    for parameter in model.parameters():
+        parameter.requires_grad = False
+    for part in (model.features[-blocks:], model.classifier):
+        for parameter in part.parameters():
+            parameter.requires_grad = True
