@@ -19,7 +19,7 @@ def slider(description: str, values: tuple[int, ...], value: int, css: str) -> A
     step = values[1] - values[0] if len(values) > 1 else 1
     s = w.IntSlider(value=value, min=values[0], max=values[-1], step=step,
                     description=description, continuous_update=True,
-                    style={"description_width": "initial"})
+                    style={"description_width": "80px"})
     s.add_class(css)
     return s
 
