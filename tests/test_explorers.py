@@ -38,6 +38,12 @@ def test_kernel_explorer_updates_the_same_image_and_readout():
     assert torch.allclose(explorer.kernel, torch.full((5, 5), 1 / 25))
 
 
+def test_kernel_explorer_takes_a_kernel_of_your_own():
+    explorer = KernelExplorer(IMAGE, torch.tensor([[0.0, 0, 0], [0, 0, 0], [0, 0, 1]]))
+    assert explorer.preset.value == "custom" and explorer.size_slider.value == 3
+    assert torch.equal(explorer.feature_map, IMAGE[0, 2:, 2:].float() / 255)
+
+
 def test_kernel_presets_are_what_they_say():
     for name in PRESETS:
         for k in KERNEL_SIZES:
@@ -112,6 +118,8 @@ def test_png_bytes_are_png():
     (lambda: KernelExplorer(IMAGE, stride=0), r"stride must be one of \(1, 2, 3, 4\), got 0"),
     (lambda: KernelExplorer(IMAGE, preset="emboss"), "unknown kernel preset 'emboss'"),
     (lambda: KernelExplorer(torch.zeros(2, 5, 5)), "C = 1 or 3"),
+    (lambda: KernelExplorer(IMAGE, torch.ones(3, 5)), "kernel must be square.*got 3 x 5"),
+    (lambda: KernelExplorer(IMAGE, torch.ones(9, 9)), r"kernel size must be one of \(1, 3, 5, 7\), got 9"),
     (lambda: show_kernel(IMAGE, torch.ones(3, 5)), "must be square"),
     (lambda: show_kernel(IMAGE, "edge", stride=0), "stride must be >= 1, got 0"),
     (lambda: show_kernel(IMAGE, torch.ones(45, 45)), "kernel spans 45 pixels"),

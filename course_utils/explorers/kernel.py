@@ -192,22 +192,30 @@ class KernelExplorer:
     ----------
     image : (C, H, W) or (H, W) tensor
         uint8 or float in [0, 1]; converted to gray.
-    preset : str
-        Starting kernel, one of :data:`PRESETS`.
+    preset : str or (k, k) tensor
+        Starting kernel: one of :data:`PRESETS`, or your own square kernel with k in
+        :data:`KERNEL_SIZES` (shown as "custom").
     kernel_size, stride, padding, dilation : int
         Starting slider settings, from :data:`KERNEL_SIZES`, :data:`STRIDES`, ...
     zoom : float
         Display pixels per image pixel (the browser enlarges the small PNG, pixelated).
     """
 
-    def __init__(self, image: torch.Tensor, preset: str = "edge", kernel_size: int = 3,
-                 stride: int = 1, padding: int = 0, dilation: int = 1, zoom: float = 1.0) -> None:
+    def __init__(self, image: torch.Tensor, preset: str | torch.Tensor = "edge",
+                 kernel_size: int = 3, stride: int = 1, padding: int = 0, dilation: int = 1,
+                 zoom: float = 1.0) -> None:
         self.gray = to_gray(image)
+        custom = None
+        if not isinstance(preset, str):  # a (k, k) kernel of your own
+            custom = _check_kernel(preset)
+            kernel_size = _widgets.check_choice("kernel size", custom.shape[0], KERNEL_SIZES)
+            preset = "custom"
         if not 0.25 <= zoom <= 8:
             raise ValueError(f"zoom must be between 0.25 and 8 (display pixels per value), got {zoom}.")
         self.zoom = zoom
-        if preset not in PRESETS:
-            raise ValueError(f"unknown kernel preset {preset!r}; choose one of {PRESETS}.")
+        if preset not in (*PRESETS, "custom") or (preset == "custom" and custom is None):
+            raise ValueError(f"unknown kernel preset {preset!r}; choose one of {PRESETS} or pass "
+                             "a (k, k) tensor of your own.")
         kernel_size = _widgets.check_choice("kernel_size", kernel_size, KERNEL_SIZES)
         stride = _widgets.check_choice("stride", stride, STRIDES)
         padding = _widgets.check_choice("padding", padding, PADDINGS)
@@ -227,7 +235,7 @@ class KernelExplorer:
         self.weights_box = w.GridBox()
         self._cells: list = []
         self._quiet = False
-        self.kernel = kernel_preset(preset, kernel_size)
+        self.kernel = custom if custom is not None else kernel_preset(preset, kernel_size)
         self._build_cells()
         self.update()
         self.preset.observe(self._on_preset, "value")
