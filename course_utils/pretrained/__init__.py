@@ -17,13 +17,14 @@ from course_utils.pretrained.imagenet import (
 from course_utils.pretrained.mobilenet import SamePadConv2d, convert_tflite, load_mobilenet_v2
 from course_utils.pretrained.tflite import TFLiteFormatError, read_tflite
 from course_utils.pretrained.transfer import (
-    accuracy, batchnorm_eval, fit_linear_head, run_batched, split_mobilenet, train_classifier,
-    with_head,
+    accuracy, batchnorm_eval, fine_tune, fit_linear_head, run_batched, split_mobilenet,
+    train_classifier, with_head,
 )
 
 __all__ = [
     "PRETRAINED_MODELS", "Pretrained", "SamePadConv2d", "TFLiteFormatError", "accuracy",
-    "batchnorm_eval", "cat_dog_indices", "convert_tflite", "fit_linear_head", "imagenet_labels",
-    "load_mobilenet_v2", "load_pretrained", "read_tflite", "run_batched", "split_mobilenet",
-    "tflite_preprocess", "torchvision_preprocess", "train_classifier", "with_head",
+    "batchnorm_eval", "cat_dog_indices", "convert_tflite", "fine_tune", "fit_linear_head",
+    "imagenet_labels", "load_mobilenet_v2", "load_pretrained", "read_tflite", "run_batched",
+    "split_mobilenet", "tflite_preprocess", "torchvision_preprocess", "train_classifier",
+    "with_head",
 ]

@@ -231,6 +231,49 @@ def with_head(tail: nn.Module, head: nn.Linear) -> nn.Sequential:
     return nn.Sequential(copy.deepcopy(tail), copy.deepcopy(head))
 
 
+def fine_tune(tail: nn.Module, head: nn.Linear, inputs: torch.Tensor, labels: torch.Tensor, *,
+              epochs: int, lr_blocks: float = 1e-4, lr_head: float = 1e-3,
+              weight_decay: float = 1e-4, freeze_batchnorm: bool = True,
+              seed: int = 0) -> nn.Sequential:
+    """Fine-tune copies of the pretrained ``tail`` and a warmed-up ``head`` on cached activations.
+
+    Introduced in ``07_transfer_learning.ipynb``. AdamW with two learning rates: a low one for
+    the pretrained blocks, a higher one for the head.
+
+    Parameters
+    ----------
+    tail : nn.Module
+        The last pretrained blocks: ``(N, C, h, w)`` trunk activations -> ``(N, D)`` features
+        (from :func:`split_mobilenet`).
+    head : nn.Linear
+        ``D -> K``, e.g. the linear probe from :func:`fit_linear_head`.
+    inputs : (N, C, h, w) float tensor
+        Cached trunk activations of the training images.
+    labels : (N,) int64 tensor
+    epochs : int
+    lr_blocks, lr_head : float
+        Learning rates of the pretrained blocks and of the head.
+    weight_decay : float
+    freeze_batchnorm : bool
+        Keep BatchNorm in eval mode (needed for the converted MobileNetV2).
+    seed : int
+
+    Returns
+    -------
+    nn.Sequential
+        ``(tail copy, head copy)``, trained, in eval mode; ``tail`` and ``head`` are untouched.
+    """
+    torch.manual_seed(seed)
+    model = with_head(tail, head)
+    optimizer = torch.optim.AdamW([
+        {"params": model[0].parameters(), "lr": lr_blocks},
+        {"params": model[1].parameters(), "lr": lr_head},
+    ], weight_decay=weight_decay)
+    train_classifier(model, inputs, labels, epochs=epochs, optimizer=optimizer,
+                     freeze_batchnorm=freeze_batchnorm, seed=seed)
+    return model
+
+
 def balanced_subset(labels: torch.Tensor, n: int, seed: int = 0) -> torch.Tensor:
     """Indices of ``n`` examples drawn at random, classes in proportion, each class at least once.
 

@@ -1,0 +1,88 @@
+"""Transfer learning with the shipped MobileNetV2, as ``07_transfer_learning.ipynb`` does it.
+
+Prints one ``name: value`` line per figure:
+
+- ``convert_s``: seconds to read the TFLite file and convert it into torchvision's MobileNetV2
+  (no cache; best of ``--repeats``);
+- ``features_images_per_s``: 1280-d pooled features of the 370 pet photos (224 px, batch 64,
+  CPU), photos per second (best of ``--repeats``, after a warm-up batch);
+- ``probe_accuracy``: linear probe on those features, on the 111 held-out photos of the fixed
+  stratified split;
+- ``finetune_accuracy``: the lesson's full-mode fine-tune (blocks 16-18 and the probe as the
+  warm head, BatchNorm in eval mode, AdamW 1e-4 / 1e-3, 3 epochs over the photos and their
+  mirror images), mean over ``--seeds`` seeds.
+
+Usage::
+
+    "$(./course setup)/bin/python" benchmarks/transfer.py [--threads 2] [--repeats 3] [--seeds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+from torch import nn
+
+from course_utils.data import load_dataset, verified_path
+from course_utils.pretrained import (
+    accuracy, convert_tflite, fine_tune, fit_linear_head, load_mobilenet_v2, read_tflite,
+    run_batched, split_mobilenet, tflite_preprocess,
+)
+from course_utils.pretrained.mobilenet import TFLITE_FILE
+
+SPLIT_AT = 16
+FINETUNE_EPOCHS = 3
+
+
+def best_seconds(task, repeats: int) -> float:
+    """Fastest wall time of ``repeats`` calls of ``task()``."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        task()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    path = verified_path(TFLITE_FILE)
+    convert_s = best_seconds(lambda: convert_tflite(read_tflite(path)), args.repeats)
+
+    train, test = load_dataset("pets", "train"), load_dataset("pets", "test")
+    net = load_mobilenet_v2()
+    features = nn.Sequential(net.features, nn.AdaptiveAvgPool2d(1), nn.Flatten(1))
+    photos = torch.cat([train.images, test.images])
+    run_batched(features, photos[:8], prepare=tflite_preprocess)  # warm-up
+    features_s = best_seconds(
+        lambda: run_batched(features, photos, batch_size=64, prepare=tflite_preprocess),
+        args.repeats)
+
+    trunk, tail = split_mobilenet(net, SPLIT_AT)
+    trunk_train = run_batched(trunk, train.images, prepare=tflite_preprocess)
+    trunk_flip = run_batched(trunk, train.images.flip(-1), prepare=tflite_preprocess)
+    trunk_test = run_batched(trunk, test.images, prepare=tflite_preprocess)
+    probe = fit_linear_head(run_batched(tail, trunk_train), train.labels, 2)
+    probe_accuracy = accuracy(probe, run_batched(tail, trunk_test), test.labels)
+
+    inputs = torch.cat([trunk_train, trunk_flip])
+    labels = torch.cat([train.labels, train.labels])
+    tuned = [accuracy(fine_tune(tail, probe, inputs, labels, epochs=FINETUNE_EPOCHS, seed=seed),
+                      trunk_test, test.labels) for seed in range(args.seeds)]
+
+    print(f"convert_s: {convert_s:.3f}")
+    print(f"features_images_per_s: {len(photos) / features_s:.1f}")
+    print(f"probe_accuracy: {probe_accuracy:.4f}")
+    print(f"finetune_accuracy: {sum(tuned) / len(tuned):.4f}")
+
+
+if __name__ == "__main__":
+    main()
