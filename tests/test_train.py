@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from course_utils.augment import random_affine, random_shift
-from course_utils.data import load_dataset
+from course_utils.data import load_dataset, stratified_split
 from course_utils.env import seed_everything
 from course_utils.models import MnistCNN
 from course_utils.train import (History, evaluate, fit, learning_rate, load_checkpoint,
@@ -33,13 +33,15 @@ def one_thread():
 
 @pytest.fixture(scope="module")
 def digits():
-    mnist = load_dataset("mnist", "train")
-    return mnist.subset(range(256)), mnist.subset(range(256, 384))
+    mnist = load_dataset("mnist", "train")  # sorted by class: take a stratified sample
+    _, keep = stratified_split(mnist.labels, test_fraction=384 / len(mnist), seed=0)
+    keep = keep[torch.randperm(len(keep), generator=torch.Generator().manual_seed(0))]
+    return mnist.subset(keep[:256]), mnist.subset(keep[256:])
 
 
 def tiny_model(seed: int = 0) -> nn.Module:
     seed_everything(seed)
-    return MnistCNN(channels=(4, 8), hidden=16, dropout=0.25)
+    return MnistCNN(channels=(8, 16), hidden=0, dropout=0.1)
 
 
 def train(model, data, val=None, **options) -> History:
@@ -156,8 +158,8 @@ def test_early_stopping_and_best_weights(digits):
 
 def test_history_and_evaluate_agree(digits):
     model = tiny_model()
-    history = train(model, digits[0], digits[1], epochs=3, lr=5e-3)
-    assert len(history) == 3 and history.val_acc[-1] > 0.5
+    history = train(model, digits[0], digits[1], epochs=4, lr=1e-2)
+    assert len(history) == 4 and history.val_acc[-1] > 0.4, "well above chance (0.1)"
     assert history.seconds == sorted(history.seconds)
     assert history.val_acc[-1] == pytest.approx(evaluate(model, digits[1], device=CPU)[1])
 
