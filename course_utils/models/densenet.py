@@ -47,14 +47,16 @@ class DenseNet(nn.Module):
         Channels each layer adds.
     stem : int
         Channels of the first convolution.
+    stem_stride : int
+        Stride of the first convolution (2 quarters the cost of everything after it).
     in_channels, num_classes : int
     """
 
     def __init__(self, blocks: tuple[int, ...] = (4, 4), growth: int = 12, stem: int = 16,
-                 in_channels: int = 1, num_classes: int = 10) -> None:
+                 stem_stride: int = 1, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
         self.in_channels, self.num_classes = in_channels, num_classes
-        layers, c = [conv_bn_relu(in_channels, stem)], stem
+        layers, c = [conv_bn_relu(in_channels, stem, stride=stem_stride)], stem
         for i, n in enumerate(blocks):
             block = DenseBlock(c, n, growth)
             layers.append(block)

@@ -55,12 +55,14 @@ class ResNet(nn.Module):
         Channels of each stage.
     skip : bool
         False gives the "plain" twin: the same layers without the additions.
+    stem_stride : int
+        Stride of the first convolution (2 quarters the cost of everything after it).
     in_channels, num_classes : int
     """
 
     def __init__(self, blocks_per_stage: tuple[int, ...] = (2, 2, 2),
                  widths: tuple[int, ...] = (16, 32, 64), skip: bool = True,
-                 in_channels: int = 1, num_classes: int = 10) -> None:
+                 stem_stride: int = 1, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
         if len(blocks_per_stage) != len(widths):
             raise ValueError(
@@ -69,7 +71,7 @@ class ResNet(nn.Module):
             )
         self.in_channels, self.num_classes, self.skip = in_channels, num_classes, skip
         self.depth = 2 * sum(blocks_per_stage) + 2
-        layers, c_in = [conv_bn_relu(in_channels, widths[0])], widths[0]
+        layers, c_in = [conv_bn_relu(in_channels, widths[0], stride=stem_stride)], widths[0]
         for stage, (blocks, width) in enumerate(zip(blocks_per_stage, widths)):
             for i in range(blocks):
                 stride = 2 if stage > 0 and i == 0 else 1
