@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 CORRECT, WRONG = "#1a7f37", "#cf222e"
 
@@ -215,6 +216,7 @@ def plot_tradeoffs(names: Sequence[str], accuracy: Sequence[float], macs: Sequen
         for name, xi, yi in zip(names, x, accuracy):
             ax.annotate(name, (xi, yi), fontsize=8, xytext=(4, 4), textcoords="offset points")
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(label)
         ax.set_ylabel("test accuracy")
         ax.grid(alpha=0.3, which="both")
