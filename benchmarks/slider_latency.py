@@ -10,7 +10,10 @@ compute (convolution or a forward pass) plus rendering and PNG encoding. Measure
 - ``naive_feature_maps_step_ms``: the same 16 maps drawn the naive way, a new matplotlib figure
   with 16 axes per step, saved to PNG as the inline backend does (``bbox_inches="tight"``).
 
-The network is randomly initialised: its weights do not change the cost of a step.
+The network is randomly initialised: its weights do not change the cost of a step. Both
+feature-map cases run the network on one thread, so the ratio compares drawing only. The
+explorer sends each map at its own resolution (a 4 x 4 grid of 28 x 28 maps is a 115 x 115 PNG)
+and lets the browser enlarge it; the naive figure is a 4 x 4 inch, 100 dpi PNG.
 
     python benchmarks/slider_latency.py [--steps 60]
 """
@@ -31,6 +34,7 @@ from torch import nn  # noqa: E402
 
 from course_utils.data import load_dataset, sample_photo  # noqa: E402
 from course_utils.explorers import FeatureMapExplorer, KernelExplorer  # noqa: E402
+from course_utils.explorers._widgets import single_thread  # noqa: E402
 from course_utils.explorers.feature_maps import layer_activations  # noqa: E402
 
 
@@ -58,7 +62,8 @@ def median_ms(step, n: int) -> float:
 
 def naive_feature_maps_step(model: nn.Module, images: torch.Tensor, layer: str, i: int) -> bytes:
     """New 4 x 4 figure per step, one imshow per map, encoded like the inline backend does."""
-    maps = layer_activations(model, images[i % len(images)], layer)
+    with single_thread():  # the same compute settings as the explorer: only drawing differs
+        maps = layer_activations(model, images[i % len(images)], layer)
     fig, axes = plt.subplots(4, 4, figsize=(4, 4))
     for channel, ax in enumerate(axes.flat):
         ax.imshow(maps[channel].numpy(), cmap="viridis")
