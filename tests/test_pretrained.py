@@ -14,7 +14,7 @@ from torchvision.models import mobilenet_v2
 from course_utils.data import ChecksumError, OfflineError, verified_path
 from course_utils.data.shipped import _read_photo
 from course_utils.pretrained import (
-    SamePadConv2d, TFLiteFormatError, accuracy, cat_dog_indices, fit_linear_head,
+    SamePadConv2d, TFLiteFormatError, accuracy, cat_dog_indices, fine_tune, fit_linear_head,
     imagenet_labels, load_mobilenet_v2, load_pretrained, read_tflite, run_batched,
     split_mobilenet, tflite_preprocess, torchvision_preprocess, train_classifier,
 )
@@ -122,13 +122,14 @@ def test_cat_photo_is_an_egyptian_cat(model):
 def test_logits_match_the_saved_reference(model):
     """Reference logits were saved once from the conversion; tolerance 1e-3 absolute."""
     reference = json.loads(REFERENCE.read_text())
-    for photo in reference["photos"]:
-        if photo["file"].endswith("cat.bmp"):
-            image = cat_photo()
-        else:
-            image = _read_photo(verified_path(photo["file"]), 224)
-        with torch.no_grad():
-            logits = model(tflite_preprocess(image[None]))[0]
+    images = torch.stack([
+        cat_photo() if photo["file"].endswith("cat.bmp")
+        else _read_photo(verified_path(photo["file"]), 224)
+        for photo in reference["photos"]
+    ])
+    with torch.no_grad():
+        all_logits = model(tflite_preprocess(images))
+    for photo, logits in zip(reference["photos"], all_logits):
         assert logits.topk(5).indices.tolist() == photo["top5"], photo["file"]
         for index, value in photo["logits"].items():
             assert abs(float(logits[int(index)]) - value) <= reference["tolerance"], \
@@ -280,3 +281,15 @@ def test_shift_images_checks_input():
         shift_images(torch.zeros(1, 3, 8, 8, dtype=torch.uint8), "fog")
     with pytest.raises(ValueError, match="uint8"):
         shift_images(torch.zeros(1, 3, 8, 8), "blur")
+
+
+def test_fine_tune_leaves_the_originals_untouched():
+    tail = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 1), torch.nn.BatchNorm2d(4),
+                               torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(1))
+    head = torch.nn.Linear(4, 2)
+    before = [p.clone() for p in [*tail.parameters(), *head.parameters()]]
+    x, y = torch.randn(8, 2, 3, 3), torch.arange(8) % 2
+    tuned = fine_tune(tail, head, x, y, epochs=2)
+    assert all(torch.equal(a, b) for a, b in zip(before, [*tail.parameters(), *head.parameters()]))
+    assert not torch.equal(tuned[1].weight, head.weight) and not tuned.training
+    assert torch.equal(tuned[0][1].running_mean, tail[1].running_mean)  # BatchNorm stayed frozen
