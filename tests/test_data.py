@@ -9,8 +9,8 @@ import torch
 from sklearn.model_selection import train_test_split
 
 from course_utils.data import (ChecksumError, ImageSet, OfflineError, data_dir, list_datasets,
-                               load_dataset, load_full_dataset, sample_photo, stratified_split,
-                               verified_path, verify_all)
+                               load_dataset, load_full_dataset, pet_files, read_photo,
+                               sample_photo, stratified_split, verified_path, verify_all)
 from course_utils.data.online import network_available
 from course_utils.plots import plot_class_counts, show_images
 
@@ -227,3 +227,12 @@ def test_show_images_draws_labels_and_predictions():
 def test_show_images_rejects_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         show_images(**kwargs)
+
+
+def test_read_photo_verifies_and_crops():
+    files = pet_files()
+    assert len(files) == 370 and files[0].startswith("oxford-pets-370/cats/")
+    photo = read_photo(files[0], size=96)
+    assert tuple(photo.shape) == (3, 96, 96) and photo.dtype == torch.uint8
+    with pytest.raises(FileNotFoundError, match="'cats/none.jpg' is not listed"):
+        read_photo("cats/none.jpg")

@@ -6,6 +6,7 @@ Introduced in ``01_images_as_tensors.ipynb``. Layout, one concept per module:
 - ``imageset``: :class:`ImageSet`, the in-memory labelled set every loader returns;
 - ``manifest``: SHA-256 checks against ``data/SHA256SUMS`` (:class:`ChecksumError`);
 - ``splits``: :func:`stratified_split`;
+- ``shipped``: the readers behind the registry; :func:`pet_files` and :func:`read_photo`;
 - ``samples``: :func:`sample_photo` from scikit-image;
 - ``online``: :func:`load_full_dataset` through torchvision (:class:`OfflineError`);
 - ``paths``: where the data and the cache live.
@@ -17,10 +18,11 @@ from course_utils.data.online import OfflineError, load_full_dataset
 from course_utils.data.paths import cache_dir, data_dir
 from course_utils.data.registry import DATASETS, list_datasets, load_dataset
 from course_utils.data.samples import sample_photo
+from course_utils.data.shipped import pet_files, read_photo
 from course_utils.data.splits import stratified_split
 
 __all__ = [
     "DATASETS", "ChecksumError", "ImageSet", "OfflineError", "cache_dir", "data_dir",
-    "list_datasets", "load_dataset", "load_full_dataset", "sample_photo", "stratified_split",
-    "verified_path", "verify_all",
+    "list_datasets", "load_dataset", "load_full_dataset", "pet_files", "read_photo",
+    "sample_photo", "stratified_split", "verified_path", "verify_all",
 ]

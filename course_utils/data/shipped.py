@@ -91,7 +91,7 @@ def load_pets(split: str, size: int = 224) -> ImageSet:
         keep = (train_idx if split == "train" else test_idx).tolist()
         files = [files[i] for i in keep]
         breed = breed[keep]
-    images = torch.stack([_read_photo(verified_path(f), size) for f in files])
+    images = torch.stack([read_photo(f, size) for f in files])
     labels = torch.tensor([PET_CLASSES.index(Path(f).parent.name[:-1]) for f in files])
     return ImageSet(
         images, labels, PET_CLASSES, "pets", split,
@@ -100,7 +100,11 @@ def load_pets(split: str, size: int = 224) -> ImageSet:
     )
 
 
-def _read_photo(path: Path, size: int) -> torch.Tensor:
-    with Image.open(path) as photo:
+def read_photo(relative: str, size: int = 224) -> torch.Tensor:
+    """One shipped photo, verified, centre-cropped to a square: ``(3, size, size)`` uint8.
+
+    ``relative`` is its path inside the data folder, as ``pet_files()`` lists it.
+    """
+    with Image.open(verified_path(relative)) as photo:
         square = ImageOps.fit(photo.convert("RGB"), (size, size), Image.Resampling.BICUBIC)
     return torch.from_numpy(np.asarray(square).copy()).permute(2, 0, 1)  # (3, size, size)
