@@ -1,7 +1,11 @@
-"""Figures shared by the lessons: image grids and class counts.
+"""Figures shared by the lessons. Each function draws and returns a matplotlib Figure and never
+calls ``plt.show()``, so notebooks display the figure and scripts can save it.
 
-Introduced in ``01_images_as_tensors.ipynb``. Functions draw and return the matplotlib Figure;
-they never call ``plt.show()``, so notebooks display the figure and scripts can save it.
+- images: :func:`show_images` (labels and predictions), :func:`plot_class_counts` (notebook 01);
+- training: :func:`plot_history`, :func:`plot_lr_range`, :func:`plot_heatmap` (notebook 05);
+- architectures: :func:`plot_tradeoffs` (notebook 06);
+- transfer learning: :func:`plot_top_predictions`, :func:`plot_accuracy_curves`,
+  :func:`plot_accuracy_bars` (notebook 07).
 """
 
 from __future__ import annotations
