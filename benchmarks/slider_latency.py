@@ -34,7 +34,7 @@ from torch import nn  # noqa: E402
 
 from course_utils.data import load_dataset, sample_photo  # noqa: E402
 from course_utils.explorers import FeatureMapExplorer, KernelExplorer  # noqa: E402
-from course_utils.explorers._widgets import single_thread  # noqa: E402
+from course_utils.env import torch_threads  # noqa: E402
 from course_utils.explorers.feature_maps import layer_activations  # noqa: E402
 
 
@@ -62,7 +62,7 @@ def median_ms(step, n: int) -> float:
 
 def naive_feature_maps_step(model: nn.Module, images: torch.Tensor, layer: str, i: int) -> bytes:
     """New 4 x 4 figure per step, one imshow per map, encoded like the inline backend does."""
-    with single_thread():  # the same compute settings as the explorer: only drawing differs
+    with torch_threads(1):  # the same compute settings as the explorer: only drawing differs
         maps = layer_activations(model, images[i % len(images)], layer)
     fig, axes = plt.subplots(4, 4, figsize=(4, 4))
     for channel, ax in enumerate(axes.flat):

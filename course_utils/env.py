@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import random
 import sys
-from typing import TypeVar
+from contextlib import contextmanager
+from typing import Iterator, TypeVar
 
 import numpy as np
 import torch
@@ -113,3 +114,20 @@ def seed_everything(seed: int, deterministic: bool = True) -> None:
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
         torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run the body with ``n`` PyTorch CPU threads, then restore the previous setting.
+
+    Small computations (a slider step, a one-image latency measurement) are often faster on one
+    thread: on a busy 2-core laptop a second thread can make a tiny convolution wait 20x longer.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive int (threads), got {n!r}.")
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

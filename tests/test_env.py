@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.env import by_mode, get_device, in_colab, is_fast_mode, seed_everything
+from course_utils.env import (by_mode, get_device, in_colab, is_fast_mode, seed_everything,
+                              torch_threads)
 
 
 @pytest.mark.parametrize("raw, expected", [("1", True), ("true", True), ("ON", True),
@@ -76,3 +77,13 @@ def test_in_colab(monkeypatch):
     assert in_colab() is False
     monkeypatch.setitem(sys.modules, "google.colab", object())
     assert in_colab() is True
+
+
+def test_torch_threads_sets_and_restores():
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n must be a positive int"):
+        with torch_threads(0):
+            pass

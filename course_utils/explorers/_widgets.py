@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 
@@ -35,23 +34,6 @@ def check_choice(name: str, value: int, allowed: tuple[int, ...]) -> int:
 PIXELATED_CSS = ("<style>img.course-pixelated, .course-pixelated img "
                  "{image-rendering: pixelated;}</style>")
 """Make the browser enlarge explorer images by repeating pixels, not blurring them."""
-
-
-@contextmanager
-def single_thread():
-    """Run a small computation on one PyTorch thread, then restore the setting.
-
-    On a busy 2-core laptop a tiny convolution spread over two threads waits for the second
-    core and can take 20x longer than on one.
-    """
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def set_png(image_widget: Any, png: bytes, width_px: int, zoom: float) -> None:

@@ -13,6 +13,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import colorize, mosaic, png_bytes, show_canvas
 
@@ -191,7 +192,7 @@ class FeatureMapExplorer:
         """The current layer's ``(C, H, W)`` output for the current image."""
         key = (self.image_slider.value, self.layer_menu.value)
         if self._cache is None or self._cache[:2] != key:
-            with _widgets.single_thread():
+            with torch_threads(1):
                 out = layer_activations(self.model, self.images[key[0]], key[1])
             self._cache = (*key, out)
         return self._cache[2]

@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
+from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import colorize, hstack_panels, is_signed, png_bytes
 from course_utils.layers._checks import check_positive_int, check_square_kernel
@@ -307,7 +308,7 @@ class KernelExplorer:
     def update(self) -> None:
         """Recompute the feature map and replace the image bytes and the readout in place."""
         s = self.settings
-        with _widgets.single_thread():
+        with torch_threads(1):
             self.feature_map = apply_kernel(self.gray, self.kernel, s["stride"], s["padding"],
                                             s["dilation"])
         canvas = render_kernel_view(self.gray, self.feature_map)

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.kernel import to_gray
 from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
@@ -99,7 +100,7 @@ class PoolingExplorer:
     def update(self) -> None:
         """Pool again and swap the image bytes and the readout in place."""
         k, s = self.size_slider.value, self.stride_slider.value
-        with _widgets.single_thread():
+        with torch_threads(1):
             self.pooled_max, self.pooled_avg = pool_both(self.gray, k, s)
         canvas = render_pooling(self.gray, self.pooled_max, self.pooled_avg, s)
         _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)

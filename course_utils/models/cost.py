@@ -12,6 +12,8 @@ import time
 import torch
 from torch import nn
 
+from course_utils.env import torch_threads
+
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters."""
@@ -82,9 +84,7 @@ def cpu_latency_ms(model: nn.Module, input_shape: tuple[int, int, int], repeats:
     """
     cpu_model = copy.deepcopy(model).cpu().eval()
     x = torch.zeros(1, *input_shape)
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
+    with torch_threads(threads):
         for _ in range(5):
             cpu_model(x)
         times = []
@@ -92,6 +92,4 @@ def cpu_latency_ms(model: nn.Module, input_shape: tuple[int, int, int], repeats:
             start = time.perf_counter()
             cpu_model(x)
             times.append(time.perf_counter() - start)
-    finally:
-        torch.set_num_threads(before)
     return 1000 * statistics.median(times)
