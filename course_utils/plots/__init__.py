@@ -1,0 +1,33 @@
+"""Figures shared by the lessons, one module per topic. Each function draws and returns a
+matplotlib Figure and never calls ``plt.show()``, so notebooks display the figure and scripts can
+save it.
+
+- ``images``: :func:`show_images` (labels and predictions), :func:`plot_class_counts` (notebook 01);
+- ``training``: :func:`plot_history`, :func:`plot_lr_range`, :func:`plot_heatmap` (notebook 05);
+- ``architectures``: :func:`plot_tradeoffs` (notebook 06);
+- ``transfer``: :func:`plot_top_predictions`, :func:`plot_accuracy_curves`,
+  :func:`plot_accuracy_bars` (notebook 07).
+"""
+
+from course_utils.plots.architectures import plot_tradeoffs
+from course_utils.plots.images import CORRECT, WRONG, plot_class_counts, show_images
+from course_utils.plots.training import plot_heatmap, plot_history, plot_lr_range
+from course_utils.plots.transfer import (
+    plot_accuracy_bars,
+    plot_accuracy_curves,
+    plot_top_predictions,
+)
+
+__all__ = [
+    "CORRECT",
+    "WRONG",
+    "plot_accuracy_bars",
+    "plot_accuracy_curves",
+    "plot_class_counts",
+    "plot_heatmap",
+    "plot_history",
+    "plot_lr_range",
+    "plot_top_predictions",
+    "plot_tradeoffs",
+    "show_images",
+]

@@ -1,0 +1,97 @@
+"""Image grids and class counts (notebook 01); the colours for right and wrong answers."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+CORRECT, WRONG = "#1a7f37", "#cf222e"
+
+
+def _to_display(image: torch.Tensor) -> np.ndarray:
+    """(C, H, W) uint8 or float in [0, 1] -> (H, W) or (H, W, 3) float array for imshow."""
+    if image.ndim != 3 or image.shape[0] not in (1, 3):
+        raise ValueError(
+            f"each image must be (C, H, W) with C = 1 or 3, got shape {tuple(image.shape)}."
+        )
+    array = image.detach().cpu().float()
+    if image.dtype == torch.uint8:
+        array = array / 255
+    array = array.clamp(0, 1).permute(1, 2, 0).numpy()
+    return array[:, :, 0] if array.shape[2] == 1 else array
+
+
+def show_images(
+    images: torch.Tensor | Sequence[torch.Tensor],
+    labels: Sequence[int] | torch.Tensor | None = None,
+    preds: Sequence[int] | torch.Tensor | None = None,
+    classes: Sequence[str] | None = None,
+    ncols: int = 8,
+    size: float = 1.6,
+    title: str | None = None,
+) -> Figure:
+    """Draw images in a grid, each titled with its label and, if given, the prediction.
+
+    Parameters
+    ----------
+    images : (N, C, H, W) tensor or a sequence of (C, H, W) tensors
+        uint8 in 0..255 or float in [0, 1]; C is 1 (gray) or 3 (RGB).
+    labels, preds : (N,) integers, optional
+        With both, a title reads "pred (true)" in green when they agree, red otherwise.
+    classes : sequence of str, optional
+        Names for the integer labels.
+    ncols : int
+        Images per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n = len(images)
+    if n == 0:
+        raise ValueError("show_images got no images; pass at least one (C, H, W) image.")
+    for name, values in (("labels", labels), ("preds", preds)):
+        if values is not None and len(values) != n:
+            raise ValueError(f"{name} has {len(values)} entries but there are {n} images.")
+    if preds is not None and labels is None:
+        raise ValueError("preds need labels to compare with; pass labels= too.")
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3 * bool(title)),
+                             squeeze=False)
+    name = (lambda k: classes[int(k)]) if classes is not None else (lambda k: str(int(k)))
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        ax.imshow(_to_display(images[i]), cmap="gray", vmin=0, vmax=1)
+        if preds is not None:
+            ok = int(preds[i]) == int(labels[i])
+            ax.set_title(f"{name(preds[i])} ({name(labels[i])})", fontsize=8,
+                         color=CORRECT if ok else WRONG)
+        elif labels is not None:
+            ax.set_title(name(labels[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_class_counts(counts: dict[str, int], title: str = "", ax: plt.Axes | None = None) -> Figure:
+    """Bar chart of ``{class name: count}`` (as ``ImageSet.class_counts()`` returns)."""
+    if not counts:
+        raise ValueError("counts is empty; expected {class name: number of images}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4.0, 0.45 * len(counts)), 3))
+    names, values = list(counts), list(counts.values())
+    ax.bar(range(len(names)), values, color="#4c72b0")
+    ax.set_xticks(range(len(names)), names, rotation=45 if len(names) > 4 else 0, ha="right"
+                  if len(names) > 4 else "center", fontsize=8)
+    ax.set_ylabel("images")
+    ax.set_title(title or f"{sum(values):,} images")
+    ax.figure.tight_layout()
+    return ax.figure

@@ -1,0 +1,110 @@
+"""Training figures: learning curves, the learning-rate range test, a heatmap of a sweep
+(notebook 05)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from course_utils.plots.images import WRONG
+
+
+def plot_history(histories: "dict[str, object] | object", metrics: Sequence[str] = ("loss", "acc"),
+                 title: str = "") -> Figure:
+    """Learning curves: training (dashed) and validation (solid) per epoch, one panel per metric.
+
+    Introduced in ``05_training_from_scratch.ipynb``.
+
+    Parameters
+    ----------
+    histories : History or {label: History}
+        What :func:`course_utils.train.fit` returned (anything with ``epoch``,
+        ``train_loss``, ``val_loss``, ``train_acc``, ``val_acc`` lists).
+    metrics : sequence of {"loss", "acc"}
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not isinstance(histories, dict):
+        histories = {"": histories}
+    if not histories or any(len(h.epoch) == 0 for h in histories.values()):
+        raise ValueError("plot_history needs at least one History with at least one epoch.")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.2), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, metric in zip(axes[0], metrics):
+        for i, (label, h) in enumerate(histories.items()):
+            color = colors[i % len(colors)]
+            prefix = f"{label} " if label else ""
+            ax.plot(h.epoch, getattr(h, f"train_{metric}"), "--", color=color,
+                    label=f"{prefix}train")
+            if not all(np.isnan(getattr(h, f"val_{metric}"))):
+                ax.plot(h.epoch, getattr(h, f"val_{metric}"), "-", color=color,
+                        label=f"{prefix}validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel({"loss": "cross-entropy loss", "acc": "accuracy"}.get(metric, metric))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_lr_range(lrs: Sequence[float], losses: Sequence[float], suggestion: float | None = None
+                  ) -> Figure:
+    """Smoothed loss against learning rate (log scale), from ``lr_range_test``.
+
+    Introduced in ``05_training_from_scratch.ipynb``; ``suggestion`` draws a vertical line.
+    """
+    if len(lrs) != len(losses) or not lrs:
+        raise ValueError(f"need as many losses as rates (at least one), got {len(lrs)} and "
+                         f"{len(losses)}.")
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    ax.plot(lrs, losses)
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("training loss (smoothed)")
+    if suggestion is not None:
+        ax.axvline(suggestion, color=WRONG, ls=":", label=f"suggested {suggestion:.1e}")
+        ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(values: np.ndarray | torch.Tensor, row_labels: Sequence, col_labels: Sequence,
+                 row_title: str = "", col_title: str = "", title: str = "",
+                 fmt: str = "{:.3f}") -> Figure:
+    """A table of numbers as coloured cells, each cell labelled with its value.
+
+    Introduced in ``05_training_from_scratch.ipynb`` (learning rate by batch size).
+
+    Parameters
+    ----------
+    values : (R, K) array
+    row_labels, col_labels : sequences of length R and K
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2 or values.shape != (len(row_labels), len(col_labels)):
+        raise ValueError(f"values must be ({len(row_labels)}, {len(col_labels)}) to match the "
+                         f"labels, got {values.shape}.")
+    fig, ax = plt.subplots(figsize=(1.2 * len(col_labels) + 2, 0.6 * len(row_labels) + 1.5))
+    image = ax.imshow(values, cmap="viridis", aspect="auto")
+    ax.set_xticks(range(len(col_labels)), [str(c) for c in col_labels])
+    ax.set_yticks(range(len(row_labels)), [str(r) for r in row_labels])
+    ax.set_xlabel(col_title)
+    ax.set_ylabel(row_title)
+    middle = np.nanmin(values) + 0.5 * (np.nanmax(values) - np.nanmin(values))
+    for (r, c), value in np.ndenumerate(values):
+        ax.text(c, r, fmt.format(value), ha="center", va="center", fontsize=8,
+                color="black" if value > middle else "white")
+    fig.colorbar(image, ax=ax)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
