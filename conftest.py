@@ -1,4 +1,4 @@
-"""Test-suite wiring: the network guard, a headless plotting backend for tests, the check that every
+"""Test-suite wiring: the network guard, a progress record of its own, a headless plotting backend for tests, the check that every
 notebook under ``notebooks/`` was collected and executed, and seconds per notebook.
 
 It sits at the repository root so that its hooks also see the notebook items nbval collects."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -24,6 +25,9 @@ sys.path.insert(0, str(GUARD))
 import course_netguard  # noqa: E402
 
 course_netguard.install()
+# Checkers record progress; the tests keep theirs out of the learner's own record.
+_progress_dir = tempfile.mkdtemp(prefix="course-progress-")
+os.environ["COURSE_PROGRESS_FILE"] = os.path.join(_progress_dir, "progress.json")
 matplotlib.use("Agg")  # this process only: kernels keep their inline backend
 
 _outcomes: dict[str, str] = {}

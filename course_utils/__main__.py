@@ -1,7 +1,8 @@
-"""Command line: ``python -m course_utils check`` and ``python -m course_utils prefetch``.
+"""Command line: ``python -m course_utils check``, ``prefetch`` and ``progress``.
 
 ``check`` prints the readiness report (exit status 1 when something is wrong); ``prefetch NAME...``
-downloads full datasets into the cache while a network is there, for use offline later.
+downloads full datasets into the cache while a network is there, for use offline later;
+``progress`` lists, per notebook, the exercises passed on this machine.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import argparse
 import sys
 
 from course_utils.data.online import FULL_DATASETS, OfflineError, load_full_dataset
+from course_utils.exercises import progress
+from course_utils.exercises.framework import all_exercises
 from course_utils.readiness import format_report, readiness_report
 
 
@@ -19,8 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="print the readiness report")
     prefetch = commands.add_parser("prefetch", help="download full datasets while online")
     prefetch.add_argument("names", nargs="+", choices=sorted(FULL_DATASETS))
+    commands.add_parser("progress", help="list the exercises passed, per notebook")
     args = parser.parse_args(argv)
 
+    if args.command == "progress":
+        print(f"Progress record: {progress.progress_path()}")
+        print(progress.report(all_exercises(), progress.load()))
+        return 0
     if args.command == "check":
         report = readiness_report()
         print(format_report(report))
