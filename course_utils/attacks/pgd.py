@@ -1,0 +1,141 @@
+"""PGD, projected gradient descent (Madry et al., 2018), under the L∞ and the L2 norm.
+
+Introduced in ``12_adversarial_robustness.ipynb``. PGD repeats small FGSM-like steps and projects
+back onto the ε-ball after each one, from a random start; restarts keep, for each image, the
+first start that fools the model. The update rules are those of ``torchattacks`` (the tests check
+that both give the same images from the same start).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from course_utils.attacks._checks import (
+    check_eps,
+    check_images,
+    check_labels,
+    check_logits,
+    check_positive_int,
+)
+from course_utils.attacks.mode import frozen_eval
+
+NORMS = ("linf", "l2")
+_DIVISION_EPS = 1e-10
+
+
+def input_gradient(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                   targeted: bool = False) -> torch.Tensor:
+    """Gradient of the mean cross-entropy (its negative when ``targeted``) w.r.t. ``images``.
+
+    Shapes: ``(B, C, H, W)`` images, ``(B,)`` labels -> ``(B, C, H, W)``. The model's output is
+    checked to be logits. Call it inside :func:`~course_utils.attacks.mode.frozen_eval`.
+    """
+    x = images.detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        logits = check_logits(model(x), labels)
+        loss = F.cross_entropy(logits, labels)
+        if targeted:
+            loss = -loss
+        return torch.autograd.grad(loss, x)[0]
+
+
+def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, eps: float,
+        alpha: float | None = None, steps: int = 10, norm: str = "linf", targeted: bool = False,
+        random_start: bool = True, restarts: int = 1,
+        generator: torch.Generator | None = None) -> torch.Tensor:
+    """Projected gradient descent inside the ε-ball around each image.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        ``(B, C, H, W)`` images in [0, 1] to ``(B, K)`` logits (normalisation inside the model).
+    images : (B, C, H, W) float tensor in [0, 1]
+    labels : (B,) int64 tensor
+        True classes, or with ``targeted=True`` the classes to push the images towards.
+    eps : float
+        Radius of the ball, >= 0: the largest change of one pixel (``"linf"``) or the largest
+        Euclidean length of the whole change of one image (``"l2"``), on the [0, 1] scale.
+    alpha : float, optional
+        Step size; default ``2.5 * eps / steps`` (Madry et al.), so the steps can cross the ball.
+    steps : int
+        Gradient steps per start.
+    norm : {"linf", "l2"}
+        L∞ steps along the gradient's sign; L2 steps along the gradient scaled to unit length.
+    targeted : bool
+    random_start : bool
+        Start from a uniformly random point of the ball (L∞), or a random direction at a uniform
+        random radius (L2); otherwise from the image itself.
+    restarts : int
+        Random starts; each image keeps the first result that fools the model (the last one if
+        none does).
+    generator : torch.Generator, optional
+        CPU generator of the random starts (PyTorch's global one if None).
+
+    Returns
+    -------
+    (B, C, H, W) tensor in [0, 1], detached, within ``eps`` of ``images`` in the chosen norm.
+    """
+    eps = check_eps(eps)
+    steps = check_positive_int(steps, "steps")
+    restarts = check_positive_int(restarts, "restarts")
+    if norm not in NORMS:
+        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}.")
+    alpha = 2.5 * eps / steps if alpha is None else check_eps(alpha, "alpha")
+    images = check_images(images).detach()
+    labels = check_labels(labels, images)
+    with frozen_eval(model):
+        best = None
+        for _ in range(restarts):
+            adv = images.clone()
+            if random_start:
+                adv = _random_start(images, eps, norm, generator)
+            for _ in range(steps):
+                grad = input_gradient(model, adv, labels, targeted)
+                adv = _step(images, adv, grad, eps, alpha, norm)
+            best = adv if best is None else _keep_successes(model, best, adv, labels, targeted)
+            if restarts > 1 and bool(_fooled(model, best, labels, targeted).all()):
+                break
+    return best.detach()
+
+
+def _random_start(images: torch.Tensor, eps: float, norm: str,
+                  generator: torch.Generator | None) -> torch.Tensor:
+    """A random point of the ball, drawn on the CPU (the same numbers on every device)."""
+    shape = images.shape
+    if norm == "linf":
+        delta = torch.empty(shape).uniform_(-eps, eps, generator=generator)
+    else:
+        delta = torch.empty(shape).normal_(generator=generator)
+        length = delta.view(len(delta), -1).norm(p=2, dim=1).view(-1, 1, 1, 1)
+        radius = torch.zeros_like(length).uniform_(0, 1, generator=generator)
+        delta *= radius / length * eps
+    return torch.clamp(images + delta.to(images.device), 0, 1)
+
+
+def _step(images: torch.Tensor, adv: torch.Tensor, grad: torch.Tensor, eps: float, alpha: float,
+          norm: str) -> torch.Tensor:
+    """One ascent step, then the projection onto the ball and onto the [0, 1] box."""
+    if norm == "linf":
+        adv = adv + alpha * grad.sign()
+        delta = torch.clamp(adv - images, -eps, eps)
+        return torch.clamp(images + delta, 0, 1)
+    b = len(images)
+    grad_norm = grad.view(b, -1).norm(p=2, dim=1) + _DIVISION_EPS
+    adv = adv + alpha * grad / grad_norm.view(b, 1, 1, 1)
+    delta = adv - images
+    factor = torch.clamp(eps / delta.view(b, -1).norm(p=2, dim=1), max=1.0)
+    return torch.clamp(images + delta * factor.view(-1, 1, 1, 1), 0, 1)
+
+
+@torch.no_grad()
+def _fooled(model: torch.nn.Module, adv: torch.Tensor, labels: torch.Tensor,
+            targeted: bool) -> torch.Tensor:
+    pred = model(adv).argmax(1)
+    return pred == labels if targeted else pred != labels
+
+
+def _keep_successes(model, best, adv, labels, targeted) -> torch.Tensor:
+    """Per image: keep ``best`` where it already fools the model, else take ``adv``."""
+    keep = _fooled(model, best, labels, targeted).view(-1, 1, 1, 1)
+    return torch.where(keep, best, adv)
