@@ -16,6 +16,8 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.transforms.v2 import functional as TF
 
+from course_utils import metrics
+
 
 def check_labels(labels: torch.Tensor, n: int, num_classes: int | None = None) -> None:
     """Raise unless ``labels`` is an ``(n,)`` int64 tensor of class indices."""
@@ -141,6 +143,8 @@ def accuracy(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor,
              batch_size: int = 64) -> float:
     """Fraction of ``inputs`` whose arg-max prediction equals ``labels`` (model in eval mode).
 
+    Runs the model in batches, then scores with :func:`course_utils.metrics.accuracy`.
+
     Parameters
     ----------
     model : nn.Module
@@ -153,7 +157,7 @@ def accuracy(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor,
     model.eval()
     predictions = run_batched(model, inputs, batch_size).argmax(1)
     model.train(was_training)
-    return (predictions == labels).float().mean().item()
+    return metrics.accuracy(labels, predictions)
 
 
 def batchnorm_eval(model: nn.Module) -> nn.Module:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from course_utils.metrics import accuracy
 from course_utils.train.data import TrainData, as_tensors
 
 
@@ -67,5 +68,4 @@ def evaluate_tensors(model: torch.nn.Module, images: torch.Tensor, labels: torch
     logits = predict_logits(model, images, batch_size, device)
     labels = labels.to(logits.device)
     loss = F.cross_entropy(logits, labels).item()
-    accuracy = (logits.argmax(1) == labels).float().mean().item()
-    return loss, accuracy
+    return loss, accuracy(labels, logits.argmax(1))
