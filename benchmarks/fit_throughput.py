@@ -24,7 +24,6 @@ import argparse
 import os
 import time
 from dataclasses import replace
-from functools import partial
 
 import torch
 import torch.nn.functional as F
@@ -32,7 +31,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 from torchvision.transforms import v2
 
-from course_utils.augment import random_shift
+from course_utils.augment import images_only, random_shift
 from course_utils.data import load_dataset
 from course_utils.env import seed_everything
 from course_utils.models import MnistCNN, Normalize
@@ -81,7 +80,8 @@ def loop_images_per_s(train_set, device: torch.device, epochs: int = 2) -> float
 def fit_images_per_s(train_set, device: torch.device, epochs: int = 2) -> float:
     """``fit`` with its defaults for the device; images/s of its last (warm) epoch."""
     history = fit(make_model(), train_set, epochs=epochs, batch_size=BATCH, lr=LR,
-                  augment=partial(random_shift, max_shift=2), device=device, progress=False)
+                  batch_transform=images_only(random_shift, max_shift=2), device=device,
+                  progress=False)
     return history.images_per_s[-1]
 
 
@@ -99,7 +99,7 @@ def compare(train_set, device: torch.device, repeats: int) -> tuple[float, float
 def seconds_to_98_5(train_set, test_set) -> tuple[float, float]:
     """Training seconds until 98.5% test accuracy (nan if never) and the final accuracy."""
     history = fit(make_model(), train_set, test_set, epochs=EPOCHS_TO_98_5, batch_size=BATCH,
-                  lr=LR, augment=partial(random_shift, max_shift=2),
+                  lr=LR, batch_transform=images_only(random_shift, max_shift=2),
                   device=torch.device("cpu"), progress=False)
     epoch = history.first_epoch_reaching("val_acc", 0.985)
     seconds = history.seconds[epoch - 1] if epoch else float("nan")

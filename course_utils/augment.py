@@ -5,11 +5,15 @@ Python code once per image; these functions move a whole ``(B, C, H, W)`` batch 
 operations, so :func:`course_utils.train.fit` can augment without leaving the GPU (or without
 per-image overhead on the CPU). Every random draw comes from the ``torch.Generator`` passed in,
 so a seeded run repeats exactly.
+
+``fit`` takes one ``batch_transform(images, labels, generator=g) -> (images, labels)``;
+:func:`images_only` turns any of these image functions into one.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -95,6 +99,57 @@ def random_affine(images: torch.Tensor, degrees: float = 10.0, scale: tuple[floa
     grid = F.affine_grid(theta, list(images.shape), align_corners=False)
     out = F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     return out.contiguous(memory_format=_format_of(images))
+
+
+def gaussian_noise(images: torch.Tensor, std: float = 0.3,
+                   generator: torch.Generator | None = None) -> torch.Tensor:
+    """Add N(0, std²) noise to every pixel and clip to [0, 1] (introduced in notebook 12).
+
+    Parameters
+    ----------
+    images : (B, C, H, W) float tensor in [0, 1]
+    std : float
+        Standard deviation of the noise, >= 0.
+    generator : torch.Generator, optional
+
+    Returns
+    -------
+    (B, C, H, W) tensor on the same device and memory format as ``images``.
+    """
+    _check_batch(images)
+    if not (isinstance(std, (int, float)) and math.isfinite(std) and std >= 0):
+        raise ValueError(f"std must be a finite number >= 0, got {std!r}.")
+    noise = torch.randn(images.shape, generator=generator).to(images.device) * std
+    return (images + noise).clamp(0, 1).contiguous(memory_format=_format_of(images))
+
+
+def images_only(fn: Callable[..., torch.Tensor], **options
+                ) -> Callable[..., tuple[torch.Tensor, torch.Tensor]]:
+    """Make an image augmentation into a batch transform for ``fit(batch_transform=...)``.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(images, generator=g, **options) -> images``, e.g. :func:`random_shift`.
+    **options
+        Passed on to ``fn`` (``max_shift=2``...).
+
+    Returns
+    -------
+    callable
+        ``transform(images, labels, generator=g) -> (fn(images, ...), labels)``.
+    """
+    if not callable(fn):
+        raise TypeError(
+            f"fn must be an image function such as random_shift, got {type(fn).__name__}."
+        )
+
+    def transform(images: torch.Tensor, labels: torch.Tensor, *,
+                  generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        return fn(images, generator=generator, **options), labels
+
+    transform.__name__ = f"images_only({getattr(fn, '__name__', type(fn).__name__)})"
+    return transform
 
 
 def _format_of(images: torch.Tensor) -> torch.memory_format:

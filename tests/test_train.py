@@ -12,7 +12,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.augment import random_affine, random_shift
+from course_utils.augment import images_only, random_affine, random_shift
 from course_utils.data import load_dataset, stratified_split
 from course_utils.env import seed_everything
 from course_utils.models import MnistCNN
@@ -46,7 +46,7 @@ def tiny_model(seed: int = 0) -> nn.Module:
 
 def train(model, data, val=None, **options) -> History:
     settings = dict(epochs=2, batch_size=32, lr=3e-3, device=CPU, progress=False,
-                    augment=partial(random_shift, max_shift=2))
+                    batch_transform=images_only(random_shift, max_shift=2))
     settings.update(options)
     return fit(model, data, val, **settings)
 
@@ -246,3 +246,52 @@ def test_batched_augmentations_keep_shape_and_repeat_with_the_seed():
                    for r in range(5) for c in range(5))
     with pytest.raises(ValueError, match="float batch"):
         random_shift(torch.zeros(2, 1, 28, 28, dtype=torch.uint8))
+
+
+# The batch hook: one callable turns each training batch into the batch to train on.
+
+def mixup(images, labels, *, generator=None, classes=10):
+    """A mixup batch transform: soft labels come back as (B, K) probabilities."""
+    weight = torch.rand(len(images), generator=generator)
+    order = torch.randperm(len(images), generator=generator)
+    w = weight[:, None, None, None]
+    one_hot = nn.functional.one_hot(labels, classes).float()
+    return (w * images + (1 - w) * images[order],
+            weight[:, None] * one_hot + (1 - weight[:, None]) * one_hot[order])
+
+
+@pytest.mark.parametrize("transform", [images_only(random_affine, degrees=10), mixup])
+def test_batch_transform_repeats_bit_for_bit_with_the_seed(digits, transform):
+    runs = []
+    for seed in (3, 3, 4):
+        model = tiny_model()
+        runs.append((model, train(model, digits[0], seed=seed, batch_transform=transform)))
+    (a, ha), (b, hb), (c, _) = runs
+    assert same_weights(a, b) and ha.train_loss == hb.train_loss
+    assert not same_weights(a, c)
+    assert 0 < ha.train_acc[-1] <= 1
+
+
+def test_batch_transform_output_is_what_the_model_trains_on(digits):
+    calls, seen = [], []
+
+    def blank(images, labels, *, generator=None):
+        calls.append((images.shape, generator))
+        return torch.zeros_like(images), torch.full_like(labels, 7)
+
+    model = tiny_model()
+    model.register_forward_pre_hook(
+        lambda m, inputs: seen.append(float(inputs[0].abs().max())) if m.training else None)
+    history = train(model, digits[0], epochs=2, batch_size=32, batch_transform=blank)
+    assert len(calls) == 2 * (len(digits[0]) // 32)
+    assert all(g is not None for _, g in calls), "fit passes its seeded generator"
+    assert seen and max(seen) == 0.0, "the model saw the transformed images only"
+    assert history.train_acc[-1] > 0.9, "and learned the transformed labels (all 7)"
+
+
+def test_batch_transform_must_return_a_batch(digits):
+    with pytest.raises(TypeError, match=r"\(images, labels\) pair.*images_only"):
+        train(tiny_model(), digits[0], batch_transform=lambda x, y, generator=None: x)
+    with pytest.raises(ValueError, match=r"expected \(B, C, H, W\) float images"):
+        train(tiny_model(), digits[0],
+              batch_transform=lambda x, y, generator=None: (x[:, 0], y))

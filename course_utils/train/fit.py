@@ -4,7 +4,8 @@ Introduced in ``05_training_from_scratch.ipynb`` after the same loop is written 
 adds to the hand-written loop:
 
 - data that fits in memory is moved to the device once and batched by indexing
-  (:class:`~course_utils.train.data.InMemoryBatches`), augmentation runs on whole batches there;
+  (:class:`~course_utils.train.data.InMemoryBatches`); one hook, ``batch_transform``, turns each
+  batch into the batch to train on there (augmentation, mixup, adversarial examples);
 - metrics are summed on the device and read once per epoch (no ``.item()`` per step);
 - channels-last memory layout (on CUDA and on the CPU, where oneDNN's convolutions run 1.3-1.6x
   faster with it on the course's networks) and, on CUDA, mixed precision;
@@ -12,7 +13,8 @@ adds to the hand-written loop:
 - early stopping, and the best weights put back at the end;
 - Ctrl-C ends training cleanly: the model gets the best weights so far and ``fit`` returns the
   history, with ``history.interrupted`` set;
-- one ``seed`` fixes shuffling, augmentation and dropout, so a CPU run repeats bit for bit.
+- one ``seed`` fixes shuffling, the batch transform's random draws and dropout, so a CPU run
+  repeats bit for bit.
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ from course_utils.train.history import History
 from course_utils.train.optim import make_optimizer
 from course_utils.train.schedule import learning_rate
 
-Augment = Callable[..., torch.Tensor]
-"""``augment(batch, generator=g) -> batch`` on ``(B, C, H, W)`` float tensors, e.g.
-``functools.partial(course_utils.augment.random_shift, max_shift=2)``."""
+BatchTransform = Callable[..., tuple[torch.Tensor, torch.Tensor]]
+"""``batch_transform(images, labels, generator=g) -> (images, labels)``: ``(B, C, H, W)`` float
+images and ``(B,)`` class labels in, the batch to train on out; labels may come back as ``(B, K)``
+class probabilities (mixup). E.g. ``course_utils.augment.images_only(random_shift, max_shift=2)``
+or ``course_utils.attacks.PGDTraining(model, eps=0.3)``."""
 
 MONITORS = ("val_loss", "val_acc", "train_loss", "train_acc")
 
@@ -54,7 +58,7 @@ def fit(
     optimizer: str = "adam",
     weight_decay: float = 0.0,
     schedule: str = "onecycle",
-    augment: Augment | None = None,
+    batch_transform: BatchTransform | None = None,
     patience: int | None = None,
     monitor: str = "val_loss",
     checkpoint: str | os.PathLike | None = None,
@@ -91,8 +95,11 @@ def fit(
     weight_decay : float
     schedule : {"onecycle", "cosine", "constant"}
         See :func:`course_utils.train.schedule.learning_rate`; set per step from the step number.
-    augment : callable, optional
-        ``augment(batch, generator=g)`` applied to each training batch on the device.
+    batch_transform : callable, optional
+        ``batch_transform(images, labels, generator=g) -> (images, labels)``, called on each
+        training batch on the device (in training mode, outside mixed precision) with fit's
+        seeded CPU generator; the model trains on what it returns. Labels may come back as
+        ``(B, K)`` probabilities; training accuracy then counts their most likely class.
     patience : int, optional
         Stop after this many epochs without improvement of ``monitor``.
     monitor : {"val_loss", "val_acc", "train_loss", "train_acc"}
@@ -103,7 +110,7 @@ def fit(
     resume : bool
         Continue from ``checkpoint`` when that file exists (otherwise start fresh).
     seed : int
-        Seeds shuffling and augmentation (a private generator) and PyTorch's global generator
+        Seeds shuffling and the batch transform (a private generator) and PyTorch's global generator
         (dropout). The model's initial weights are not touched: seed before building it.
     device : torch.device or str, optional
         Defaults to :func:`course_utils.env.get_device`.
@@ -151,7 +158,7 @@ def fit(
             model.train()
             start = time.perf_counter()
             loss_sum, correct, seen, last_lr = _train_epoch(
-                model, batches, opt, scaler, amp_dtype, fmt, augment,
+                model, batches, opt, scaler, amp_dtype, fmt, batch_transform,
                 lambda s: learning_rate(s, total, lr, schedule), (epoch - 1) * steps, bar)
             train_loss, train_acc = loss_sum.item() / seen, correct.item() / seen
             elapsed = time.perf_counter() - start
@@ -231,7 +238,7 @@ def _val_tensors(val: TrainData | None, device: torch.device, model: torch.nn.Mo
     return images, labels
 
 
-def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, augment, lr_at, first_step, bar):
+def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, first_step, bar):
     """One pass over the batches; sums stay on the device until the caller reads them."""
     device = next(model.parameters()).device
     loss_sum = torch.zeros((), device=device)
@@ -241,8 +248,8 @@ def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, augment, lr_at, fi
     for step, (x, y) in enumerate(batches, start=first_step):
         x = x.to(device, non_blocking=True).contiguous(memory_format=fmt)
         y = y.to(device, non_blocking=True)
-        if augment is not None:
-            x = augment(x, generator=generator)
+        if transform is not None:
+            x, y = _transformed(transform, x, y, generator)
         lr = lr_at(step)
         for group in opt.param_groups:
             group["lr"] = lr
@@ -259,10 +266,31 @@ def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, augment, lr_at, fi
             loss.backward()
             opt.step()
         loss_sum += loss.detach() * len(y)
-        correct += (logits.detach().argmax(1) == y).sum()
+        correct += (logits.detach().argmax(1) == (y.argmax(1) if y.ndim == 2 else y)).sum()
         seen += len(y)
         bar.update()
     return loss_sum, correct, seen, lr
+
+
+def _transformed(transform: BatchTransform, x: torch.Tensor, y: torch.Tensor,
+                 generator: torch.Generator | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Apply the batch transform and check that it returned a batch fit to train on."""
+    out = transform(x, y, generator=generator)
+    if not (isinstance(out, tuple) and len(out) == 2 and all(isinstance(t, torch.Tensor)
+                                                             for t in out)):
+        raise TypeError(
+            f"batch_transform must return an (images, labels) pair of tensors, got "
+            f"{type(out).__name__}; wrap an images-only function with "
+            "course_utils.augment.images_only(fn)."
+        )
+    images, labels = out
+    if images.ndim != 4 or not images.is_floating_point() or labels.shape[:1] != images.shape[:1]:
+        raise ValueError(
+            f"batch_transform returned images {tuple(images.shape)} {images.dtype} and labels "
+            f"{tuple(labels.shape)}; expected (B, C, H, W) float images and (B,) or (B, K) labels "
+            "for the same B."
+        )
+    return images, labels
 
 
 def _update_best(run: _Run, model: torch.nn.Module, monitor: str) -> None:
