@@ -6,11 +6,25 @@ save it.
 - ``training``: :func:`plot_history`, :func:`plot_lr_range`, :func:`plot_heatmap` (notebook 05);
 - ``architectures``: :func:`plot_tradeoffs` (notebook 06);
 - ``transfer``: :func:`plot_top_predictions`, :func:`plot_accuracy_curves`,
-  :func:`plot_accuracy_bars` (notebook 07).
+  :func:`plot_accuracy_bars` (notebook 07);
+- ``adversarial``: :func:`plot_perturbations`, :func:`plot_robustness_curves`,
+  :func:`plot_epoch_accuracies`, :func:`format_table` (notebook 12).
 """
 
+from course_utils.plots.adversarial import (
+    format_table,
+    plot_epoch_accuracies,
+    plot_perturbations,
+    plot_robustness_curves,
+)
 from course_utils.plots.architectures import plot_tradeoffs
 from course_utils.plots.images import CORRECT, WRONG, plot_class_counts, show_images
+from course_utils.plots.text import (
+    plot_accuracy_intervals,
+    plot_filter_ngrams,
+    plot_token_vectors,
+    plot_window_scores,
+)
 from course_utils.plots.training import plot_heatmap, plot_history, plot_lr_range
 from course_utils.plots.transfer import (
     plot_accuracy_bars,
@@ -21,12 +35,16 @@ from course_utils.plots.transfer import (
 __all__ = [
     "CORRECT",
     "WRONG",
+    "format_table",
     "plot_accuracy_bars",
     "plot_accuracy_curves",
     "plot_class_counts",
+    "plot_epoch_accuracies",
     "plot_heatmap",
     "plot_history",
     "plot_lr_range",
+    "plot_perturbations",
+    "plot_robustness_curves",
     "plot_top_predictions",
     "plot_tradeoffs",
     "show_images",
