@@ -81,11 +81,12 @@ def test_pets_reject_a_bad_size():
 
 
 def test_unknown_dataset_and_split_say_what_exists():
-    with pytest.raises(ValueError, match="Unknown dataset 'cifar'.*\\['fashion', 'mnist', 'pets'\\]"):
+    with pytest.raises(ValueError,
+                       match="Unknown dataset 'cifar'.*\\['fashion', 'mnist', 'pets', 'sentiment'\\]"):
         load_dataset("cifar")
     with pytest.raises(ValueError, match="no split 'validation'.*\\['test', 'train'\\]"):
         load_dataset("mnist", "validation")
-    assert list_datasets() == ["fashion", "mnist", "pets"]
+    assert list_datasets() == ["fashion", "mnist", "pets", "sentiment"]
 
 
 def test_corrupting_one_byte_raises_a_checksum_error_naming_the_file(data_copy):
@@ -135,7 +136,7 @@ def test_no_data_folder_says_how_to_fix(tmp_path, monkeypatch):
 
 def test_every_shipped_file_matches_the_manifest():
     checks = verify_all()
-    assert len(checks) == 381 and all(checks.values())
+    assert len(checks) == 386 and all(checks.values())
 
 
 def test_offline_request_for_a_full_dataset_fails_fast(tmp_path, monkeypatch):

@@ -3,10 +3,12 @@
 Introduced in ``01_images_as_tensors.ipynb``. Layout, one concept per module:
 
 - ``registry``: :func:`load_dataset` and :func:`list_datasets` for the shipped data;
-- ``imageset``: :class:`ImageSet`, the in-memory labelled set every loader returns;
+- ``imageset``: :class:`ImageSet`, the in-memory labelled set every image loader returns;
+- ``textset``: :class:`TextSet`, its twin for sentences (notebook 15);
 - ``manifest``: SHA-256 checks against ``data/SHA256SUMS`` (:class:`ChecksumError`);
 - ``splits``: :func:`stratified_split`;
 - ``shipped``: the readers behind the registry; :func:`pet_files` and :func:`read_photo`;
+- ``sentiment``: :func:`read_labelled_sentences`, the review sentences' reader (notebook 15);
 - ``samples``: :func:`sample_photo` from scikit-image;
 - ``online``: :func:`load_full_dataset` through torchvision (:class:`OfflineError`);
 - ``paths``: where the data and the cache live.
@@ -18,11 +20,13 @@ from course_utils.data.online import OfflineError, load_full_dataset
 from course_utils.data.paths import cache_dir, data_dir
 from course_utils.data.registry import DATASETS, list_datasets, load_dataset
 from course_utils.data.samples import sample_photo
+from course_utils.data.sentiment import read_labelled_sentences
 from course_utils.data.shipped import pet_files, read_photo
 from course_utils.data.splits import stratified_split
+from course_utils.data.textset import TextSet
 
 __all__ = [
-    "DATASETS", "ChecksumError", "ImageSet", "OfflineError", "cache_dir", "data_dir",
-    "list_datasets", "load_dataset", "load_full_dataset", "pet_files", "read_photo",
-    "sample_photo", "stratified_split", "verified_path", "verify_all",
+    "DATASETS", "ChecksumError", "ImageSet", "OfflineError", "TextSet", "cache_dir", "data_dir",
+    "list_datasets", "load_dataset", "load_full_dataset", "pet_files", "read_labelled_sentences",
+    "read_photo", "sample_photo", "stratified_split", "verified_path", "verify_all",
 ]

@@ -4,6 +4,8 @@ Introduced in ``01_images_as_tensors.ipynb``::
 
     from course_utils.data import load_dataset
     train = load_dataset("mnist", "train")   # ImageSet, 5,000 images (1, 28, 28)
+
+The review sentences of ``15_cnns_beyond_images.ipynb`` come as a :class:`TextSet` instead.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from course_utils.data.imageset import ImageSet
+from course_utils.data.sentiment import load_sentiment
 from course_utils.data.shipped import load_fashion, load_mnist, load_pets
+from course_utils.data.textset import TextSet
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,7 @@ class DatasetInfo:
     name: str
     description: str
     sizes: dict[str, int]
-    loader: Callable[..., ImageSet]
+    loader: Callable[..., ImageSet | TextSet]
 
 
 DATASETS: dict[str, DatasetInfo] = {
@@ -47,6 +51,13 @@ DATASETS: dict[str, DatasetInfo] = {
         {"train": 259, "test": 111, "all": 370},
         load_pets,
     ),
+    "sentiment": DatasetInfo(
+        "sentiment",
+        "Review sentences labelled negative or positive, 1,000 from each of amazon, imdb and "
+        "yelp: split 80/20 by source and label.",
+        {"train": 2400, "test": 600},
+        load_sentiment,
+    ),
 }
 
 
@@ -55,12 +66,12 @@ def list_datasets() -> list[str]:
     return sorted(DATASETS)
 
 
-def load_dataset(name: str, split: str = "train", **options) -> ImageSet:
-    """Load a shipped dataset split as an :class:`ImageSet` (files verified by SHA-256 first).
+def load_dataset(name: str, split: str = "train", **options) -> ImageSet | TextSet:
+    """Load a shipped dataset split (files verified by SHA-256 first).
 
     Parameters
     ----------
-    name : {"mnist", "fashion", "pets"}
+    name : {"mnist", "fashion", "pets", "sentiment"}
     split : str
         ``"train"`` or ``"test"``; ``"pets"`` also has ``"all"``.
     **options
@@ -68,8 +79,9 @@ def load_dataset(name: str, split: str = "train", **options) -> ImageSet:
 
     Returns
     -------
-    ImageSet
-        ``images`` ``(N, C, H, W)`` uint8 and ``labels`` ``(N,)`` int64.
+    ImageSet or TextSet
+        ``images`` ``(N, C, H, W)`` uint8 and ``labels`` ``(N,)`` int64; for ``"sentiment"`` a
+        :class:`TextSet` of ``N`` sentences and ``(N,)`` int64 labels.
     """
     info = DATASETS.get(name)
     if info is None:

@@ -18,7 +18,7 @@ def check_model_fits(model: torch.nn.Module, images: torch.Tensor, labels: torch
     ----------
     model : torch.nn.Module
         Already on the device of ``images``.
-    images : (N, C, H, W) float tensor
+    images : (N, C, H, W) float tensor, or (N, L) int64 token ids for a text model
     labels : (N,) int64 tensor
     what : str
         Name used in error messages.
@@ -34,11 +34,12 @@ def check_model_fits(model: torch.nn.Module, images: torch.Tensor, labels: torch
     try:
         out = model(sample)
     except (RuntimeError, ValueError) as error:
+        axes = "(N, L) token ids" if sample.ndim == 2 else "(N, C, H, W)"
         raise ValueError(
-            f"the model cannot take the {what} images: they are (N, C, H, W) = "
+            f"the model cannot take the {what} inputs: they are {axes} = "
             f"(N, {', '.join(map(str, sample.shape[1:]))}) and the model raised: {error}\n"
             "Check the model's in_channels and the input size it was built for, or resize "
-            "the images to match."
+            "the images to match (for a text model: the vocabulary size it was built for)."
         ) from None
     finally:
         model.train(was_training)

@@ -23,12 +23,14 @@ def as_tensors(data: TrainData, what: str = "train") -> tuple[torch.Tensor, torc
     ----------
     data : ImageSet or (images, labels)
         ``images`` ``(N, C, H, W)``: uint8 in 0..255 or float; ``labels`` ``(N,)`` integers.
+        For a text model (``15_cnns_beyond_images.ipynb``) the inputs may instead be ``(N, L)``
+        int64 token ids, which pass through as they are.
     what : str
         Name used in error messages (``"train"``, ``"val"``).
 
     Returns
     -------
-    images : (N, C, H, W) float32 tensor
+    images : (N, C, H, W) float32 tensor, or the (N, L) int64 token ids
     labels : (N,) int64 tensor
     """
     if isinstance(data, ImageSet):
@@ -41,10 +43,12 @@ def as_tensors(data: TrainData, what: str = "train") -> tuple[torch.Tensor, torc
             f"{type(data).__name__}. For data that does not fit in memory pass a DataLoader."
         )
     images, labels = torch.as_tensor(images), torch.as_tensor(labels)
-    if images.ndim != 4:
+    tokens = images.ndim == 2 and images.dtype == torch.int64
+    if images.ndim != 4 and not tokens:
         raise ValueError(
-            f"{what} images must be (N, C, H, W), got shape {tuple(images.shape)}; add the "
-            "channel axis with images.unsqueeze(1) for grayscale (N, H, W) images."
+            f"{what} images must be (N, C, H, W), got shape {tuple(images.shape)} "
+            f"{images.dtype}; add the channel axis with images.unsqueeze(1) for grayscale "
+            "(N, H, W) images. (A text model takes (N, L) int64 token ids instead.)"
         )
     if len(images) == 0:
         raise ValueError(f"the {what} set is empty (0 images); pass at least one image.")
@@ -57,6 +61,10 @@ def as_tensors(data: TrainData, what: str = "train") -> tuple[torch.Tensor, torc
         raise ValueError(
             f"{what} labels must be class numbers 0, 1, 2, ...; got {int(labels.min())}."
         )
+    if tokens:
+        if images.min() < 0:
+            raise ValueError(f"{what} token ids must be >= 0, got {int(images.min())}.")
+        return images, labels.long()
     images = images.float() / 255 if images.dtype == torch.uint8 else images.float()
     return images, labels.long()
 

@@ -1,0 +1,96 @@
+"""``TextSet``: a labelled set of sentences held in memory.
+
+Introduced in ``15_cnns_beyond_images.ipynb``. The text twin of
+:class:`~course_utils.data.imageset.ImageSet`: the raw strings stay as they are (tokenising and
+encoding them is the job of :mod:`course_utils.text`, fitted on the training split only), and
+the labels are a tensor ready for training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import torch
+from torch.utils.data import Dataset
+
+from course_utils.data.imageset import _take
+
+
+@dataclass(eq=False)
+class TextSet(Dataset):
+    """A labelled set of texts.
+
+    Attributes
+    ----------
+    texts : tuple of str
+        ``N`` sentences, as read from the file.
+    labels : torch.Tensor
+        ``(N,)`` int64, values in ``range(len(classes))``.
+    classes : tuple of str
+        Class names; ``classes[k]`` names label ``k``.
+    name, split : str
+        Where the set came from, e.g. ``"sentiment"``, ``"train"``.
+    extras : dict
+        Per-text extras, each of length N (for sentiment: ``"source"``, the website of each
+        sentence as an index into ``meta["sources"]``).
+    meta : dict
+        Facts about the whole set (for sentiment: ``"sources"``).
+    """
+
+    texts: tuple[str, ...]
+    labels: torch.Tensor
+    classes: tuple[str, ...]
+    name: str
+    split: str
+    extras: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.texts, tuple) or not all(isinstance(t, str) for t in self.texts):
+            raise TypeError(
+                f"texts must be a tuple of str, got {type(self.texts).__name__}; pass "
+                "tuple(sentences)."
+            )
+        if not isinstance(self.labels, torch.Tensor) or self.labels.dtype != torch.int64:
+            raise TypeError(
+                f"labels must be an int64 tensor, got {getattr(self.labels, 'dtype', type(self.labels))}."
+            )
+        if self.labels.shape != (len(self.texts),):
+            raise ValueError(
+                f"labels must have shape ({len(self.texts)},) to match the texts, got "
+                f"{tuple(self.labels.shape)}."
+            )
+        for key, value in self.extras.items():
+            if len(value) != len(self.labels):
+                raise ValueError(
+                    f"extras[{key!r}] has {len(value)} entries but the set has "
+                    f"{len(self.labels)} texts; put set-wide facts in meta instead."
+                )
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, index: int) -> tuple[str, int]:
+        return self.texts[index], int(self.labels[index])
+
+    def class_counts(self) -> dict[str, int]:
+        """Return ``{class name: number of texts}``."""
+        counts = torch.bincount(self.labels, minlength=len(self.classes)).tolist()
+        return dict(zip(self.classes, counts))
+
+    def subset(self, indices: torch.Tensor | list[int], split: str | None = None) -> "TextSet":
+        """Return the texts at ``indices`` as a new TextSet (per-text extras follow)."""
+        index = torch.as_tensor(indices, dtype=torch.long)
+        return replace(
+            self,
+            texts=_take(self.texts, index),
+            labels=self.labels[index],
+            split=self.split if split is None else split,
+            extras={key: _take(value, index) for key, value in self.extras.items()},
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"TextSet(name={self.name!r}, split={self.split!r}, n={len(self)}, "
+            f"classes={len(self.classes)})"
+        )
