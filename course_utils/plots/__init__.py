@@ -7,6 +7,8 @@ save it.
 - ``architectures``: :func:`plot_tradeoffs` (notebook 06);
 - ``transfer``: :func:`plot_top_predictions`, :func:`plot_accuracy_curves`,
   :func:`plot_accuracy_bars` (notebook 07);
+- ``evaluation``: :func:`plot_confident_mistakes`, :func:`plot_per_class_accuracy`,
+  :func:`plot_ci_width` (notebook 08);
 - ``adversarial``: :func:`plot_perturbations`, :func:`plot_robustness_curves`,
   :func:`plot_epoch_accuracies`, :func:`format_table` (notebook 12).
 """
@@ -18,6 +20,11 @@ from course_utils.plots.adversarial import (
     plot_robustness_curves,
 )
 from course_utils.plots.architectures import plot_tradeoffs
+from course_utils.plots.evaluation import (
+    plot_ci_width,
+    plot_confident_mistakes,
+    plot_per_class_accuracy,
+)
 from course_utils.plots.images import CORRECT, WRONG, plot_class_counts, show_images
 from course_utils.plots.text import (
     plot_accuracy_intervals,
@@ -38,11 +45,14 @@ __all__ = [
     "format_table",
     "plot_accuracy_bars",
     "plot_accuracy_curves",
+    "plot_ci_width",
     "plot_class_counts",
+    "plot_confident_mistakes",
     "plot_epoch_accuracies",
     "plot_heatmap",
     "plot_history",
     "plot_lr_range",
+    "plot_per_class_accuracy",
     "plot_perturbations",
     "plot_robustness_curves",
     "plot_top_predictions",
