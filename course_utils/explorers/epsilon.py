@@ -1,0 +1,176 @@
+"""The ε explorer: an image, its FGSM perturbation (magnified) and the model's top predictions,
+with a slider for the size ε of the perturbation.
+
+Introduced in ``12_adversarial_robustness.ipynb``. The FGSM direction ``sign(∇_x loss)`` does not
+depend on ε, so it is computed once; each slider step is one forward pass and a PNG swap in
+place. :class:`EpsilonExplorer` is the widget; :func:`show_epsilon` draws the same picture
+without a kernel running.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from course_utils.attacks import frozen_eval, input_gradient
+from course_utils.attacks._checks import check_eps, check_images
+from course_utils.env import torch_threads
+from course_utils.explorers import _widgets
+from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
+
+MNIST_EPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+PHOTO_EPS = (0.0, 0.5 / 255, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255)
+
+
+def _as_batch(image: torch.Tensor) -> torch.Tensor:
+    """A ``(C, H, W)`` uint8 or [0, 1] float image as a checked ``(1, C, H, W)`` float batch."""
+    if not isinstance(image, torch.Tensor) or image.ndim != 3 or image.shape[0] not in (1, 3):
+        got = tuple(image.shape) if isinstance(image, torch.Tensor) else type(image).__name__
+        raise ValueError(f"image must be one (C, H, W) tensor with C = 1 or 3, got {got}.")
+    x = image.float() / 255 if image.dtype == torch.uint8 else image.float()
+    return check_images(x[None])
+
+
+def fgsm_direction(model: nn.Module, image: torch.Tensor, label: int) -> torch.Tensor:
+    """``sign(∇_x CE)`` for one ``(C, H, W)`` image and its class: ``(C, H, W)`` of -1, 0, 1."""
+    x = _as_batch(image)
+    with frozen_eval(model):
+        grad = input_gradient(model, x, torch.tensor([int(label)], device=x.device))
+    return grad[0].sign()
+
+
+@torch.no_grad()
+def attack_view(model: nn.Module, image: torch.Tensor, direction: torch.Tensor,
+                eps: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """The FGSM image at ``eps`` and the model's class probabilities for it.
+
+    Returns ``(C, H, W)`` adversarial image in [0, 1] and ``(K,)`` probabilities.
+    """
+    x = _as_batch(image)[0]
+    adv = (x + check_eps(eps) * direction.to(x)).clamp(0, 1)
+    with frozen_eval(model):
+        probs = model(adv[None]).softmax(1)[0]
+    return adv, probs
+
+
+def render_attack(image: torch.Tensor, adversarial: torch.Tensor, zoom: int = 1) -> np.ndarray:
+    """Image | perturbation at full contrast (gray = unchanged) | adversarial image, as RGB."""
+    x = _as_batch(image)[0]
+
+    def rgb(t: torch.Tensor) -> np.ndarray:
+        array = (t.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
+        return array.repeat(3, axis=2) if array.shape[2] == 1 else array
+
+    delta = adversarial - x
+    peak = float(delta.abs().max())
+    shown = delta * (0.5 / peak) + 0.5 if peak > 0 else torch.full_like(delta, 0.5)
+    return hstack_panels([upscale(rgb(p), zoom) for p in (x, shown, adversarial)])
+
+
+def _readout(eps: float, probs: torch.Tensor, classes: Sequence[str], label: int, top: int,
+             html: bool = True) -> str:
+    values, indices = probs.topk(min(top, len(probs)))
+    names = [f"{classes[int(i)].split(',')[0]} {float(v):.2f}" for v, i in zip(values, indices)]
+    if html:
+        names[0] = f"<b>{names[0]}</b>"
+    scale = f"{eps * 255:.1f}/255" if eps < 0.1 else f"{eps:.2f}"
+    return (f"ε = {scale} (true class: {classes[int(label)].split(',')[0]}); left: image, "
+            f"middle: perturbation magnified, right: attacked image; top: " + ", ".join(names))
+
+
+def _check_classes(classes: Sequence[str], probs: torch.Tensor, label: int) -> None:
+    if len(classes) != len(probs):
+        raise ValueError(f"classes has {len(classes)} names but the model has {len(probs)} "
+                         "outputs; pass one name per output.")
+    if not 0 <= int(label) < len(classes):
+        raise ValueError(f"label must be a class index in [0, {len(classes)}), got {label}.")
+
+
+def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Sequence[str], *,
+                 eps: float, top: int = 3, zoom: int | None = None) -> Figure:
+    """Static twin of :class:`EpsilonExplorer` at one ``eps``.
+
+    Parameters
+    ----------
+    model : nn.Module
+        ``(1, C, H, W)`` images in [0, 1] to ``(1, K)`` logits.
+    image : (C, H, W) tensor, uint8 or float in [0, 1]
+    label : int
+        The image's true class (the FGSM step raises its loss).
+    classes : sequence of str
+        K class names.
+    eps : float
+    top : int
+        Predictions listed.
+    zoom : int, optional
+        Pixel repetition; default makes small images about 200 pixels wide.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    direction = fgsm_direction(model, image, label)
+    adv, probs = attack_view(model, image, direction, eps)
+    _check_classes(classes, probs, label)
+    zoom = zoom or max(1, 200 // image.shape[-1])
+    text = _readout(eps, probs, classes, label, top, html=False).replace("; top:", ";\ntop:")
+    return show_canvas(render_attack(image, adv, zoom), text)
+
+
+class EpsilonExplorer:
+    """Widget: an ε slider; the image, its FGSM perturbation and the top predictions, in place.
+
+    Parameters
+    ----------
+    model : nn.Module
+        ``(1, C, H, W)`` images in [0, 1] to ``(1, K)`` logits (normalisation inside).
+    image : (C, H, W) tensor, uint8 or float in [0, 1]
+    label : int
+        The image's true class.
+    classes : sequence of str
+        K class names.
+    eps_values : sequence of float
+        The slider's settings (default :data:`PHOTO_EPS` for colour images, :data:`MNIST_EPS`
+        for gray ones).
+    top : int
+    zoom : int, optional
+        Pixel repetition of the canvas (default: about 200 pixels per panel).
+    """
+
+    def __init__(self, model: nn.Module, image: torch.Tensor, label: int,
+                 classes: Sequence[str], *, eps_values: Sequence[float] | None = None,
+                 top: int = 3, zoom: int | None = None) -> None:
+        self.model, self.image, self.label, self.classes = model, image, int(label), classes
+        self.eps_values = tuple(check_eps(e) for e in (eps_values or (
+            PHOTO_EPS if image.shape[0] == 3 else MNIST_EPS)))
+        self.top, self.zoom = top, zoom or max(1, 200 // image.shape[-1])
+        self.direction = fgsm_direction(model, image, label)
+        w = _widgets.widgets()
+        self.slider = _widgets.slider("ε step", tuple(range(len(self.eps_values))),
+                                      min(3, len(self.eps_values) - 1), "course-eps")
+        self.image_widget = w.Image(format="png")
+        self.image_widget.add_class("course-pixelated")
+        self.readout = w.HTML()
+        self.update()
+        self.slider.observe(lambda change: self.update(), "value")
+        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.slider, self.image_widget,
+                              self.readout])
+
+    def update(self) -> None:
+        """Attack at the slider's ε and swap the image bytes and the readout in place."""
+        eps = self.eps_values[self.slider.value]
+        with torch_threads(1):
+            self.adversarial, self.probs = attack_view(self.model, self.image, self.direction, eps)
+        _check_classes(self.classes, self.probs, self.label)
+        canvas = render_attack(self.image, self.adversarial, self.zoom)
+        _widgets.set_png(self.image_widget, png_bytes(canvas), canvas.shape[1], 1.0)
+        self.readout.value = _readout(eps, self.probs, self.classes, self.label, self.top)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
