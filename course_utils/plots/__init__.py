@@ -9,6 +9,8 @@ save it.
   :func:`plot_accuracy_bars` (notebook 07);
 - ``evaluation``: :func:`plot_confident_mistakes`, :func:`plot_per_class_accuracy`,
   :func:`plot_ci_width` (notebook 08);
+- ``explain``: :func:`plot_filters`, :func:`plot_overlays`, :func:`plot_channel`,
+  :func:`plot_curves`, :func:`plot_randomization`, :func:`plot_embedding` (notebook 09);
 - ``adversarial``: :func:`plot_perturbations`, :func:`plot_robustness_curves`,
   :func:`plot_epoch_accuracies`, :func:`format_table` (notebook 12).
 """
@@ -24,6 +26,14 @@ from course_utils.plots.evaluation import (
     plot_ci_width,
     plot_confident_mistakes,
     plot_per_class_accuracy,
+)
+from course_utils.plots.explain import (
+    plot_channel,
+    plot_curves,
+    plot_embedding,
+    plot_filters,
+    plot_overlays,
+    plot_randomization,
 )
 from course_utils.plots.images import CORRECT, WRONG, plot_class_counts, show_images
 from course_utils.plots.text import (
@@ -45,15 +55,21 @@ __all__ = [
     "format_table",
     "plot_accuracy_bars",
     "plot_accuracy_curves",
+    "plot_channel",
     "plot_ci_width",
     "plot_class_counts",
     "plot_confident_mistakes",
+    "plot_curves",
+    "plot_embedding",
     "plot_epoch_accuracies",
+    "plot_filters",
     "plot_heatmap",
     "plot_history",
     "plot_lr_range",
+    "plot_overlays",
     "plot_per_class_accuracy",
     "plot_perturbations",
+    "plot_randomization",
     "plot_robustness_curves",
     "plot_top_predictions",
     "plot_tradeoffs",

@@ -1,0 +1,240 @@
+"""Figures for looking inside a CNN: filters, heat-map overlays, channel pictures, faithfulness
+curves, the randomisation check and a 2-D map of features (notebook 09)."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from course_utils.plots.images import _to_display
+
+
+def _numpy(values: torch.Tensor | np.ndarray) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        return values.detach().cpu().float().numpy()
+    return np.asarray(values, dtype=np.float32)
+
+
+def plot_filters(weight: torch.Tensor, *, ncols: int = 16, title: str = "") -> Figure:
+    """First-layer filters: RGB filters as colour patches, one-channel filters in blue-white-red.
+
+    Introduced in ``09_looking_inside_cnns.ipynb``.
+
+    Parameters
+    ----------
+    weight : (C_out, C_in, k, k) tensor, C_in = 1 or 3
+        Each RGB filter is scaled by its own largest absolute weight, so grey is 0.
+    """
+    w = _numpy(weight)
+    if w.ndim != 4 or w.shape[1] not in (1, 3):
+        raise ValueError(f"weight must be (C_out, 1 or 3, k, k), got shape {w.shape}.")
+    nrows = -(-w.shape[0] // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.6, nrows * 0.6 + 0.4),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    m_all = np.abs(w).max() or 1.0
+    for f, ax in zip(w, axes.flat):
+        if f.shape[0] == 3:
+            m = np.abs(f).max() or 1.0
+            ax.imshow((f.transpose(1, 2, 0) / m + 1) / 2, interpolation="nearest")
+        else:
+            ax.imshow(f[0], cmap="RdBu_r", vmin=-m_all, vmax=m_all, interpolation="nearest")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(pad=0.2)
+    return fig
+
+
+def _overlay(image: np.ndarray, heat: np.ndarray, alpha: float) -> np.ndarray:
+    colour = plt.get_cmap("jet")(np.clip(heat, 0, 1))[..., :3]
+    base = image if image.ndim == 3 else np.repeat(image[..., None], 3, axis=2)
+    return (1 - alpha) * base + alpha * colour
+
+
+def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
+                  row_titles: Sequence[str] | None = None, overlay: bool = True,
+                  alpha: float = 0.5, show_input: bool = True, title: str = "") -> Figure:
+    """Rows of images, one column per map: heat maps over the photo, or the maps alone.
+
+    Introduced in ``09_looking_inside_cnns.ipynb`` (CAM, Grad-CAM, occlusion, saliency).
+
+    Parameters
+    ----------
+    images : (N, C, H, W) tensor, uint8 or float in [0, 1]
+    columns : dict of column title -> (N, H, W) maps in [0, 1] (see ``explain.heatmaps``)
+    row_titles : one caption per image, optional
+    overlay : bool
+        Blend each map over the photo (jet colours); otherwise show it alone in grey levels
+        (white = strongest), as pixel attributions usually are.
+    """
+    n = len(images)
+    for name, maps in columns.items():
+        if tuple(maps.shape) != (n, *images.shape[2:]):
+            raise ValueError(f"column {name!r} must be ({n}, H, W) at the images' size "
+                             f"{tuple(images.shape[2:])}, got {tuple(maps.shape)}.")
+    ncols = len(columns) + int(show_input)
+    fig, axes = plt.subplots(n, ncols, figsize=(2.1 * ncols, 2.1 * n + 0.3), squeeze=False)
+    for i in range(n):
+        photo = _to_display(images[i])
+        photo = photo.astype(np.float32) / 255 if photo.dtype == np.uint8 else photo
+        col = 0
+        if show_input:
+            axes[i, 0].imshow(photo, cmap="gray")
+            axes[i, 0].set_title("input" if i == 0 else "", fontsize=9)
+            col = 1
+        for j, (name, maps) in enumerate(columns.items()):
+            heat = _numpy(maps[i])
+            ax = axes[i, col + j]
+            if overlay:
+                ax.imshow(_overlay(photo, heat, alpha))
+            else:
+                ax.imshow(heat, cmap="gray", vmin=0, vmax=1)
+            if i == 0:
+                ax.set_title(name, fontsize=9)
+        if row_titles is not None:
+            axes[i, 0].set_ylabel(row_titles[i], fontsize=8)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+def plot_channel(optimized: torch.Tensor, patches: torch.Tensor, *, history: torch.Tensor,
+                 value_range: tuple[float, float] = (-1.0, 1.0), title: str = "") -> Figure:
+    """What a channel responds to: the optimised input, its activation during the optimisation,
+    and the dataset patches that excite it most (3 x 3).
+
+    Introduced in ``09_looking_inside_cnns.ipynb``.
+
+    Parameters
+    ----------
+    optimized : (C, H, W) tensor in ``value_range``
+    patches : (9, C, p, p) tensor, uint8 or float in [0, 1]
+    history : (steps,) activation at each optimisation step
+    """
+    fig = plt.figure(figsize=(10, 3.4))
+    grid = fig.add_gridspec(3, 7, width_ratios=[3, 0.3, 2.4, 0.3, 1, 1, 1])
+    ax = fig.add_subplot(grid[:, 0])
+    low, high = value_range
+    image = ((_numpy(optimized) - low) / (high - low)).clip(0, 1)
+    ax.imshow(image.transpose(1, 2, 0) if image.shape[0] == 3 else image[0], cmap="gray")
+    ax.set_title("optimised input", fontsize=9)
+    ax.set_axis_off()
+    ax = fig.add_subplot(grid[:, 2])
+    ax.plot(_numpy(history))
+    ax.set_xlabel("step")
+    ax.set_ylabel("mean activation")
+    ax.set_title("gradient ascent", fontsize=9)
+    for k in range(min(9, len(patches))):
+        ax = fig.add_subplot(grid[k // 3, 4 + k % 3])
+        ax.imshow(_to_display(patches[k]), cmap="gray")
+        ax.set_axis_off()
+        if k == 1:
+            ax.set_title("top-9 patches in the data", fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+def plot_curves(fractions: torch.Tensor, curves: Mapping[str, torch.Tensor], *,
+                xlabel: str = "share of pixels removed", title: str = "") -> Figure:
+    """Mean class probability (and the spread over images) against the share of pixels changed.
+
+    Introduced in ``09_looking_inside_cnns.ipynb`` (deletion and insertion curves).
+
+    Parameters
+    ----------
+    fractions : (S,) tensor
+    curves : dict of method -> (N, S) probabilities
+    """
+    x = _numpy(fractions)
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    for name, probs in curves.items():
+        p = _numpy(probs)
+        if p.ndim != 2 or p.shape[1] != len(x):
+            raise ValueError(f"curve {name!r} must be (N, {len(x)}), got {p.shape}.")
+        mean = p.mean(axis=0)
+        area = np.trapezoid(mean, x)
+        line, = ax.plot(x, mean, label=f"{name} (area {area:.3f})")
+        ax.fill_between(x, np.percentile(p, 25, axis=0), np.percentile(p, 75, axis=0),
+                        color=line.get_color(), alpha=0.15)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("probability of the class")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8)
+    ax.set_title(title or "mean over images; band: middle half", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_randomization(results: Mapping[str, Sequence[tuple[str, torch.Tensor]]], *,
+                       threshold: float = 0.5, title: str = "") -> Figure:
+    """Rank correlation with the trained model's map as more blocks are randomised.
+
+    Introduced in ``09_looking_inside_cnns.ipynb``.
+
+    Parameters
+    ----------
+    results : dict of method -> list of (last block randomised, (N,) correlations)
+        As :func:`course_utils.explain.cascading_randomization` returns them.
+    threshold : float
+        Drawn as a dashed line: below it, the map has changed (the method passes).
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for name, steps in results.items():
+        blocks = [b for b, _ in steps]
+        means = [float(r.float().mean()) for _, r in steps]
+        ax.plot(range(len(blocks)), means, marker="o", label=name)
+    ax.axhline(threshold, color="gray", ls="--", lw=1)
+    ax.set_xticks(range(len(blocks)), [f"…{b}" for b in blocks], rotation=30, fontsize=8)
+    ax.set_xlabel("randomised from the output down to")
+    ax.set_ylabel("rank correlation with\nthe trained model's map")
+    ax.set_ylim(-0.2, 1.05)
+    ax.legend(fontsize=8)
+    ax.set_title(title or "model-randomisation check (mean over images)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_embedding(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.ndarray,
+                   classes: Sequence[str], *, mistakes: torch.Tensor | np.ndarray | None = None,
+                   title: str = "") -> Figure:
+    """A 2-D map of features, coloured by class, mistakes marked with black crosses.
+
+    Introduced in ``09_looking_inside_cnns.ipynb`` (PCA of penultimate features).
+
+    Parameters
+    ----------
+    points : (N, 2)
+    labels : (N,) true classes
+    classes : class names
+    mistakes : (N,) bool, optional
+    """
+    xy, y = _numpy(points), np.asarray(labels)
+    if xy.ndim != 2 or xy.shape[1] != 2 or len(y) != len(xy):
+        raise ValueError(f"need points (N, 2) and labels (N,), got {xy.shape} and {y.shape}.")
+    fig, ax = plt.subplots(figsize=(7, 5.2))
+    cmap = plt.get_cmap("tab10")
+    for k, name in enumerate(classes):
+        keep = y == k
+        ax.scatter(xy[keep, 0], xy[keep, 1], s=8, color=cmap(k % 10), alpha=0.6, label=name)
+    if mistakes is not None:
+        wrong = np.asarray(mistakes, dtype=bool)
+        ax.scatter(xy[wrong, 0], xy[wrong, 1], s=18, marker="x", color="black", lw=0.8,
+                   label="mistakes")
+    ax.legend(fontsize=7, markerscale=1.5, loc="center left", bbox_to_anchor=(1, 0.5))
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
