@@ -1,85 +1,149 @@
-"""Checkers for the exercises of ``03_pooling_activations_dense.ipynb``."""
+"""Checkers for the exercises of ``03_pooling_activations_dense.ipynb``.
+
+Functions are checked on hidden, seeded scores and feature maps (float32 and float64, huge
+scores included); PyTorch's and the course's own implementations are refused.
+"""
 
 from __future__ import annotations
 
 from typing import Callable
 
 import torch
+import torch.nn.functional as F
 
-from course_utils.exercises.feedback import NOT_ANSWERED, Feedback, correct, not_answered, wrong
+from course_utils.exercises.framework import Wrong, as_array, call, describe, exercise, expect_close
+from course_utils.layers import linear_forward, softmax
 
 
-def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> Feedback:
+def _softmax_cases() -> list[tuple[str, torch.Tensor]]:
+    gen = torch.Generator().manual_seed(31)
+    return [("random scores of shape (4, 3)", torch.randn(4, 3, generator=gen)),
+            ("random float64 scores of shape (2, 7)", torch.randn(2, 7, generator=gen,
+                                                                    dtype=torch.float64)),
+            ("scores around 1000", 1000 + 5 * torch.randn(3, 5, generator=gen)),
+            ("scores around -1000", -1000 + 5 * torch.randn(3, 4, generator=gen))]
+
+
+@exercise("ch03.ex1", title="a stable softmax", kind="function",
+          expects="a function softmax(logits) -> tensor of the same shape",
+          hints=("Each row of scores becomes a row of positive numbers that add up to 1; then try "
+                 "your function on a row like [1000., 999.]: what does exp(1000.) give?",
+                 "Adding the same number to every score of a row does not change its softmax "
+                 "(it cancels in the ratio), so pick a number that keeps exp from overflowing.",
+                 "Subtract each row's largest score (keepdim=True keeps the shapes "
+                 "broadcastable), then exponentiate and divide by the row's sum."),
+          solution="softmax", forbidden=(torch.softmax, F.softmax, softmax, torch.special.softmax,
+                                         F.log_softmax))
+def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> str:
     """Exercise 1: ``fn(logits)`` turns ``(N, K)`` scores into probabilities along the last axis,
     without overflowing on large scores."""
-    hint = "Subtract each row's maximum first (logits - logits.max(dim=1, keepdim=True).values), " \
-           "then exp and divide by the row sum."
-    if fn is NOT_ANSWERED:
-        return not_answered(hint)
-    if not callable(fn):
-        return wrong(f"Expected a function, got {type(fn).__name__}.", hint)
-    cases = {"small": torch.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),
-             "large": torch.tensor([[1000.0, 999.0, -1000.0], [0.5, 1.5, -2.0]])}
-    for name, logits in cases.items():
-        try:
-            out = fn(logits.clone())
-        except Exception as error:  # the learner's code may fail in any way
-            return wrong(f"Your function raised {type(error).__name__}: {error}", hint)
-        if not isinstance(out, torch.Tensor) or out.shape != logits.shape:
-            return wrong(f"For a {tuple(logits.shape)} input it returned "
-                         f"{getattr(out, 'shape', type(out).__name__)}; expected the same shape.", hint)
-        if not torch.isfinite(out).all():
-            return wrong("With scores around 1000 it returns nan or inf: exp(1000) overflows.",
-                         "Subtract the row maximum before exp; it cancels in the ratio.")
-        if torch.allclose(out.sum(dim=0), torch.ones(3)) and not torch.allclose(out.sum(dim=1), torch.ones(2)):
-            return wrong("The columns sum to 1, not the rows: you normalised over the batch.",
-                         "Sum over dim=1 (or -1), the classes.")
-        if not torch.allclose(out, torch.softmax(logits, dim=1), atol=1e-6):
-            return wrong(f"On the {name} scores it differs from torch.softmax.", hint)
-    return correct("Rows sum to 1 and large scores do not overflow.")
+    for case, logits in _softmax_cases():
+        got = call(fn, logits.clone(), case=case)
+        if _has_nan(got):
+            raise Wrong(f"On {case} it returns NaN or infinity: does exp overflow for large "
+                        f"scores (or give 0 / 0 for very negative ones)?")
+        have = as_array(got, what=f"the result on {case}", expects="a tensor")
+        expected = torch.softmax(logits.double(), dim=-1)
+        if have.shape == expected.shape and expected.shape[0] != expected.shape[1]:
+            if torch.allclose(have.sum(dim=0), torch.ones(expected.shape[1], dtype=torch.float64),
+                              atol=1e-6):
+                raise Wrong(f"On {case} the columns add up to 1, not the rows: that normalises "
+                            f"over the batch instead of over the classes.")
+        expect_close(have, expected, what="the probabilities", atol=1e-6, case=case)
+    return "Rows sum to 1, float32 and float64 alike, and scores of ±1000 neither overflow nor vanish."
+
+
+def _has_nan(value: object) -> bool:
+    try:
+        tensor = torch.as_tensor(value, dtype=torch.float64) if not isinstance(
+            value, torch.Tensor) else value.detach().double()
+    except (TypeError, ValueError, RuntimeError):
+        return False
+    return bool(tensor.numel()) and not bool(torch.isfinite(tensor).all())
+
+
+def _dense_cases() -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    gen = torch.Generator().manual_seed(32)
+    cases = []
+    for n, c, h, w, k in ((2, 3, 4, 4, 5), (1, 2, 5, 3, 10), (3, 4, 2, 2, 3)):
+        cases.append((torch.randn(n, c, h, w, generator=gen, dtype=torch.float64),
+                      torch.randn(k, c * h * w, generator=gen, dtype=torch.float64),
+                      torch.randn(k, generator=gen, dtype=torch.float64)))
+    return cases
+
+
+@exercise("ch03.ex2", title="flatten, then a dense layer", kind="function",
+          expects="a function flatten_dense(maps, weight, bias) -> (N, K) scores",
+          hints=("Two steps: line up each image's values as one vector, then give each class a "
+                 "weighted sum of that vector plus its bias.",
+                 "Flattening keeps the batch axis: (N, C, H, W) becomes (N, C*H*W). nn.Linear "
+                 "stores its weight as (K, features).",
+                 "reshape(len(maps), -1) flattens; @ multiplies matrices, and .T transposes the "
+                 "weight so that the shapes meet."),
+          solution="flatten_dense", forbidden=(F.linear, linear_forward, torch.addmm))
+def check_flatten_dense(fn: Callable) -> str:
+    """Exercise 2: ``fn(maps, weight, bias)`` flattens ``(N, C, H, W)`` maps and applies a dense
+    layer of weight ``(K, C*H*W)`` and bias ``(K,)``."""
+    for maps, weight, bias in _dense_cases():
+        case = (f"maps of shape {tuple(maps.shape)}, weight {tuple(weight.shape)}, bias "
+                f"{tuple(bias.shape)}")
+        got = call(fn, maps.clone(), weight.clone(), bias.clone(), case=case)
+        have = as_array(got, what=f"the result on {case}", expects="a tensor")
+        expected = maps.flatten(1) @ weight.T + bias
+        if have.shape == expected.shape and torch.allclose(have, expected - bias, atol=1e-6):
+            raise Wrong(f"On {case} the scores lack the bias.")
+        if have.numel() == 1 or (have.ndim == 1 and len(maps) > 1):
+            raise Wrong(f"On {case} it returned {describe(got)}: keep one row of scores per "
+                        f"image (flatten from axis 1, not the whole batch).")
+        expect_close(have, expected, what="the scores", atol=1e-6, case=case)
+    return "Flatten keeps the batch axis, and the scores match nn.Linear on every hidden case."
 
 
 POOL_INPUT = torch.tensor([[1.0, 3.0, 2.0, 0.0],
                            [4.0, 2.0, 1.0, 1.0],
                            [0.0, 1.0, 5.0, 6.0],
                            [2.0, 2.0, 7.0, 8.0]])
-"""Exercise 2's input: pool it by hand with a 2x2 window and stride 2."""
+"""Exercise 3's input: pool it by hand with a 2x2 window and stride 2."""
 
 
-def check_max_pool(answer: object) -> Feedback:
-    """Exercise 2: 2x2 max pooling with stride 2 of :data:`POOL_INPUT`, as a 2x2 grid."""
-    hint = "Split the 4x4 grid into four 2x2 blocks and keep the largest number of each block."
-    if answer is NOT_ANSWERED:
-        return not_answered(hint)
-    try:
-        answer = torch.as_tensor(answer, dtype=torch.float32)
-    except Exception:
-        return wrong(f"Could not read {answer!r} as a grid of numbers.", "Use [[a, b], [c, d]].")
-    x = POOL_INPUT[None, None]
-    if answer.shape == (3, 3):
-        return wrong("A 3x3 result means the window moved 1 pixel at a time.",
-                     "With stride 2 the 2x2 windows do not overlap: 4x4 -> 2x2.")
-    if answer.shape != (2, 2):
-        return wrong(f"Got shape {tuple(answer.shape)}; expected (2, 2).", hint)
-    if torch.equal(answer, torch.nn.functional.avg_pool2d(x, 2)[0, 0]):
-        return wrong("Those are the block averages (average pooling).", "Max pooling keeps the largest.")
-    if torch.equal(answer, torch.nn.functional.max_pool2d(x, 2)[0, 0]):
-        return correct("[[4, 2], [2, 8]]: each number is the largest of its 2x2 block.")
-    return wrong(f"{answer.tolist()} is not it.", hint)
+@exercise("ch03.ex3", title="max pooling by hand", kind="array",
+          expects="a 2x2 grid of numbers, e.g. [[a, b], [c, d]]",
+          hints=("With a 2x2 window and stride 2, the windows do not overlap: how many fit in a "
+                 "4x4 grid?",
+                 "Split the grid into its four 2x2 corner blocks; each gives one number.",
+                 "Max pooling keeps the largest number of each block, in the block's place."),
+          solution="max_pool")
+def check_max_pool(answer: torch.Tensor) -> str:
+    """Exercise 3: 2x2 max pooling with stride 2 of :data:`POOL_INPUT`, as a 2x2 grid."""
+    x = POOL_INPUT[None, None].double()
+    if tuple(answer.shape) == (3, 3):
+        raise Wrong("A 3x3 result means the window moved 1 pixel at a time; with stride 2 the "
+                    "2x2 windows do not overlap.")
+    if tuple(answer.shape) != (2, 2):
+        raise Wrong(f"Got shape {tuple(answer.shape)}; expected (2, 2).")
+    if torch.equal(answer, F.avg_pool2d(x, 2)[0, 0]):
+        raise Wrong("Those are the block averages (average pooling).")
+    if not torch.equal(answer, F.max_pool2d(x, 2)[0, 0]):
+        raise Wrong(f"{answer.tolist()} is not it.")
+    return "Each number is the largest of its 2x2 block."
 
 
-def check_mlp_params(answer: object) -> Feedback:
-    """Exercise 3: parameters of Flatten -> Linear(784, 64) -> ReLU -> Linear(64, 10)."""
-    hint = "A Linear(a, b) layer has a x b weights and b biases; ReLU and Flatten have none."
-    if answer is NOT_ANSWERED:
-        return not_answered(hint)
+@exercise("ch03.ex4", title="parameters of a dense network", kind="number",
+          expects="a whole number of parameters",
+          hints=("Only the two Linear layers have parameters; Flatten and ReLU have none.",
+                 "A Linear(a, b) layer has one weight per (input, output) pair, plus one bias per "
+                 "output.",
+                 "Add the two layers' counts."),
+          solution="mlp_params")
+def check_mlp_params(answer: float) -> str:
+    """Exercise 4: parameters of Flatten -> Linear(784, 64) -> ReLU -> Linear(64, 10)."""
     expected = 784 * 64 + 64 + 64 * 10 + 10
-    mistakes = {784 * 64 + 64 * 10: "You left out the biases (64 + 10).",
-                784 * 64 + 64: "That is the first layer only; add the 64 x 10 + 10 of the second.",
+    mistakes = {784 * 64 + 64 * 10: "The weights are right; the biases are missing.",
+                784 * 64 + 64: "That is the first layer only.",
                 784 * 64: "That is the first layer's weights only."}
     if answer == expected:
-        return correct(f"784 x 64 + 64 + 64 x 10 + 10 = {expected:,}.")
-    return wrong(f"{answer!r} is not it.", mistakes.get(answer, hint))
+        return f"{expected:,}, nearly all of it in the first layer."
+    raise Wrong(mistakes.get(answer, f"{answer:g} is not it."))
 
 
 INVARIANCE_CHOICES = {
@@ -90,23 +154,27 @@ INVARIANCE_CHOICES = {
     "c": "A CNN is invariant to rotations but not to translations.",
     "d": "A CNN is neither equivariant nor invariant to anything.",
 }
-"""Exercise 4: which statement does the evidence of the notebook support?"""
+"""Exercise 5: which statement does the evidence of the notebook support?"""
 
 
-def check_invariance_claim(answer: object) -> Feedback:
-    """Exercise 4: pick the statement from :data:`INVARIANCE_CHOICES` the measurements support."""
-    hint = "Look at the two accuracy curves: how much does a 4-pixel shift or a 45 degree turn cost?"
-    if answer is NOT_ANSWERED:
-        return not_answered(hint)
-    answer = str(answer).strip().lower().strip("()")
-    if answer == "b":
-        return correct("Equivariance comes from weight sharing; invariance is limited and "
-                       "learned, not built in.")
+@exercise("ch03.ex5", title="what the evidence supports", kind="any",
+          expects=f"one letter of {sorted(INVARIANCE_CHOICES)}",
+          hints=("Look at the two accuracy curves of section 6: how much does a 4-pixel shift "
+                 "cost, and a 45 degree turn?",
+                 "Then look at the first check of section 6: what happens to the feature maps "
+                 "when the input shifts?",
+                 "One statement matches both the exact check and the curves."),
+          solution="invariance_claim")
+def check_invariance_claim(answer: object) -> str:
+    """Exercise 5: pick the statement from :data:`INVARIANCE_CHOICES` the measurements support."""
+    if not isinstance(answer, str):
+        raise Wrong(f"Answer with one letter as a string, such as 'a'; got {describe(answer)}.")
+    letter = answer.strip().lower().strip("()")
+    if letter not in INVARIANCE_CHOICES:
+        raise Wrong(f"Answer with one letter of {sorted(INVARIANCE_CHOICES)}, got {answer!r}.")
     reasons = {"a": "The accuracy curves fall as the shift or the angle grows.",
                "c": "The accuracy drops sharply with rotation.",
                "d": "The notebook checked that shifting the input shifts the feature maps exactly."}
-    if answer not in INVARIANCE_CHOICES:
-        return wrong(f"Answer with one letter of {sorted(INVARIANCE_CHOICES)}, got {answer!r}.", hint)
-    return wrong(reasons[answer], hint)
-
-
+    if letter in reasons:
+        raise Wrong(reasons[letter])
+    return "Equivariance comes from weight sharing; invariance is limited and learned, not built in."

@@ -1,6 +1,6 @@
 """``Feedback``: what every exercise checker returns.
 
-Introduced in ``01_images_as_tensors.ipynb``. A checker never raises on a wrong answer: it returns
+Introduced in ``00_setup.ipynb``. A checker never raises on a wrong answer: it returns
 a Feedback that says what is wrong and gives a hint, so a notebook keeps running while the
 learner works. ``Feedback`` is truthy only when the answer is right.
 """
@@ -41,17 +41,3 @@ class Feedback:
     def _repr_markdown_(self) -> str:
         return str(self).replace("\n", "  \n")
 
-
-def correct(message: str = "") -> Feedback:
-    """A passing verdict."""
-    return Feedback(True, message)
-
-
-def wrong(message: str, hint: str = "") -> Feedback:
-    """A failing verdict with what is wrong and a hint."""
-    return Feedback(False, message, hint)
-
-
-def not_answered(hint: str) -> Feedback:
-    """The verdict for ``answer = ...`` (the exercise has not been tried)."""
-    return Feedback(False, "No answer yet: replace the `...` with your answer and run the cell.", hint)

@@ -265,6 +265,24 @@ def as_array(value: object, *, what: str = "the value", expects: str = "an array
     return tensor
 
 
+def as_tuple(value: object, length: int, *, what: str = "your answer",
+             expects: str = "a pair") -> tuple:
+    """The items of a list, tuple, array or tensor of exactly ``length`` items, as a tuple.
+
+    Raises :class:`Wrong` for strings, dicts, sets, scalars (0-d arrays and tensors included) and
+    collections of another length.
+    """
+    if isinstance(value, (str, bytes, dict, set, frozenset)):
+        raise Wrong(f"Expected {expects}; {what} is {describe(value)}.")
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise Wrong(f"Expected {expects}; {what} is {describe(value)}.") from None
+    if len(items) != length:
+        raise Wrong(f"Expected {expects}; {what} has {len(items)} items, not {length}.")
+    return items
+
+
 def expect_close(got: object, expected: object, *, what: str = "the result",
                  atol: float = 1e-6, rtol: float = 0.0, case: str = "") -> None:
     """Raise :class:`Wrong` unless ``got`` matches ``expected`` in shape and values.
@@ -292,13 +310,14 @@ def expect_close(got: object, expected: object, *, what: str = "the result",
                     f"{want.flatten()[worst].item():.6g}.")
 
 
-def call(fn: Callable, *args: Any, case: str = "", **kwargs: Any) -> Any:
-    """Run the learner's ``fn``; its exceptions become feedback, and ``None`` is refused."""
+def call(fn: Callable, *args: Any, case: str = "", none_ok: bool = False, **kwargs: Any) -> Any:
+    """Run the learner's ``fn``; its exceptions become feedback, and ``None`` is refused unless
+    ``none_ok`` (for a function run for its effect, such as one that freezes a model)."""
     try:
         result = fn(*args, **kwargs)
     except Exception as error:  # the learner's code may fail in any way
         raise LearnerError(error, case) from error
-    if result is None:
+    if result is None and not none_ok:
         raise Wrong(f"Your function returned None{' on ' + case if case else ''}: did it forget "
                     f"to `return` its result?")
     return result

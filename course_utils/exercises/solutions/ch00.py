@@ -1,12 +1,22 @@
 """Solutions to the exercises of ``00_setup.ipynb``."""
 
-from course_utils.env import FAST_ENV_VAR, get_device
+import os
+
+import torch
 
 
-def device_name() -> str:
-    """The device kind get_device() picks here."""
-    return get_device().type
+def pick_device() -> str:
+    """Exercise 1: CUDA if there is one, then Apple's MPS, then the CPU."""
+    if torch.cuda.is_available():
+        return "cuda"
+    if torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
 
 
-mnist_train_size = 5000
-fast_switch = FAST_ENV_VAR
+def pick(full, fast):
+    """Exercise 2: the fast value when COURSE_FAST=1, else the full one."""
+    return fast if os.environ.get("COURSE_FAST", "") == "1" else full
+
+
+digits_per_class = 5000 // 10

@@ -5,12 +5,12 @@ from torch import nn
 
 
 def preprocess(pixels: torch.Tensor) -> torch.Tensor:
-    """Real input of the TFLite model: scale 1/128, zero point 128."""
+    """Exercise 1: real input of the TFLite model: scale 1/128, zero point 128."""
     return (pixels.float() - 128) / 128
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
-    """TensorFlow's SAME padding (before, after) along one axis."""
+    """Exercise 2: TensorFlow's SAME padding (before, after) along one axis."""
     out = -(-size // stride)
     total = max((out - 1) * stride + kernel - size, 0)
     return total // 2, total - total // 2
@@ -19,10 +19,16 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
 egyptian_cat = (286, 285)
 
 
-def freeze(model: nn.Module, blocks: int) -> None:
-    """Freeze a MobileNetV2 except its last ``blocks`` feature blocks and the classifier."""
+def set_trainable(model: nn.Module, blocks: int) -> None:
+    """Exercise 4: only the last ``blocks`` feature blocks and the classifier train."""
     for parameter in model.parameters():
         parameter.requires_grad = False
     for part in (model.features[-blocks:], model.classifier):
         for parameter in part.parameters():
             parameter.requires_grad = True
+
+
+def param_groups(model: nn.Module, blocks: int, lr_blocks: float, lr_head: float) -> list[dict]:
+    """Exercise 5: optimiser groups, a lower learning rate for the pretrained blocks."""
+    return [{"params": list(model.features[-blocks:].parameters()), "lr": lr_blocks},
+            {"params": list(model.classifier.parameters()), "lr": lr_head}]
