@@ -10,19 +10,29 @@ Introduced in ``02_convolution.ipynb`` and ``03_pooling_activations_dense.ipynb`
   network's maps;
 - ``epsilon``: :class:`EpsilonExplorer` / :func:`show_epsilon`, an FGSM perturbation and the top
   predictions as ε grows (notebook 12);
+- ``layer_maps``: :class:`LayerMapExplorer` / :func:`show_layer_maps`, any layer of a trained
+  network (the shipped MobileNetV2, a Fashion-MNIST CNN) beside its input, with a colour bar
+  (notebook 09);
+- ``cam``: :class:`CamExplorer` / :func:`show_cam`, CAM and Grad-CAM over a photo (notebook 09);
+- ``photo_upload``: :func:`decode_photo`, a learner's own photo for those two (notebook 09);
 - ``render``: arrays to PNG bytes without matplotlib (what makes a slider step fast).
 
 Widgets update one ``ipywidgets.Image`` in place; ipywidgets is imported only when a widget is
 built, so the static functions work without it.
 """
 
+from course_utils.explorers.cam import CamExplorer, show_cam
 from course_utils.explorers.conv_step import ConvStepExplorer, show_conv_step
 from course_utils.explorers.epsilon import EpsilonExplorer, show_epsilon
 from course_utils.explorers.feature_maps import FeatureMapExplorer, show_feature_maps
 from course_utils.explorers.kernel import KernelExplorer, kernel_preset, show_kernel
+from course_utils.explorers.layer_maps import LayerMapExplorer, show_layer_maps
+from course_utils.explorers.photo_upload import PhotoError, decode_photo
 from course_utils.explorers.pooling import PoolingExplorer, show_pooling
 
 __all__ = [
+    "CamExplorer", "LayerMapExplorer", "PhotoError", "decode_photo", "show_cam",
+    "show_layer_maps",
     "ConvStepExplorer", "EpsilonExplorer", "FeatureMapExplorer", "KernelExplorer",
     "PoolingExplorer", "kernel_preset", "show_conv_step", "show_epsilon", "show_feature_maps",
     "show_kernel", "show_pooling",

@@ -1,0 +1,286 @@
+"""The CAM explorer: where a network finds the evidence for a class, over the photo.
+
+Introduced in ``09_looking_inside_cnns.ipynb``. Pick an image (or upload one), a target class
+(the top predictions and any classes you add, e.g. a wrong one), a method (Grad-CAM at any of
+the offered layers, or CAM at the layer before the global pooling), a layer and the overlay's
+opacity.
+
+For each image, one forward pass records the offered layers and one backward pass per class
+gives their Grad-CAMs; all maps are cached, so a slider step only blends and encodes a PNG.
+:class:`CamExplorer` is the widget; :func:`show_cam` draws the same picture.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from course_utils.env import torch_threads
+from course_utils.explain import grad_cam_from, heatmaps, record_activations
+from course_utils.explain.hooks import get_layer
+from course_utils.explorers import _widgets
+from course_utils.explorers.layer_maps import check_display_images, colour_bar, to_rgb
+from course_utils.explorers.photo_upload import decode_photo, upload_button
+from course_utils.explorers.render import colormap_lut, hstack_panels, png_bytes, show_canvas
+
+METHODS = ("Grad-CAM", "CAM")
+HEAT_CMAP = "jet"
+
+
+def cam_views(model: nn.Module, image: torch.Tensor, *, layers: Sequence[str],
+              classes: Sequence[int], prepare: Callable[[torch.Tensor], torch.Tensor],
+              classifier: str | None = None) -> tuple[dict, torch.Tensor]:
+    """Every map the explorer can show for one image.
+
+    Parameters
+    ----------
+    model : nn.Module in eval mode
+    image : (C, H, W) uint8 tensor
+    layers : layer names for Grad-CAM; the last one also gets CAM when ``classifier`` is given
+    classes : class indices
+    prepare : callable, uint8 ``(1, C, H, W)`` -> the model's input
+    classifier : str, optional
+        The ``nn.Linear`` after the global average pooling of ``layers[-1]`` (for CAM).
+
+    Returns
+    -------
+    maps : dict of (method, layer, class) -> (h, w) tensor, at the layer's resolution
+    probabilities : (K,) tensor, the model's softmax output for the image
+    """
+    device = next(model.parameters()).device
+    x = prepare(image[None]).to(device)
+    maps = {}
+    with torch.enable_grad(), torch_threads(1), \
+            record_activations(model, layers, detach=False) as acts:
+        logits = model(x)
+        for name in layers:
+            if acts[name].ndim != 4:
+                raise ValueError(f"layer {name!r} outputs shape {tuple(acts[name].shape)}, not "
+                                 "maps; pick convolutional layers or blocks.")
+        for c in classes:
+            if not 0 <= c < logits.shape[1]:
+                raise ValueError(f"class index {c} is out of range: the model has "
+                                 f"{logits.shape[1]} outputs.")
+            grads = torch.autograd.grad(logits[0, c], [acts[n] for n in layers], retain_graph=True)
+            for name, grad in zip(layers, grads):
+                maps["Grad-CAM", name, c] = grad_cam_from(acts[name].detach(), grad)[0].cpu()
+    if classifier is not None:
+        weight = get_layer(model, classifier).weight.detach()
+        last = acts[layers[-1]].detach()[0]
+        if weight.shape[1] != last.shape[0]:
+            raise ValueError(f"classifier {classifier!r} reads {weight.shape[1]} features but "
+                             f"{layers[-1]!r} has {last.shape[0]} channels: CAM needs the layer "
+                             "just before the global average pooling as the last layer.")
+        for c in classes:
+            maps["CAM", layers[-1], c] = torch.einsum("k,khw->hw", weight[c], last).cpu()
+    return maps, logits.detach()[0].softmax(0).cpu()
+
+
+def render_overlay(image: torch.Tensor, heat: torch.Tensor | np.ndarray,
+                   opacity: float) -> np.ndarray:
+    """The photo blended with the heat map, and a colour bar: ``(H, W + bar, 3)`` uint8.
+
+    ``heat`` is ``(H, W)`` in [0, 1] (see :func:`~course_utils.explain.heatmaps`); opacity 0
+    shows the photo alone.
+    """
+    photo = to_rgb(image).astype(np.float32)
+    heat = heat.numpy() if isinstance(heat, torch.Tensor) else heat
+    colour = colormap_lut(HEAT_CMAP)[(np.clip(heat, 0, 1) * 255).astype(np.uint8)]
+    blended = ((1 - opacity) * photo + opacity * colour).astype(np.uint8)
+    return hstack_panels([blended, colour_bar(photo.shape[0], HEAT_CMAP)])
+
+
+def _check_opacity(opacity: float) -> float:
+    if not isinstance(opacity, (int, float)) or not 0 <= opacity <= 1:
+        raise ValueError(f"opacity must be in [0, 1], got {opacity!r}.")
+    return float(opacity)
+
+
+def show_cam(model: nn.Module, image: torch.Tensor, target: int, *, layer: str,
+             prepare: Callable[[torch.Tensor], torch.Tensor], method: str = "Grad-CAM",
+             classifier: str | None = None, opacity: float = 0.5,
+             class_names: Sequence[str] | None = None) -> Figure:
+    """Static twin of :class:`CamExplorer`: one image, class, method and layer.
+
+    Parameters
+    ----------
+    model : nn.Module in eval mode
+    image : (C, H, W) uint8 tensor
+    target : int, the class explained
+    layer : str
+    prepare : callable, uint8 ``(1, C, H, W)`` -> the model's input
+    method : {"Grad-CAM", "CAM"}
+        CAM needs ``classifier`` and ``layer`` = the layer before the global pooling.
+    classifier : str, optional
+    opacity : float in [0, 1]
+    class_names : sequence of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
+    if method == "CAM" and classifier is None:
+        raise ValueError("CAM needs classifier= the nn.Linear after the global pooling.")
+    image = check_display_images(image[None] if isinstance(image, torch.Tensor) else image)[0]
+    maps, probs = cam_views(model.eval(), image, layers=[layer], classes=[int(target)],
+                            prepare=prepare, classifier=classifier if method == "CAM" else None)
+    heat = heatmaps(maps[method, layer, int(target)][None], tuple(image.shape[1:]))[0]
+    name = class_names[target] if class_names is not None else f"class {target}"
+    return show_canvas(render_overlay(image, heat, _check_opacity(opacity)),
+                       f"{method} at {layer} for {name!r} (p = {probs[target]:.2f}); "
+                       "colour bar: red = strongest evidence")
+
+
+class CamExplorer:
+    """Widget: image, target class, method, layer and overlay opacity.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Put in eval mode by the explorer.
+    images : (N, C, H, W) uint8 tensor
+    prepare : callable, uint8 ``(1, C, H, W)`` -> the model's input
+    layers : sequence of str
+        Layers offered for Grad-CAM, input to output; the last is the one before the pooling.
+    classifier : str, optional
+        The ``nn.Linear`` after the pooling, which makes CAM available at ``layers[-1]``.
+    class_names : sequence of str, one per model output
+    top : int
+        How many of the top predicted classes the class menu offers per image.
+    extra_classes : sequence of int
+        Always offered too (e.g. a cat class and a dog class, to see a wrong class's map).
+    names : sequence of str, optional, one caption per image
+    """
+
+    def __init__(self, model: nn.Module, images: torch.Tensor, *,
+                 prepare: Callable[[torch.Tensor], torch.Tensor], layers: Sequence[str],
+                 class_names: Sequence[str], classifier: str | None = None, top: int = 3,
+                 extra_classes: Sequence[int] = (), names: Sequence[str] | None = None,
+                 opacity: float = 0.5, zoom: float = 1.0) -> None:
+        self.model = model.eval()
+        self.images = list(check_display_images(images))
+        self.prepare, self.layers, self.classifier = prepare, list(layers), classifier
+        if not self.layers:
+            raise ValueError("layers is empty; pass the names of the layers to explain.")
+        for name in self.layers + ([classifier] if classifier else []):
+            get_layer(self.model, name)
+        self.class_names, self.top = list(class_names), top
+        self.extra_classes = [int(c) for c in extra_classes]
+        bad = [c for c in self.extra_classes if not 0 <= c < len(self.class_names)]
+        if bad:
+            raise ValueError(f"extra_classes {bad} are out of range: there are "
+                             f"{len(self.class_names)} classes.")
+        names = list(names) if names is not None else [f"image {i}" for i in range(len(images))]
+        if len(names) != len(self.images):
+            raise ValueError(f"names has {len(names)} entries for {len(self.images)} images.")
+        self.zoom = zoom
+        self._cache: dict[int, tuple[dict, torch.Tensor, list[int]]] = {}
+        self._heat: dict[tuple, np.ndarray] = {}
+        w = _widgets.widgets()
+        self.picker = w.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0,
+                                 description="image")
+        self.class_menu = w.Dropdown(description="class", layout=w.Layout(width="420px"))
+        methods = METHODS if classifier else METHODS[:1]
+        self.method = w.ToggleButtons(options=list(methods), value="Grad-CAM", description="method")
+        self.layer_slider = w.SelectionSlider(options=self.layers, value=self.layers[-1],
+                                              description="layer", continuous_update=True,
+                                              style={"description_width": "80px"},
+                                              layout=w.Layout(width="520px"))
+        self.layer_slider.add_class("course-cam-layer")
+        self.opacity = w.FloatSlider(value=_check_opacity(opacity), min=0.0, max=1.0, step=0.1,
+                                     description="opacity", continuous_update=True,
+                                     style={"description_width": "80px"})
+        self.opacity.add_class("course-opacity")
+        self.image = w.Image(format="png")
+        self.image.add_class("course-cam")
+        self.readout = w.HTML()
+        self.readout.add_class("course-cam-readout")
+        self.message = w.HTML()
+        size, channels = self.images[0].shape[1], self.images[0].shape[0]
+        self.upload = upload_button(lambda name, data: self.add_photo(
+            name, decode_photo(data, size, channels)), self.message)
+        self._quiet = False
+        self._fill_classes()
+        self.update()
+        self.picker.observe(self._on_image, "value")
+        for control in (self.class_menu, self.method, self.layer_slider, self.opacity):
+            control.observe(lambda change: self.update(), "value")
+        self.widget = w.VBox([w.HBox([self.picker, self.upload]), self.message, self.class_menu,
+                              self.method, self.layer_slider, self.opacity, self.image,
+                              self.readout])
+
+    def views(self, index: int) -> tuple[dict, torch.Tensor, list[int]]:
+        """The maps, probabilities and offered classes of image ``index`` (computed once)."""
+        if index not in self._cache:
+            with torch.no_grad(), torch_threads(1):
+                probs = self.model(self.prepare(self.images[index][None]).to(
+                    next(self.model.parameters()).device))[0].softmax(0).cpu()
+            classes = probs.topk(self.top).indices.tolist()
+            classes += [c for c in self.extra_classes if c not in classes]
+            maps, probs = cam_views(self.model, self.images[index], layers=self.layers,
+                                    classes=classes, prepare=self.prepare,
+                                    classifier=self.classifier)
+            self._cache[index] = (maps, probs, classes)
+        return self._cache[index]
+
+    def add_photo(self, name: str, photo: torch.Tensor) -> None:
+        """Add a ``(C, H, W)`` uint8 image to the picker and show it."""
+        expected = tuple(self.images[0].shape)
+        if tuple(photo.shape) != expected or photo.dtype != torch.uint8:
+            raise ValueError(f"a new photo must be uint8 {expected}, got {photo.dtype} "
+                             f"{tuple(photo.shape)}; decode_photo resizes uploads.")
+        self.images.append(photo)
+        self.picker.options = [*self.picker.options, (name, len(self.images) - 1)]
+        self.picker.value = len(self.images) - 1
+
+    def _fill_classes(self) -> None:
+        _, probs, classes = self.views(self.picker.value)
+        self._quiet = True
+        try:
+            self.class_menu.options = [(f"{self.class_names[c]} (p = {probs[c]:.2f})", c)
+                                       for c in classes]
+            self.class_menu.value = classes[0]
+        finally:
+            self._quiet = False
+
+    def _on_image(self, change) -> None:
+        self._fill_classes()
+        self.update()
+
+    def heat(self) -> tuple[np.ndarray, str]:
+        """The current ``(H, W)`` heat map in [0, 1] and the layer it comes from."""
+        method, target = self.method.value, self.class_menu.value
+        layer = self.layers[-1] if method == "CAM" else self.layer_slider.value
+        key = (self.picker.value, method, layer, target)
+        if key not in self._heat:
+            maps = self.views(self.picker.value)[0]
+            size = tuple(self.images[self.picker.value].shape[1:])
+            self._heat[key] = heatmaps(maps[method, layer, target][None], size)[0].numpy()
+        return self._heat[key], layer
+
+    def update(self) -> None:
+        """Blend the current map over the photo and swap the PNG and the readout in place."""
+        if self._quiet:
+            return
+        heat, layer = self.heat()
+        index, target = self.picker.value, self.class_menu.value
+        canvas = render_overlay(self.images[index], heat, self.opacity.value)
+        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
+        probs = self.views(index)[1]
+        note = (" (CAM exists only at the layer before the pooling)"
+                if self.method.value == "CAM" and layer != self.layer_slider.value else "")
+        self.readout.value = (f"<b>{self.method.value}</b> at <b>{layer}</b>{note} for "
+                              f"<b>{self.class_names[target]}</b> (p = {probs[target]:.2f}); "
+                              "over the photo (opacity 0: the photo alone); red = strongest "
+                              "evidence, each map scaled to its own maximum")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

@@ -1,0 +1,291 @@
+"""The layer-map explorer: the feature maps of any layer of a trained network, beside its input.
+
+Introduced in ``09_looking_inside_cnns.ipynb``, for the shipped ImageNet MobileNetV2 and for a
+small Fashion-MNIST CNN. An image picker (or your own photo), a layer slider that shows the
+layer names, a channel slider; the maps of the shown channels share one colour scale, drawn as
+a colour bar: a signed colour map (blue < 0 < red) where a layer has negative values (the
+linear bottlenecks of MobileNetV2), a sequential one where it has none (after a ReLU).
+
+One forward pass per image records every layer at once (hooks in
+:func:`~course_utils.explain.record_activations`) and is cached, so moving the layer or channel
+slider only colours arrays and encodes a PNG. :class:`LayerMapExplorer` is the widget;
+:func:`show_layer_maps` draws the same picture without a kernel running.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from course_utils.env import torch_threads
+from course_utils.explain import record_activations
+from course_utils.explain.hooks import get_layer
+from course_utils.explorers import _widgets
+from course_utils.explorers.photo_upload import decode_photo, upload_button
+from course_utils.explorers.render import (
+    colormap_lut, hstack_panels, mosaic, png_bytes, show_canvas, upscale,
+)
+
+TILE = 112
+"""Maps are enlarged (by whole pixels) to about this many pixels a side."""
+BAR_WIDTH = 14
+
+
+def check_display_images(images: object) -> torch.Tensor:
+    """Raise unless ``images`` is a non-empty ``(N, 1 or 3, H, W)`` uint8 tensor."""
+    if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8:
+        got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
+        raise TypeError(f"images must be uint8 pixels (N, C, H, W), as ImageSet.images holds "
+                        f"them, got {got}; the model's preprocessing goes in `prepare`.")
+    if images.ndim != 4 or images.shape[1] not in (1, 3) or len(images) == 0:
+        raise ValueError(f"images must have shape (N, 1 or 3, H, W) with N >= 1, got "
+                         f"{tuple(images.shape)}; for one image use image[None].")
+    return images
+
+
+def record_layers(model: nn.Module, image: torch.Tensor, layers: Sequence[str],
+                  prepare: Callable[[torch.Tensor], torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The ``(C, h, w)`` output of every layer in ``layers`` for one uint8 ``(C, H, W)`` image."""
+    device = next(model.parameters()).device
+    with torch.no_grad(), torch_threads(1), record_activations(model, layers) as acts:
+        model(prepare(image[None]).to(device))
+    bad = [name for name in layers if acts[name].ndim != 4]
+    if bad:
+        raise ValueError(f"layers {bad} do not output maps (1, C, h, w); pick convolutional "
+                         "layers or blocks.")
+    return {name: acts[name][0].cpu().float() for name in layers}
+
+
+def color_scale(maps: np.ndarray) -> tuple[float, float, str]:
+    """One colour scale for a stack of maps: ``(low, high, colormap)``.
+
+    Signed maps get ``[-m, m]`` in ``"RdBu_r"`` (white = 0), others ``[0, m]`` in
+    ``"viridis"``; ``m`` is the 99.5th percentile of ``|value|`` (stronger values saturate),
+    estimated on at most 50,000 of them.
+    """
+    values = np.abs(maps.ravel()[:: max(1, maps.size // 50_000)])
+    m = float(np.partition(values, int(0.995 * (len(values) - 1)))[int(0.995 * (len(values) - 1))])
+    m = m or float(np.abs(maps).max()) or 1.0
+    if float(maps.min()) < -1e-6 * m:
+        return -m, m, "RdBu_r"
+    return 0.0, m, "viridis"
+
+
+def _colour(values: np.ndarray, low: float, high: float, cmap: str) -> np.ndarray:
+    index = np.clip((values - low) * (255.0 / ((high - low) or 1.0)), 0, 255).astype(np.uint8)
+    return colormap_lut(cmap)[index]
+
+
+def colour_bar(height: int, cmap: str, width: int = BAR_WIDTH) -> np.ndarray:
+    """A vertical ``(height, width, 3)`` colour bar, high values at the top."""
+    ramp = np.linspace(255, 0, height).astype(np.uint8)
+    return np.repeat(colormap_lut(cmap)[ramp][:, None], width, axis=1)
+
+
+def to_rgb(image: torch.Tensor) -> np.ndarray:
+    """A ``(1 or 3, H, W)`` uint8 tensor as ``(H, W, 3)`` uint8."""
+    rgb = image.permute(1, 2, 0).numpy()
+    return np.repeat(rgb, 3, axis=2) if rgb.shape[2] == 1 else rgb
+
+
+def render_layer_maps(maps: torch.Tensor | np.ndarray, channels: Sequence[int],
+                      ncols: int = 4) -> tuple[np.ndarray, tuple[float, float, str]]:
+    """A grid of the chosen maps on one colour scale, and its colour bar: ``(H, W, 3)`` uint8.
+
+    Parameters
+    ----------
+    maps : (K, h, w) tensor or array, a layer's output
+    channels : indices into ``maps``, drawn row by row
+    ncols : int
+
+    Returns
+    -------
+    canvas : (H, W, 3) uint8
+    scale : (low, high, colormap) of the colour bar
+    """
+    values = maps.numpy() if isinstance(maps, torch.Tensor) else maps
+    chosen = values[list(channels)].astype(np.float32, copy=False)
+    low, high, cmap = color_scale(chosen)
+    factor = max(1, round(TILE / chosen.shape[1]))
+    coloured = _colour(chosen, low, high, cmap)
+    tiles = [upscale(tile, factor) for tile in coloured]
+    grid = mosaic(tiles, ncols=min(ncols, len(tiles)), gap=2)
+    return hstack_panels([grid, colour_bar(grid.shape[0], cmap)], gap=4), (low, high, cmap)
+
+
+def render_input(image: torch.Tensor, side: int = 224) -> np.ndarray:
+    """The input as shown beside the maps, enlarged by whole pixels to about ``side``."""
+    photo = to_rgb(image)
+    return upscale(photo, max(1, side // photo.shape[0]))
+
+
+def describe_scale(low: float, high: float, cmap: str) -> str:
+    """The colour bar in words."""
+    if cmap == "RdBu_r":
+        return f"signed: blue = {low:.3g}, white = 0, red = +{high:.3g}"
+    return f"not signed: dark purple = 0, yellow = {high:.3g}"
+
+
+def _check_channels(channels: Sequence[int], available: int, layer: str) -> list[int]:
+    channels = [int(c) for c in channels]
+    bad = [c for c in channels if not 0 <= c < available]
+    if not channels or bad:
+        raise ValueError(f"layer {layer!r} has channels 0..{available - 1}, got "
+                         f"{bad or 'none'}; pick channels in range({available}).")
+    return channels
+
+
+def show_layer_maps(model: nn.Module, image: torch.Tensor, layer: str, *,
+                    prepare: Callable[[torch.Tensor], torch.Tensor],
+                    channels: Sequence[int] = range(16)) -> Figure:
+    """Static twin of :class:`LayerMapExplorer`: one image, one layer, 16 channels.
+
+    Parameters
+    ----------
+    model : nn.Module in eval mode
+    image : (C, H, W) uint8 tensor
+    layer : str, a name from ``model.named_modules()``
+    prepare : callable, uint8 ``(1, C, H, W)`` -> the model's float input
+    channels : channel indices
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    image = check_display_images(image[None] if isinstance(image, torch.Tensor) else image)[0]
+    maps = record_layers(model.eval(), image, [layer], prepare)[layer]
+    channels = _check_channels(channels, maps.shape[0], layer)
+    canvas, scale = render_layer_maps(maps, channels)
+    return show_canvas(hstack_panels([render_input(image), canvas]), f"{layer}: output {tuple(maps.shape)}, channels "
+                               f"{channels[0]}..{channels[-1]} row by row\n"
+                               f"colour bar {describe_scale(*scale)}")
+
+
+class LayerMapExplorer:
+    """Widget: pick an image (or upload one), a layer and a block of channels; see the maps.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Put in eval mode by the explorer.
+    images : (N, C, H, W) uint8 tensor
+        Photos as shown; ``prepare`` turns them into the model's input.
+    prepare : callable
+        uint8 ``(1, C, H, W)`` -> the float batch the model expects (``tflite_preprocess`` for
+        the shipped MobileNetV2, ``lambda x: x.float() / 255`` for the Fashion-MNIST CNN).
+    layers : sequence of str
+        The layers the slider offers, input to output (names from ``model.named_modules()``).
+    names : sequence of str, optional
+        One caption per image for the picker.
+    n_maps : int
+        Maps per grid; the channel slider moves in blocks of ``n_maps``.
+    zoom : float
+        Display pixels per canvas pixel.
+    """
+
+    def __init__(self, model: nn.Module, images: torch.Tensor, *,
+                 prepare: Callable[[torch.Tensor], torch.Tensor], layers: Sequence[str],
+                 names: Sequence[str] | None = None, n_maps: int = 16, zoom: float = 1.0) -> None:
+        self.model = model.eval()
+        self.images = list(check_display_images(images))
+        self.prepare = prepare
+        self.layers = list(layers)
+        if not self.layers:
+            raise ValueError("layers is empty; pass the names of the layers to show.")
+        for name in self.layers:
+            get_layer(self.model, name)
+        if isinstance(n_maps, bool) or not isinstance(n_maps, int) or n_maps < 1:
+            raise ValueError(f"n_maps must be a positive int, got {n_maps!r}.")
+        names = list(names) if names is not None else [f"image {i}" for i in range(len(images))]
+        if len(names) != len(self.images):
+            raise ValueError(f"names has {len(names)} entries for {len(self.images)} images.")
+        self.n_maps, self.zoom = n_maps, zoom
+        self._cache: dict[int, dict[str, np.ndarray]] = {}
+        self.shapes = {k: tuple(v.shape) for k, v in self.outputs(0).items()}
+        w = _widgets.widgets()
+        self.picker = w.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0,
+                                 description="image")
+        self.layer_slider = w.SelectionSlider(
+            options=[(f"{n} {self.shapes[n][0]}×{self.shapes[n][1]}×{self.shapes[n][2]}", n)
+                     for n in self.layers], value=self.layers[0], description="layer",
+            continuous_update=True, style={"description_width": "80px"},
+            layout=w.Layout(width="520px"))
+        self.layer_slider.add_class("course-layer")
+        self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="channels from",
+                                          continuous_update=True,
+                                          style={"description_width": "80px"})
+        self.channel_slider.add_class("course-channel")
+        self.input_image = w.Image(format="png")
+        self.input_image.add_class("course-pixelated")
+        self._shown_input: int | None = None
+        self.image = w.Image(format="png")
+        self.image.add_class("course-layer-maps")
+        self.image.add_class("course-pixelated")
+        self.readout = w.HTML()
+        self.readout.add_class("course-layer-readout")
+        self.message = w.HTML()
+        channels = 1 if self.images[0].shape[0] == 1 else 3
+        size = self.images[0].shape[1]
+        self.upload = upload_button(lambda name, data: self.add_photo(
+            name, decode_photo(data, size, channels)), self.message)
+        self._set_channel_range()
+        self.update()
+        self.picker.observe(lambda change: self.update(), "value")
+        self.layer_slider.observe(self._on_layer, "value")
+        self.channel_slider.observe(lambda change: self.update(), "value")
+        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS),
+                              w.HBox([self.picker, self.upload]), self.message,
+                              self.layer_slider, self.channel_slider,
+                              w.HBox([self.input_image, self.image]), self.readout])
+
+    def outputs(self, index: int) -> dict[str, np.ndarray]:
+        """Every offered layer's ``(C, h, w)`` output for image ``index`` (computed once)."""
+        if index not in self._cache:
+            recorded = record_layers(self.model, self.images[index], self.layers, self.prepare)
+            self._cache[index] = {name: maps.numpy() for name, maps in recorded.items()}
+        return self._cache[index]
+
+    def add_photo(self, name: str, photo: torch.Tensor) -> None:
+        """Add a ``(C, H, W)`` uint8 image to the picker and show it."""
+        expected = tuple(self.images[0].shape)
+        if tuple(photo.shape) != expected or photo.dtype != torch.uint8:
+            raise ValueError(f"a new photo must be uint8 {expected}, got {photo.dtype} "
+                             f"{tuple(photo.shape)}; decode_photo resizes uploads.")
+        self.images.append(photo)
+        self.picker.options = [*self.picker.options, (name, len(self.images) - 1)]
+        self.picker.value = len(self.images) - 1
+
+    def _set_channel_range(self) -> None:
+        channels = self.shapes[self.layer_slider.value][0]
+        self.channel_slider.max = max(0, channels - self.n_maps)
+        self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
+
+    def _on_layer(self, change) -> None:
+        self._set_channel_range()
+        self.update()
+
+    def update(self) -> None:
+        """Colour the current maps and swap the PNG bytes and the readout in place."""
+        index, layer = self.picker.value, self.layer_slider.value
+        maps = self.outputs(index)[layer]
+        start = self.channel_slider.value
+        channels = list(range(start, min(start + self.n_maps, maps.shape[0])))
+        if self._shown_input != index:  # the input has its own image: sent when it changes
+            photo = render_input(self.images[index])
+            _widgets.set_png(self.input_image, png_bytes(photo), photo.shape[1], self.zoom)
+            self._shown_input = index
+        canvas, scale = render_layer_maps(maps, channels)
+        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
+        self.readout.value = (f"left: the input; middle: <b>{layer}</b>, output "
+                              f"{tuple(maps.shape)}, channels {channels[0]}–{channels[-1]} row "
+                              f"by row on one colour scale; right: colour bar, "
+                              f"{describe_scale(*scale)}")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

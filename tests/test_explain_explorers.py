@@ -1,0 +1,191 @@
+"""The layer-map and CAM explorers of notebook 09: in-place updates, static twins, uploads,
+errors; and the figures of ``plots.explain``."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+from PIL import Image
+from torch import nn
+
+from course_utils.explain import grad_cam, heatmaps
+from course_utils.explorers import (
+    CamExplorer, LayerMapExplorer, PhotoError, decode_photo, show_cam, show_layer_maps,
+)
+from course_utils.explorers.cam import cam_views
+from course_utils.explorers.layer_maps import color_scale, render_layer_maps
+from course_utils.plots import (
+    plot_channel, plot_curves, plot_embedding, plot_filters, plot_overlays, plot_randomization,
+)
+
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def rgb_net() -> nn.Module:
+    """conv -> ReLU -> conv (signed output) -> GAP -> linear, 3 classes, on 32 x 32 RGB."""
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 20, 3, stride=2,
+                         padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(20, 3)).eval()
+
+
+def prepare(pixels: torch.Tensor) -> torch.Tensor:
+    return pixels.float() / 255
+
+
+@pytest.fixture()
+def photos():
+    return torch.randint(0, 256, (3, 3, 32, 32), dtype=torch.uint8,
+                         generator=torch.Generator().manual_seed(0))
+
+
+def png_of(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_layer_map_explorer_updates_one_image_in_place(photos):
+    explorer = LayerMapExplorer(rgb_net(), photos, prepare=prepare, layers=["1", "2"], n_maps=4)
+    image, first = explorer.image, explorer.image.value
+    assert first[:4] == b"\x89PNG" and "not signed" in explorer.readout.value  # after the ReLU
+    explorer.layer_slider.value = "2"
+    assert explorer.image is image and image.value != first
+    assert "signed: blue" in explorer.readout.value and "(20, 16, 16)" in explorer.readout.value
+    assert explorer.channel_slider.max == 16
+    before = image.value
+    explorer.channel_slider.value = 4
+    assert image.value != before and "channels 4–7" in explorer.readout.value
+    shown_input = explorer.input_image.value
+    explorer.picker.value = 2
+    assert explorer.input_image.value != shown_input
+    assert set(explorer._cache) == {0, 2}  # one forward pass per image, all layers at once
+
+
+def test_layer_maps_share_one_colour_scale():
+    maps = torch.zeros(2, 4, 4)
+    maps[0, 0, 0], maps[1, 0, 0] = -1.0, 3.0
+    low, high, cmap = color_scale(maps.numpy())
+    assert cmap == "RdBu_r" and low == -high
+    _, (low, high, cmap) = render_layer_maps(torch.rand(3, 5, 5), [0, 1, 2])
+    assert cmap == "viridis" and low == 0
+
+
+def test_cam_explorer_updates_in_place_and_offers_cam_only_at_the_last_layer(photos):
+    names = ["cat", "dog", "fox"]
+    explorer = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["0", "2"],
+                           classifier="5", class_names=names, top=2, extra_classes=[0, 1, 2])
+    image, first = explorer.image, explorer.image.value
+    offered = [c for _, c in explorer.class_menu.options]
+    assert sorted(offered) == [0, 1, 2] and "Grad-CAM" in explorer.readout.value
+    explorer.opacity.value = 1.0
+    assert explorer.image is image and image.value != first
+    explorer.method.value = "CAM"
+    explorer.layer_slider.value = "0"
+    assert "<b>CAM</b> at <b>2</b>" in explorer.readout.value and "only at the layer" in \
+        explorer.readout.value
+    explorer.method.value = "Grad-CAM"
+    before = image.value
+    explorer.layer_slider.value = "2"
+    assert image.value != before
+    explorer.picker.value = 1
+    assert 1 in explorer._cache
+
+
+def test_cam_views_match_grad_cam(photos):
+    model = rgb_net()
+    maps, probs = cam_views(model, photos[0], layers=["0", "2"], classes=[1, 2], prepare=prepare,
+                            classifier="5")
+    for layer in ("0", "2"):
+        expected = grad_cam(model, prepare(photos[:1]), 2, layer=layer)[0]
+        torch.testing.assert_close(maps["Grad-CAM", layer, 2], expected)
+    assert torch.allclose(probs.sum(), torch.tensor(1.0))
+    cam = maps["CAM", "2", 1].clamp(min=0)
+    torch.testing.assert_close(cam, maps["Grad-CAM", "2", 1] * 256, rtol=1e-4, atol=1e-6)
+
+
+def test_uploads_of_any_image_are_resized_and_a_non_image_gets_a_message(photos):
+    rgba = np.random.default_rng(0).integers(0, 255, (300, 500, 4), dtype=np.uint8)
+    assert decode_photo(png_of(rgba), 32).shape == (3, 32, 32)
+    gray = np.full((50, 20), 200, dtype=np.uint8)
+    assert decode_photo(png_of(gray), 28, channels=1).shape == (1, 28, 28)
+    with pytest.raises(PhotoError, match="not an image"):
+        decode_photo(b"hello, not a photo", 32)
+    with pytest.raises(PhotoError, match="empty"):
+        decode_photo(b"", 32)
+
+    explorer = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["2"],
+                           class_names=["a", "b", "c"])
+    explorer.upload.value = ({"name": "notes.txt", "content": memoryview(b"text"),
+                              "type": "text/plain", "size": 4, "last_modified": NOW},)
+    assert "could not use <b>notes.txt</b>" in explorer.message.value
+    assert len(explorer.images) == 3
+    explorer.upload.value = ({"name": "mine.png", "content": memoryview(png_of(rgba)),
+                              "type": "image/png", "size": 1, "last_modified": NOW},)
+    assert len(explorer.images) == 4 and explorer.picker.value == 3
+    assert "added" in explorer.message.value
+
+    maps = LayerMapExplorer(rgb_net(), photos, prepare=prepare, layers=["2"])
+    maps.upload.value = ({"name": "mine.png", "content": memoryview(png_of(rgba)),
+                          "type": "image/png", "size": 1, "last_modified": NOW},)
+    assert maps.picker.value == 3 and 3 in maps._cache
+
+
+def test_static_twins_draw(photos):
+    model = rgb_net()
+    fig = show_layer_maps(model, photos[0], "2", prepare=prepare, channels=range(8))
+    assert isinstance(fig, Figure) and "signed" in fig._suptitle.get_text()
+    fig = show_cam(model, photos[0], 1, layer="2", prepare=prepare, method="CAM",
+                   classifier="5", class_names=["a", "b", "c"])
+    assert isinstance(fig, Figure) and "CAM at 2 for 'b'" in fig._suptitle.get_text()
+
+
+def test_explorer_errors(photos):
+    model = rgb_net()
+    with pytest.raises(TypeError, match="uint8"):
+        LayerMapExplorer(model, photos.float(), prepare=prepare, layers=["2"])
+    with pytest.raises(ValueError, match="no layer named 'conv9'.*Valid layer names"):
+        LayerMapExplorer(model, photos, prepare=prepare, layers=["conv9"])
+    with pytest.raises(ValueError, match="do not output maps"):
+        LayerMapExplorer(model, photos, prepare=prepare, layers=["5"])
+    with pytest.raises(ValueError, match="channels 0..19"):
+        show_layer_maps(model, photos[0], "2", prepare=prepare, channels=[25])
+    with pytest.raises(ValueError, match="extra_classes \\[7\\] are out of range"):
+        CamExplorer(model, photos, prepare=prepare, layers=["2"], class_names=["a", "b", "c"],
+                    extra_classes=[7])
+    with pytest.raises(ValueError, match="class index 5 is out of range"):
+        show_cam(model, photos[0], 5, layer="2", prepare=prepare)
+    with pytest.raises(ValueError, match="just before the global average pooling"):
+        CamExplorer(model, photos, prepare=prepare, layers=["0"], classifier="5",
+                    class_names=["a", "b", "c"])
+    with pytest.raises(ValueError, match="opacity"):
+        show_cam(model, photos[0], 1, layer="2", prepare=prepare, opacity=2)
+
+
+def test_explain_figures(photos):
+    heat = heatmaps(torch.rand(3, 4, 4), (32, 32))
+    figures = [
+        plot_filters(torch.randn(8, 3, 3, 3)), plot_filters(torch.randn(4, 1, 3, 3)),
+        plot_overlays(photos, {"a": heat, "b": heat}, row_titles=["x", "y", "z"]),
+        plot_overlays(photos, {"a": heat}, overlay=False, show_input=False),
+        plot_channel(torch.rand(3, 16, 16) * 2 - 1, photos.repeat(3, 1, 1, 1)[:9],
+                     history=torch.arange(5.0)),
+        plot_curves(torch.linspace(0, 1, 5), {"m": torch.rand(3, 5)}),
+        plot_randomization({"m": [("a", torch.rand(3)), ("b", torch.rand(3))]}),
+        plot_embedding(torch.randn(20, 2), torch.arange(20) % 3, ["a", "b", "c"],
+                       mistakes=torch.arange(20) % 5 == 0),
+    ]
+    assert all(isinstance(f, Figure) for f in figures)
+    for f in figures:
+        plt.close(f)
+    with pytest.raises(ValueError, match="at the images' size"):
+        plot_overlays(photos, {"a": torch.rand(3, 4, 4)})
+    with pytest.raises(ValueError, match="C_out, 1 or 3"):
+        plot_filters(torch.randn(4, 2, 3, 3))
