@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from course_utils.metrics import most_confident_mistakes
 from course_utils.metrics._checks import to_numpy
@@ -153,6 +154,10 @@ def plot_ci_width(sizes: Sequence[int], widths: Sequence[float], *,
         ax.axvline(size, color="#dd8452", linestyle=":", linewidth=1.2)
         ax.annotate(label, (size, ax.get_ylim()[1]), fontsize=8, rotation=90, va="top",
                     ha="right", color="#dd8452")
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(plain)
+        axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("test examples")
     ax.set_ylabel("width of the 95% interval (accuracy points)")
     ax.grid(which="both", alpha=0.3)
