@@ -68,6 +68,8 @@ def test_the_imdb_sentences_with_a_next_line_character_stay_whole(splits):
                      "Definitely worth seeing\u2026 it's the sort of thought provoking film that "
                      "forces you to question your own threshold of loneliness."]
     assert not any("\x85" in s or "\t" in s for s in sentences)
+    dashes = [s for s in sentences if "\u2013" in s or "\u2014" in s]
+    assert len(dashes) == 6 and not any(0x80 <= ord(c) <= 0x9F for s in sentences for c in s)
     everything = splits[0].texts + splits[1].texts
     assert sum(s in everything for s in whole) == 2
 
@@ -80,8 +82,8 @@ def test_every_source_file_gives_500_of_each_label():
 
 def test_the_reader_handles_next_line_and_refuses_a_line_without_label(tmp_path):
     good = tmp_path / "good.txt"
-    good.write_bytes("Fine\u0085really.  \t1\r\nBad.\t0\n\n".encode("utf-8"))
-    assert read_labelled_sentences(good) == (["Fine\u2026really.", "Bad."], [1, 0])
+    good.write_bytes("Fine\u0085really.  \t1\r\nBad \u0096 sad.\t0\n\n".encode("utf-8"))
+    assert read_labelled_sentences(good) == (["Fine\u2026really.", "Bad \u2013 sad."], [1, 0])
     broken = tmp_path / "broken.txt"
     broken.write_text("A whole sentence.\t1\nhalf a sentence\nthe other half.\t0\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"broken.txt, line 2: expected 'sentence<TAB>0'.*half a sentence"):

@@ -2,14 +2,16 @@
 
 Introduced in ``15_cnns_beyond_images.ipynb``. Three files of 1,000 sentences each, one
 ``sentence<TAB>label`` per line, from three websites: amazon (phones), imdb (films) and yelp
-(restaurants). Two imdb sentences contain the byte pair of U+0085 ("next line", NEL), where the
-authors' Windows-1252 text had an ellipsis. ``str.splitlines()`` and the readers built on it
-treat NEL as a line break and cut each of those sentences in two (1,002 lines instead of 1,000);
-:func:`read_labelled_sentences` splits on ``"\\n"`` only and puts the ellipsis back.
+(restaurants). The imdb file holds a few C1 control characters where the authors' Windows-1252
+text had punctuation: U+0096 and U+0097 (dashes) and, in two sentences, U+0085 ("next line",
+NEL, an ellipsis). ``str.splitlines()`` and the readers built on it treat NEL as a line break
+and cut each of those two sentences in two (1,002 lines instead of 1,000).
+:func:`read_labelled_sentences` splits on ``"\\n"`` only and puts the punctuation back.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +31,12 @@ SENTIMENT_SOURCES = tuple(SENTIMENT_FILES)
 SENTIMENT_CLASSES = ("negative", "positive")
 SENTIMENT_TEST_FRACTION = 0.2
 SPLIT_SEED = 0
-NEXT_LINE = "\x85"
-ELLIPSIS = "\u2026"
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+"""Code points that Windows-1252 uses for punctuation (0x85 ellipsis, 0x96 en dash...)."""
+
+
+def _windows_1252(match: re.Match) -> str:
+    return match.group().encode("latin-1").decode("cp1252", errors="replace")
 
 
 def read_labelled_sentences(path: str | Path) -> tuple[list[str], list[int]]:
@@ -44,7 +50,8 @@ def read_labelled_sentences(path: str | Path) -> tuple[list[str], list[int]]:
     Returns
     -------
     sentences : list of str
-        Stripped of surrounding spaces; a stray U+0085 becomes the ellipsis it stood for.
+        Stripped of surrounding spaces; a C1 control character (U+0080 to U+009F) becomes the
+        Windows-1252 punctuation it stood for (U+0085 an ellipsis, U+0096 an en dash...).
     labels : list of int
 
     Raises
@@ -64,7 +71,7 @@ def read_labelled_sentences(path: str | Path) -> tuple[list[str], list[int]]:
                 f"{path}, line {number}: expected 'sentence<TAB>0' or 'sentence<TAB>1', got "
                 f"{line[:80]!r}. Restore the file from the course repository."
             )
-        sentences.append(sentence.replace(NEXT_LINE, ELLIPSIS).strip())
+        sentences.append(C1_CONTROLS.sub(_windows_1252, sentence).strip())
         labels.append(int(label))
     return sentences, labels
 
