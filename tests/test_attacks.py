@@ -321,3 +321,21 @@ def test_random_sign_noise_is_a_corner_of_the_ball(digits):
     noisy = random_sign_noise(None, x, y, eps=0.1, generator=torch.Generator().manual_seed(0))
     inside = (x > 0.1) & (x < 0.9)
     assert torch.allclose((noisy - x).abs()[inside], torch.tensor(0.1), atol=1e-6)
+
+
+def test_early_stop_keeps_broken_images_broken_and_is_no_weaker(model, digits):
+    x, y = batch(digits, 200)
+    for eps in (0.05, 0.1):
+        full = partial(pgd, steps=10, generator=torch.Generator().manual_seed(0))
+        early = partial(pgd, steps=10, early_stop=True, generator=torch.Generator().manual_seed(0))
+        adv = early(model, x, y, eps=eps)
+        assert float((adv - x).abs().max()) <= eps + 1e-6
+        assert float(adv.min()) >= 0 and float(adv.max()) <= 1
+        slack = 2 / len(y)
+        assert (robust_accuracy(model, x, y, early, eps=eps)
+                <= robust_accuracy(model, x, y, full, eps=eps) + slack)
+    target = (y + 1) % 10
+    adv = pgd(model, x, target, eps=0.3, steps=20, targeted=True, early_stop=True,
+              generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert (model(adv).argmax(1) == target).float().mean() > 0.9

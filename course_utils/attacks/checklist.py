@@ -82,7 +82,7 @@ def evaluation_checklist(model: torch.nn.Module, images: torch.Tensor, labels: t
     eps : float
         The radius the defence claims.
     steps : int
-        Steps of the reference PGD.
+        Steps of the reference PGD (white-box attacks stop on each image once it is fooled).
     strong_steps, strong_restarts : int
         The stronger PGD of check 2.
     large_eps : float
@@ -104,9 +104,11 @@ def evaluation_checklist(model: torch.nn.Module, images: torch.Tensor, labels: t
     labels = check_labels(labels, images)
     steps = check_positive_int(steps, "steps")
     gen = torch.Generator().manual_seed(seed)
-    attack = partial(pgd, steps=steps, generator=gen)
-    strong = partial(pgd, steps=check_positive_int(strong_steps, "strong_steps"),
-                     restarts=check_positive_int(strong_restarts, "strong_restarts"), generator=gen)
+    attack = partial(pgd, steps=steps, early_stop=True, generator=gen)
+    strong_options = {"steps": check_positive_int(strong_steps, "strong_steps"),
+                      "restarts": check_positive_int(strong_restarts, "strong_restarts"),
+                      "generator": gen}
+    strong = partial(pgd, early_stop=True, **strong_options)
     common = {"batch_size": batch_size}
     result = Checklist(
         eps=eps, clean=clean_accuracy(model, images, labels, batch_size=batch_size),
@@ -117,8 +119,9 @@ def evaluation_checklist(model: torch.nn.Module, images: torch.Tensor, labels: t
         large_eps_acc=robust_accuracy(model, images, labels, attack, eps=large_eps, **common),
         noise=robust_accuracy(model, images, labels, partial(random_sign_noise, generator=gen),
                               eps=eps, **common),
-        transfer=(None if source is None else
-                  robust_accuracy(model, images, labels, strong, eps=eps, source=source, **common)))
+        transfer=(None if source is None else  # full-length PGD on the source: strong examples
+                  robust_accuracy(model, images, labels, partial(pgd, **strong_options),
+                                  eps=eps, source=source, **common)))
     slack = 1.0 / len(images)  # one image either way is noise, not a failed check
     result.passed = {
         CHECKS[0]: result.pgd <= result.fgsm + slack,

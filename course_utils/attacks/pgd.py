@@ -31,18 +31,22 @@ def input_gradient(model: torch.nn.Module, images: torch.Tensor, labels: torch.T
     Shapes: ``(B, C, H, W)`` images, ``(B,)`` labels -> ``(B, C, H, W)``. The model's output is
     checked to be logits. Call it inside :func:`~course_utils.attacks.mode.frozen_eval`.
     """
+    return _gradient_and_logits(model, images, labels, targeted)[0]
+
+
+def _gradient_and_logits(model, images, labels, targeted) -> tuple[torch.Tensor, torch.Tensor]:
     x = images.detach().clone().requires_grad_(True)
     with torch.enable_grad():
         logits = check_logits(model(x), labels)
         loss = F.cross_entropy(logits, labels)
         if targeted:
             loss = -loss
-        return torch.autograd.grad(loss, x)[0]
+        return torch.autograd.grad(loss, x)[0], logits.detach()
 
 
 def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, eps: float,
         alpha: float | None = None, steps: int = 10, norm: str = "linf", targeted: bool = False,
-        random_start: bool = True, restarts: int = 1,
+        random_start: bool = True, restarts: int = 1, early_stop: bool = False,
         generator: torch.Generator | None = None) -> torch.Tensor:
     """Projected gradient descent inside the ε-ball around each image.
 
@@ -68,7 +72,12 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
         random radius (L2); otherwise from the image itself.
     restarts : int
         Random starts; each image keeps the first result that fools the model (the last one if
-        none does).
+        none does). Each new start attacks only the images no earlier start has broken.
+    early_stop : bool
+        Stop moving an image as soon as it fools the model (its gradient is no longer
+        computed). For measuring robust accuracy: an image counts as broken if any step broke
+        it, and the steps cost only the images still standing. Off, the update is exactly
+        that of ``torchattacks``.
     generator : torch.Generator, optional
         CPU generator of the random starts (PyTorch's global one if None).
 
@@ -85,18 +94,44 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
     images = check_images(images).detach()
     labels = check_labels(labels, images)
     with frozen_eval(model):
-        best = None
-        for _ in range(restarts):
-            adv = images.clone()
-            if random_start:
-                adv = _random_start(images, eps, norm, generator)
-            for _ in range(steps):
-                grad = input_gradient(model, adv, labels, targeted)
-                adv = _step(images, adv, grad, eps, alpha, norm)
-            best = adv if best is None else _keep_successes(model, best, adv, labels, targeted)
-            if restarts > 1 and bool(_fooled(model, best, labels, targeted).all()):
+        best = _one_start(model, images, labels, eps, alpha, steps, norm, targeted,
+                          random_start, early_stop, generator)
+        for _ in range(restarts - 1):  # later starts only for the images still standing
+            standing = (~_fooled(model, best, labels, targeted)).nonzero().squeeze(1)
+            if len(standing) == 0:
                 break
+            best = best.clone()
+            best[standing] = _one_start(model, images[standing], labels[standing], eps, alpha,
+                                        steps, norm, targeted, random_start, early_stop,
+                                        generator)
     return best.detach()
+
+
+def _one_start(model, images, labels, eps, alpha, steps, norm, targeted, random_start,
+               early_stop, generator) -> torch.Tensor:
+    """One run of ``steps`` PGD steps from the image or from a random point of the ball."""
+    adv = _random_start(images, eps, norm, generator) if random_start else images.clone()
+    if early_stop:
+        return _steps_until_fooled(model, images, adv, labels, eps, alpha, steps, norm, targeted)
+    for _ in range(steps):
+        grad = input_gradient(model, adv, labels, targeted)
+        adv = _step(images, adv, grad, eps, alpha, norm)
+    return adv
+
+
+def _steps_until_fooled(model, images, adv, labels, eps, alpha, steps, norm, targeted):
+    """PGD steps on the images that still resist; an image is frozen once it fools the model."""
+    active = torch.arange(len(images), device=images.device)
+    for _ in range(steps):
+        grad, logits = _gradient_and_logits(model, adv[active], labels[active], targeted)
+        pred = logits.argmax(1)
+        resisting = pred != labels[active] if targeted else pred == labels[active]
+        active, grad = active[resisting], grad[resisting]
+        if len(active) == 0:
+            break
+        adv = adv.clone()
+        adv[active] = _step(images[active], adv[active], grad, eps, alpha, norm)
+    return adv
 
 
 def _random_start(images: torch.Tensor, eps: float, norm: str,
@@ -133,9 +168,3 @@ def _fooled(model: torch.nn.Module, adv: torch.Tensor, labels: torch.Tensor,
             targeted: bool) -> torch.Tensor:
     pred = model(adv).argmax(1)
     return pred == labels if targeted else pred != labels
-
-
-def _keep_successes(model, best, adv, labels, targeted) -> torch.Tensor:
-    """Per image: keep ``best`` where it already fools the model, else take ``adv``."""
-    keep = _fooled(model, best, labels, targeted).view(-1, 1, 1, 1)
-    return torch.where(keep, best, adv)
