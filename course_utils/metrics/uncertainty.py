@@ -76,8 +76,10 @@ def bootstrap_ci(metric: Callable[[np.ndarray, np.ndarray], float], y_true: Arra
 def _value(metric: Callable, y_true: np.ndarray, y_pred: np.ndarray, where: str) -> float:
     try:
         value = float(metric(y_true, y_pred))
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"metric failed on {where}: {error}") from error
+    except ValueError as error:
+        raise ValueError(f"metric failed on {where}: {error}") from error
+    except TypeError as error:
+        raise TypeError(f"metric failed on {where}: {error}") from error
     if not math.isfinite(value):
         raise ValueError(f"metric returned {value} on {where}; it must return a finite number "
                          "(on small sets a resample may lack a class: use a larger set).")
