@@ -124,6 +124,7 @@ def plot_epoch_accuracies(curves: dict[str, Sequence[float]], *, title: str = ""
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         ax.plot(range(1, len(values) + 1), list(values), marker="o", label=name)
+    ax.set_xticks(range(1, max(len(v) for v in curves.values()) + 1))
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation accuracy")
     ax.set_ylim(-0.02, 1.02)
