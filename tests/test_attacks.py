@@ -6,6 +6,7 @@ the CPU with small networks on a few hundred MNIST digits.
 
 from __future__ import annotations
 
+import copy
 from functools import partial
 
 import pytest
@@ -233,6 +234,10 @@ def test_bad_input_gives_clear_errors(model, digits, attack):
         attack(Probabilities(model), x, y, eps=0.1)
     with pytest.raises(TypeError, match="must return a tensor of logits"):
         attack(TupleOut(model), x, y, eps=0.1)
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        attack(lambda t: t, x, y, eps=0.1)
+    with pytest.raises(ValueError, match="the model is on meta but the images are on cpu"):
+        attack(copy.deepcopy(model).to("meta"), x, y, eps=0.1)
 
 
 def test_bad_pgd_options(model, digits):

@@ -23,7 +23,8 @@ def check_images(images: object) -> torch.Tensor:
             "add a batch axis with images.unsqueeze(0) for one image."
         )
     if not images.is_floating_point():
-        raise ValueError(f"images must be float in [0, 1], got {images.dtype}; use images.float() / 255.")
+        raise ValueError(f"images must be float in [0, 1], got {images.dtype}; use "
+                         "images.float() / 255.")
     if not torch.isfinite(images).all():
         raise ValueError("images contain NaN or inf; attack finite images in [0, 1].")
     low, high = float(images.min()), float(images.max())
@@ -70,6 +71,18 @@ def check_positive_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be an int >= 1, got {value!r}.")
     return value
+
+
+def check_model(model: object, images: torch.Tensor) -> torch.nn.Module:
+    """Raise unless ``model`` is a module whose parameters sit on the images' device."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module mapping images to logits, got "
+                        f"{type(model).__name__}.")
+    param = next(model.parameters(), None)
+    if param is not None and param.device != images.device:
+        raise ValueError(f"the model is on {param.device} but the images are on "
+                         f"{images.device}; move them with images.to({str(param.device)!r}).")
+    return model
 
 
 def check_logits(logits: object, labels: torch.Tensor) -> torch.Tensor:

@@ -12,7 +12,13 @@ from typing import Callable, Sequence
 
 import torch
 
-from course_utils.attacks._checks import check_eps, check_images, check_labels, check_positive_int
+from course_utils.attacks._checks import (
+    check_eps,
+    check_images,
+    check_labels,
+    check_model,
+    check_positive_int,
+)
 from course_utils.attacks.mode import frozen_eval
 
 Attack = Callable[..., torch.Tensor]
@@ -25,6 +31,7 @@ def clean_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.T
     images = check_images(images)
     labels = check_labels(labels, images)
     batch_size = check_positive_int(batch_size, "batch_size")
+    check_model(model, images)
     correct = 0
     with frozen_eval(model):
         for start in range(0, len(images), batch_size):

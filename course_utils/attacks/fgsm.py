@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.attacks._checks import check_eps, check_images, check_labels
+from course_utils.attacks._checks import check_eps, check_images, check_labels, check_model
 from course_utils.attacks.pgd import input_gradient
 from course_utils.attacks.mode import frozen_eval
 
@@ -38,6 +38,7 @@ def fgsm(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, 
     eps = check_eps(eps)
     images = check_images(images)
     labels = check_labels(labels, images)
+    check_model(model, images)
     with frozen_eval(model):
         grad = input_gradient(model, images, labels, targeted)
     return torch.clamp(images + eps * grad.sign(), 0, 1).detach()

@@ -16,6 +16,7 @@ from course_utils.attacks._checks import (
     check_images,
     check_labels,
     check_logits,
+    check_model,
     check_positive_int,
 )
 from course_utils.attacks.mode import frozen_eval
@@ -93,6 +94,7 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
     alpha = 2.5 * eps / steps if alpha is None else check_eps(alpha, "alpha")
     images = check_images(images).detach()
     labels = check_labels(labels, images)
+    check_model(model, images)
     with frozen_eval(model):
         best = _one_start(model, images, labels, eps, alpha, steps, norm, targeted,
                           random_start, early_stop, generator)
