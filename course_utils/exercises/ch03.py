@@ -49,7 +49,7 @@ def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> str:
                               atol=1e-6):
                 raise Wrong(f"On {case} the columns add up to 1, not the rows: that normalises "
                             f"over the batch instead of over the classes.")
-        expect_close(have, expected, what="the probabilities", atol=1e-6, case=case)
+        expect_close(have, expected, what="the softmax", atol=1e-6, case=case)
     return "Rows sum to 1, float32 and float64 alike, and scores of ±1000 neither overflow nor vanish."
 
 
@@ -95,7 +95,7 @@ def check_flatten_dense(fn: Callable) -> str:
         if have.numel() == 1 or (have.ndim == 1 and len(maps) > 1):
             raise Wrong(f"On {case} it returned {describe(got)}: keep one row of scores per "
                         f"image (flatten from axis 1, not the whole batch).")
-        expect_close(have, expected, what="the scores", atol=1e-6, case=case)
+        expect_close(have, expected, what="the output", atol=1e-6, case=case)
     return "Flatten keeps the batch axis, and the scores match nn.Linear on every hidden case."
 
 

@@ -48,7 +48,7 @@ def check_preprocess(fn: Callable[[torch.Tensor], torch.Tensor]) -> str:
         if torch.allclose(have, (x - 127.5) / 127.5, atol=1e-4):
             raise Wrong(f"On {case} the result is (x - 127.5) / 127.5: close, but the file's zero "
                         f"point is a whole number.")
-        expect_close(have, (x - 128) / 128, what="the inputs", atol=1e-6, case=case)
+        expect_close(have, (x - 128) / 128, what="the result", atol=1e-6, case=case)
     return "Pixel 0 becomes -1, 128 becomes 0 and 255 becomes 127/128."
 
 

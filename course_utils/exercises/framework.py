@@ -191,9 +191,9 @@ def _library_origin(fn: Callable, forbidden: Sequence[Callable]) -> str:
     """A description of ``fn`` when it is a library's or the course's implementation, else ''."""
     target = fn.func if isinstance(fn, functools.partial) else fn
     target = inspect.unwrap(target) if inspect.isfunction(target) else target
-    if any(target is f for f in forbidden):
-        return f"`{_name(target)}` from a library"
     module = getattr(target, "__module__", None) or type(target).__module__ or ""
+    if any(target is f for f in forbidden):
+        return f"`{module + '.' if module else ''}{_name(target)}` from a library"
     if module.startswith(SOLUTIONS_PACKAGE):
         return ""
     if module.split(".")[0] in LIBRARY_MODULES:
@@ -202,7 +202,10 @@ def _library_origin(fn: Callable, forbidden: Sequence[Callable]) -> str:
 
 
 def _name(fn: object) -> str:
-    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__
+    qualname = getattr(fn, "__qualname__", None)
+    if qualname and (qualname.startswith("_") or "<locals>" in qualname):
+        qualname = None  # a wrapper's inner name (torch builtins, dispatchers): use the plain one
+    return qualname or getattr(fn, "__name__", None) or type(fn).__name__
 
 
 def describe(value: object) -> str:
