@@ -13,9 +13,11 @@ from course_utils.exercises.solutions import ch01 as solutions
 
 def test_to_tensor():
     assert ch01.check_to_tensor(solutions.to_tensor)
-    assert "reshape regroups" in diagnosis(
-        ch01.check_to_tensor, lambda a: torch.from_numpy(a.copy()).reshape(3, *a.shape[:2]).float() / 255)
-    assert "up to" in diagnosis(ch01.check_to_tensor, lambda a: torch.from_numpy(a).permute(2, 0, 1).float())
+    regrouped = diagnosis(ch01.check_to_tensor,
+                          lambda a: torch.from_numpy(a).reshape(3, *a.shape[:2]).float() / 255)
+    assert "reshape regroups" in regrouped
+    unscaled = diagnosis(ch01.check_to_tensor, lambda a: torch.from_numpy(a).permute(2, 0, 1).float())
+    assert "up to" in unscaled
     assert "dtype" in diagnosis(ch01.check_to_tensor, lambda a: torch.from_numpy(a).permute(2, 0, 1))
     assert "swapped" in diagnosis(ch01.check_to_tensor,
                                   lambda a: torch.from_numpy(a).permute(2, 1, 0).float() / 255)
@@ -57,8 +59,8 @@ def test_split():
 
 def test_split_mistakes():
     def first_ones(labels, fraction, seed):  # stratified, but never shuffled
-        val = torch.cat([(labels == c).nonzero().flatten()[:round(fraction * (labels == c).sum().item())]
-                         for c in torch.unique(labels)])
+        members = [(labels == c).nonzero().flatten() for c in torch.unique(labels)]
+        val = torch.cat([m[:round(fraction * len(m))] for m in members])
         train = torch.tensor([i for i in range(len(labels)) if i not in set(val.tolist())])
         return train, val
 
@@ -74,8 +76,11 @@ def test_split_mistakes():
     assert "in proportion" in diagnosis(ch01.check_split, plain_random)
     assert "same seed" in diagnosis(ch01.check_split, unseeded)
     assert "in both parts" in diagnosis(ch01.check_split, lambda y, f, s: (np.arange(len(y)), [0, 1]))
-    assert "cover all" in diagnosis(ch01.check_split,
-                                    lambda y, f, s: (solutions.split(y, f, s)[0][1:], solutions.split(y, f, s)[1]))
+    def one_missing(labels, fraction, seed):
+        train, val = solutions.split(labels, fraction, seed)
+        return train[1:], val
+
+    assert "cover all" in diagnosis(ch01.check_split, one_missing)
     assert "mask" in diagnosis(ch01.check_split, lambda y, f, s: (y >= 0, y < 0))
     assert "not whole" in diagnosis(ch01.check_split, lambda y, f, s: (
         solutions.split(y, f, s)[0] + 0.5, solutions.split(y, f, s)[1]))

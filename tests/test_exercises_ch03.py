@@ -39,7 +39,8 @@ def test_flatten_dense():
     assert "bias" in no_bias
     whole = diagnosis(ch03.check_flatten_dense, lambda m, w, b: (m.flatten() @ w.T.repeat(len(m), 1)))
     assert "one row of scores per image" in whole
-    assert "raised RuntimeError" in diagnosis(ch03.check_flatten_dense, lambda m, w, b: m.flatten(1) @ w)
+    untransposed = diagnosis(ch03.check_flatten_dense, lambda m, w, b: m.flatten(1) @ w)
+    assert "raised RuntimeError" in untransposed
 
 
 def test_max_pool_by_hand():

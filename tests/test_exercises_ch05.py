@@ -92,7 +92,8 @@ def test_accuracy():
     assert "no_grad" in diagnosis(ch05.check_accuracy, evaluation(no_grad=False))
     assert "number of right answers" in diagnosis(ch05.check_accuracy, evaluation(returns="count"))
     assert "percentage" in diagnosis(ch05.check_accuracy, evaluation(returns="percent"))
-    first_batch = diagnosis(ch05.check_accuracy, lambda m, x, y, b: solutions.accuracy(m, x[:b], y[:b], b))
+    first_batch = diagnosis(ch05.check_accuracy,
+                            lambda m, x, y, b: solutions.accuracy(m, x[:b], y[:b], b))
     assert "exactly once" in first_batch
 
 
