@@ -8,7 +8,18 @@ compute (convolution or a forward pass) plus rendering and PNG encoding. Measure
 - ``feature_maps_step_ms``: :class:`FeatureMapExplorer` with 16 maps (a 4 x 4 grid) of a small
   CNN on MNIST digits, moving the image slider (so each step runs the network again);
 - ``naive_feature_maps_step_ms``: the same 16 maps drawn the naive way, a new matplotlib figure
-  with 16 axes per step, saved to PNG as the inline backend does (``bbox_inches="tight"``).
+  with 16 axes per step, saved to PNG as the inline backend does (``bbox_inches="tight"``);
+- ``pretrained_feature_maps_step_ms``: :class:`LayerMapExplorer` on the shipped MobileNetV2 and
+  two pet photos as ``09_looking_inside_cnns.ipynb`` shows it, moving the layer slider through
+  ``features.0`` .. ``features.18`` and the channel slider (16 maps on one colour scale, a
+  colour bar, PNG). Every layer of a photo is recorded by one forward pass when the photo is
+  first shown, so a step is colouring and encoding; that first pass is
+  ``pretrained_feature_maps_new_image_ms``;
+- ``naive_pretrained_feature_maps_step_ms``: the same maps drawn as a new 16-axes matplotlib
+  figure with a colour bar per step;
+- ``cam_step_ms``: :class:`CamExplorer` on the same photos, cycling opacity, layer and class
+  (Grad-CAM and CAM maps of every offered layer and class are computed when a photo is first
+  shown: ``cam_new_image_ms``), blending and PNG encoding.
 
 The network is randomly initialised: its weights do not change the cost of a step. Both
 feature-map cases run the network on one thread, so the ratio compares drawing only. The
@@ -33,9 +44,14 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from course_utils.data import load_dataset, sample_photo  # noqa: E402
-from course_utils.explorers import FeatureMapExplorer, KernelExplorer  # noqa: E402
+from course_utils.explorers import (  # noqa: E402
+    CamExplorer, FeatureMapExplorer, KernelExplorer, LayerMapExplorer,
+)
 from course_utils.env import torch_threads  # noqa: E402
 from course_utils.explorers.feature_maps import layer_activations  # noqa: E402
+from course_utils.pretrained import imagenet_labels, load_mobilenet_v2, tflite_preprocess  # noqa: E402
+
+MOBILENET_LAYERS = [f"features.{i}" for i in range(19)]
 
 
 def small_cnn() -> nn.Module:
@@ -74,6 +90,64 @@ def naive_feature_maps_step(model: nn.Module, images: torch.Tensor, layer: str, 
     return buffer.getvalue()
 
 
+def naive_layer_maps_step(maps: torch.Tensor) -> bytes:
+    """New 4 x 4 figure with one colour scale and a colour bar per step, like the inline backend."""
+    m = float(maps[:16].abs().max()) or 1.0
+    fig, axes = plt.subplots(4, 4, figsize=(5, 4.4))
+    for channel, ax in enumerate(axes.flat):
+        shown = ax.imshow(maps[channel].numpy(), cmap="RdBu_r", vmin=-m, vmax=m)
+        ax.set_axis_off()
+    fig.colorbar(shown, ax=axes)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def pretrained_cases(steps: int) -> dict[str, float]:
+    """The notebook 09 explorers on the shipped MobileNetV2 and two pet photos."""
+    net = load_mobilenet_v2()
+    photos = load_dataset("pets", "train").images[[0, 150]]
+    start = time.perf_counter()
+    maps = LayerMapExplorer(net, photos, prepare=tflite_preprocess, layers=MOBILENET_LAYERS)
+    new_image_ms = (time.perf_counter() - start) * 1000
+    maps.picker.value = 1  # both photos recorded: the steps below only colour and encode
+
+    def maps_step(i: int) -> None:  # one slider move per step: the layer, then the channels
+        if i % 2 == 0:
+            maps.layer_slider.value = MOBILENET_LAYERS[(i // 2 + 1) % len(MOBILENET_LAYERS)]
+        else:
+            maps.channel_slider.value = 0 if maps.channel_slider.value else maps.channel_slider.max
+        assert maps.image.value[:4] == b"\x89PNG"
+
+    start = time.perf_counter()
+    cam = CamExplorer(net, photos, prepare=tflite_preprocess,
+                      layers=["features.6", "features.13", "features.16", "features.18"],
+                      classifier="classifier.1", class_names=imagenet_labels())
+    cam_new_ms = (time.perf_counter() - start) * 1000
+    classes = [c for _, c in cam.class_menu.options]
+
+    def cam_step(i: int) -> None:  # one control per step: opacity, layer, class in turn
+        if i % 3 == 0:
+            cam.opacity.value = round(0.1 * ((i // 3) % 11), 1)
+        elif i % 3 == 1:
+            cam.layer_slider.value = cam.layers[(i // 3 + 1) % len(cam.layers)]
+        else:
+            cam.class_menu.value = classes[(i // 3 + 1) % len(classes)]
+        assert cam.image.value[:4] == b"\x89PNG"
+
+    layer_maps = {layer: torch.from_numpy(out) for layer, out in maps.outputs(0).items()}
+    return {
+        "pretrained_feature_maps_step_ms": median_ms(maps_step, steps),
+        "naive_pretrained_feature_maps_step_ms": median_ms(
+            lambda i: naive_layer_maps_step(layer_maps[MOBILENET_LAYERS[i % 19]]),
+            max(10, steps // 3)),
+        "pretrained_feature_maps_new_image_ms": new_image_ms,
+        "cam_step_ms": median_ms(cam_step, steps),
+        "cam_new_image_ms": cam_new_ms,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60, help="slider steps per case")
@@ -102,11 +176,16 @@ def main() -> None:
     kernel_ms = median_ms(kernel_step, args.steps)
     naive_ms = median_ms(lambda i: naive_feature_maps_step(model, digits, "1", i),
                          max(10, args.steps // 3))
+    pretrained = pretrained_cases(args.steps)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"feature_maps_step_ms: {feature_ms:.2f}")
     print(f"kernel_step_ms: {kernel_ms:.2f}")
     print(f"naive_feature_maps_step_ms: {naive_ms:.2f}")
     print(f"naive_over_feature_maps_ratio: {naive_ms / feature_ms:.1f}")
+    for name, value in pretrained.items():
+        print(f"{name}: {value:.2f}")
+    print("naive_over_pretrained_feature_maps_ratio: "
+          f"{pretrained['naive_pretrained_feature_maps_step_ms'] / pretrained['pretrained_feature_maps_step_ms']:.1f}")
     print(f"load_average_1min: {load:.2f}")
 
 

@@ -183,3 +183,101 @@ def test_kernel_explorer_slider_in_a_real_browser(lab):
     assert "74 × 112" in after_text and after_text != before_text
     assert after_pixels != before_pixels, "the rendered feature map did not change"
     assert (work / NOTEBOOK.name).read_bytes() == original, "the notebook copy was rewritten"
+
+
+EXPLORERS_09 = [
+    "from course_utils.data import pet_files, read_photo\n"
+    "from course_utils.explorers import CamExplorer, LayerMapExplorer\n"
+    "from course_utils.pretrained import imagenet_labels, load_mobilenet_v2, tflite_preprocess\n"
+    "import torch\n"
+    "net = load_mobilenet_v2()\n"
+    "photos = torch.stack([read_photo(pet_files()[i]) for i in (0, 200)])",
+    "LayerMapExplorer(net, photos, prepare=tflite_preprocess,\n"
+    "                 layers=[f'features.{i}' for i in range(19)])",
+    "CamExplorer(net, photos, prepare=tflite_preprocess, layers=['features.13', 'features.18'],\n"
+    "            classifier='classifier.1', class_names=imagenet_labels())",
+]
+"""The two explorers of 09_looking_inside_cnns.ipynb on the shipped MobileNetV2, in a small
+notebook of their own (the lesson itself takes a minute to run)."""
+
+
+def write_notebook(path: Path, sources: list[str]) -> None:
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+              "source": source} for source in sources]
+    path.write_text(json.dumps({"cells": cells, "metadata": {"kernelspec": {
+        "display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+
+
+def move_and_see(page, image_selector: str, handle_selector: str, readout_selector: str | None,
+                 name: str) -> tuple[bytes, bytes]:
+    """Focus a slider handle, press ArrowRight, wait for a new image; return pixels before/after."""
+    image = page.locator(image_selector)
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        f"() => {{ const i = document.querySelector({json.dumps(image_selector)});"
+        " return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)
+    before_src = image.get_attribute("src")
+    before_pixels = image.screenshot()
+    before_text = page.locator(readout_selector).inner_text() if readout_selector else ""
+    handle = page.locator(handle_selector)
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"() => document.querySelector({json.dumps(image_selector)}).src !== {json.dumps(before_src)}",
+        timeout=15_000)
+    page.wait_for_timeout(300)  # let the new image decode
+    after_pixels = image.screenshot()
+    page.locator(".widget-vbox", has=image).last.screenshot(
+        path=str(ARTIFACTS / f"browser_{name}.png"))
+    if readout_selector:
+        assert page.locator(readout_selector).inner_text() != before_text
+    return before_pixels, after_pixels
+
+
+def test_notebook_09_explorers_in_a_real_browser(lab):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser test needs Debian's Chromium. Install it "
+                    "with `apt-get install -y chromium` (./course test does this when run as root).")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the playwright Python package is missing: pip install playwright "
+                    "(the system Chromium is used; do not run `playwright install`).")
+    url, work = lab
+    notebook = work / "explorers_09.ipynb"
+    write_notebook(notebook, EXPLORERS_09)
+    original = notebook.read_bytes()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(f"{url}/lab/tree/{notebook.name}")
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                   timeout=60_000)
+            page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle")).first.wait_for(
+                timeout=60_000)
+            restart_and_run_all(page)
+            try:
+                page.locator("img.course-cam").wait_for(state="attached",
+                                                        timeout=RUN_ALL_TIMEOUT_MS)
+                page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                       timeout=RUN_ALL_TIMEOUT_MS)
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "browser_failure.png"))
+                (ARTIFACTS / "browser_failure.html").write_text(page.content())
+                raise
+            assert "channels 0–15" in page.locator(".course-layer-readout").inner_text()
+            maps_before, maps_after = move_and_see(
+                page, "img.course-layer-maps", ".course-channel .noUi-handle",
+                ".course-layer-readout", "layer_map_explorer")
+            assert "channels 16–31" in page.locator(".course-layer-readout").inner_text()
+            cam_before, cam_after = move_and_see(page, "img.course-cam",
+                                                 ".course-opacity .noUi-handle", None,
+                                                 "cam_explorer")
+        finally:
+            browser.close()
+    assert maps_after != maps_before, "the rendered feature maps did not change"
+    assert cam_after != cam_before, "the rendered CAM overlay did not change"
+    assert notebook.read_bytes() == original, "the notebook was rewritten"

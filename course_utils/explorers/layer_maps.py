@@ -210,18 +210,18 @@ class LayerMapExplorer:
         self.picker = w.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0,
                                  description="image")
         self.layer_slider = w.SelectionSlider(
-            options=[(f"{n} {self.shapes[n][0]}×{self.shapes[n][1]}×{self.shapes[n][2]}", n)
-                     for n in self.layers], value=self.layers[0], description="layer",
+            options=self.layers, value=self.layers[0], description="layer",
             continuous_update=True, style={"description_width": "80px"},
             layout=w.Layout(width="520px"))
         self.layer_slider.add_class("course-layer")
-        self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="channels from",
+        self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="channels",
                                           continuous_update=True,
                                           style={"description_width": "80px"})
         self.channel_slider.add_class("course-channel")
         self.input_image = w.Image(format="png")
         self.input_image.add_class("course-pixelated")
         self._shown_input: int | None = None
+        self._quiet = False
         self.image = w.Image(format="png")
         self.image.add_class("course-layer-maps")
         self.image.add_class("course-pixelated")
@@ -236,7 +236,7 @@ class LayerMapExplorer:
         self.update()
         self.picker.observe(lambda change: self.update(), "value")
         self.layer_slider.observe(self._on_layer, "value")
-        self.channel_slider.observe(lambda change: self.update(), "value")
+        self.channel_slider.observe(self._on_channel, "value")
         self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS),
                               w.HBox([self.picker, self.upload]), self.message,
                               self.layer_slider, self.channel_slider,
@@ -261,12 +261,20 @@ class LayerMapExplorer:
 
     def _set_channel_range(self) -> None:
         channels = self.shapes[self.layer_slider.value][0]
-        self.channel_slider.max = max(0, channels - self.n_maps)
-        self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
+        self._quiet = True  # clamping the channel slider must not redraw on its own
+        try:
+            self.channel_slider.max = max(0, channels - self.n_maps)
+            self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
+        finally:
+            self._quiet = False
 
     def _on_layer(self, change) -> None:
         self._set_channel_range()
         self.update()
+
+    def _on_channel(self, change) -> None:
+        if not self._quiet:
+            self.update()
 
     def update(self) -> None:
         """Colour the current maps and swap the PNG bytes and the readout in place."""
