@@ -168,6 +168,7 @@ def test_vocabulary_ids_counts_and_special_tokens():
     assert Vocabulary.build(["good good phone", "bad phone", "good"], min_count=2).tokens == (
         PAD, UNK, "good", "phone")
     assert Vocabulary.build(["good good phone", "bad phone"], max_size=3).tokens == (PAD, UNK, "good")
+    assert Vocabulary.build(t for t in ["good good phone", "bad phone", "good"]) == vocab  # a generator
 
 
 def test_encode_pads_to_the_longest_and_handles_empty_and_unknown():
@@ -187,6 +188,7 @@ def test_encode_pads_to_the_longest_and_handles_empty_and_unknown():
     (lambda v: v.decode([7]), ValueError, r"ints in \[0, 3\).*got \[7\]"),
     (lambda v: Vocabulary.build("a sentence"), TypeError, "sequence of sentences"),
     (lambda v: Vocabulary.build([1, 2]), TypeError, "sequence of sentences"),
+    (lambda v: Vocabulary.build(7), TypeError, "got int"),
     (lambda v: Vocabulary.build(["a"], min_count=0), ValueError, "min_count"),
     (lambda v: Vocabulary.build(["a"], max_size=1), ValueError, "max_size"),
     (lambda v: Vocabulary(("a", "b"), (0, 0)), ValueError, "must start with"),

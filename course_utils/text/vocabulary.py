@@ -75,7 +75,9 @@ class Vocabulary:
                     "must stay unknown to the model."
                 )
             texts = texts.texts
-        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        if not isinstance(texts, str):
+            texts = list(texts) if hasattr(texts, "__iter__") else texts
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
             raise TypeError(
                 "texts must be a sequence of sentences (str), e.g. train.texts; got "
                 f"{type(texts).__name__}."
