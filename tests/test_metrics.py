@@ -126,6 +126,22 @@ def test_accuracies_equal_sklearn(seed, case):
                - sk(skm.balanced_accuracy_score, y_true, y_pred)) < 1e-12
 
 
+@pytest.mark.parametrize("average", [None, "macro", "micro", "weighted"])
+def test_a_subset_of_labels_equals_sklearn(average):
+    y_true, y_pred = random_labels(4, missing_pred=3)
+    for labels in ([1, 3], [3], [4, 0, 2]):
+        ours = metrics.precision_recall_f1(y_true, y_pred, labels=labels, average=average)
+        theirs = sk(skm.precision_recall_fscore_support, y_true, y_pred, labels=labels,
+                    average=average, zero_division=0.0)
+        for mine, ref in zip(ours[:3], theirs[:3]):
+            np.testing.assert_allclose(mine, ref, rtol=0, atol=1e-12)
+
+
+def test_weighted_average_needs_a_reported_label_in_y_true():
+    with pytest.raises(ValueError, match=r"none of labels \[7\] occurs in y_true"):
+        metrics.precision_recall_f1([0, 1, 1], [0, 1, 0], labels=[7], average="weighted")
+
+
 def test_micro_average_is_accuracy():
     y_true, y_pred = random_labels(3)
     micro = metrics.precision_recall_f1(y_true, y_pred, average="micro")
