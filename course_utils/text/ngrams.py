@@ -35,7 +35,8 @@ def top_ngrams(model: nn.Module, ids: torch.Tensor, vocabulary: Vocabulary, *, w
         Anything with ``widths`` and ``feature_maps(ids)`` as
         :class:`course_utils.models.TextCNN` has; run in evaluation mode.
     ids : (N, L) int64 tensor
-        Encoded sentences (the training split: what the filter learned from).
+        Encoded sentences (the training split: what the filter learned from), on any device:
+        they are moved to the model's in batches.
     vocabulary : Vocabulary
         The one ``ids`` were encoded with.
     width : int
@@ -59,11 +60,12 @@ def top_ngrams(model: nn.Module, ids: torch.Tensor, vocabulary: Vocabulary, *, w
     filters = model.convs[which].out_channels
     if not isinstance(filter_index, int) or not 0 <= filter_index < filters:
         raise ValueError(f"filter_index must be an int in [0, {filters}), got {filter_index!r}.")
+    device = next(model.parameters()).device
     was_training = model.training
     model.eval()
     try:
-        scores = torch.cat([model.feature_maps(ids[i:i + batch_size])[which][:, filter_index]
-                            for i in range(0, len(ids), batch_size)]).cpu()   # (N, L)
+        scores = torch.cat([model.feature_maps(ids[i:i + batch_size].to(device))[which]
+                            [:, filter_index].cpu() for i in range(0, len(ids), batch_size)])
     finally:
         model.train(was_training)
     scores[ids.cpu() == vocabulary.pad_id] = -1.0    # windows starting on padding do not count
