@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import resource
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -179,7 +180,9 @@ def test_memory_does_not_grow_over_100_calls():
 
     def live_tensors() -> int:
         gc.collect()
-        return sum(1 for o in gc.get_objects() if isinstance(o, torch.Tensor))
+        with warnings.catch_warnings():  # isinstance() on every object pokes deprecated ones
+            warnings.simplefilter("ignore", FutureWarning)
+            return sum(1 for o in gc.get_objects() if isinstance(o, torch.Tensor))
 
     for _ in range(10):
         grad_cam(model, x, 1, layer="3")
