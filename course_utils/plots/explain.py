@@ -22,30 +22,37 @@ def _numpy(values: torch.Tensor | np.ndarray) -> np.ndarray:
 def plot_filters(weight: torch.Tensor, *, ncols: int = 16, title: str = "") -> Figure:
     """First-layer filters: RGB filters as colour patches, one-channel filters in blue-white-red.
 
-    Introduced in ``09_looking_inside_cnns.ipynb``.
+    Introduced in ``09_looking_inside_cnns.ipynb``. The filters are tiled into one image (one
+    ``imshow``), each enlarged and separated by a white line.
 
     Parameters
     ----------
     weight : (C_out, C_in, k, k) tensor, C_in = 1 or 3
-        Each RGB filter is scaled by its own largest absolute weight, so grey is 0.
+        RGB filters are each scaled by their own largest absolute weight, so mid-grey is 0;
+        one-channel filters share one symmetric scale.
     """
     w = _numpy(weight)
     if w.ndim != 4 or w.shape[1] not in (1, 3):
         raise ValueError(f"weight must be (C_out, 1 or 3, k, k), got shape {w.shape}.")
-    nrows = -(-w.shape[0] // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.6, nrows * 0.6 + 0.4),
-                             squeeze=False)
-    for ax in axes.flat:
-        ax.set_axis_off()
-    m_all = np.abs(w).max() or 1.0
-    for f, ax in zip(w, axes.flat):
-        if f.shape[0] == 3:
-            m = np.abs(f).max() or 1.0
-            ax.imshow((f.transpose(1, 2, 0) / m + 1) / 2, interpolation="nearest")
-        else:
-            ax.imshow(f[0], cmap="RdBu_r", vmin=-m_all, vmax=m_all, interpolation="nearest")
+    n, _, k, _ = w.shape
+    if w.shape[1] == 3:
+        m = np.abs(w).max(axis=(1, 2, 3), keepdims=True)
+        tiles = ((w / np.where(m > 0, m, 1) + 1) / 2).transpose(0, 2, 3, 1)
+    else:
+        m = np.abs(w).max() or 1.0
+        tiles = plt.get_cmap("RdBu_r")((w[:, 0] / m + 1) / 2)[..., :3]
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    cell = k + 1
+    canvas = np.ones((nrows * cell - 1, ncols * cell - 1, 3))
+    for i, tile in enumerate(tiles):
+        r, c = divmod(i, ncols)
+        canvas[r * cell:r * cell + k, c * cell:c * cell + k] = tile
+    fig, ax = plt.subplots(figsize=(ncols * 0.45, nrows * 0.45 + 0.4))
+    ax.imshow(canvas, interpolation="nearest")
+    ax.set_axis_off()
     if title:
-        fig.suptitle(title, fontsize=10)
+        ax.set_title(title, fontsize=10)
     fig.tight_layout(pad=0.2)
     return fig
 
