@@ -24,7 +24,7 @@ from course_utils.explain import grad_cam_from, heatmaps, record_activations
 from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
 from course_utils.explorers.layer_maps import check_display_images, colour_bar, to_rgb
-from course_utils.explorers.photo_upload import decode_photo, upload_button
+from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
 from course_utils.explorers.render import colormap_lut, hstack_panels, png_bytes, show_canvas
 
 METHODS = ("Grad-CAM", "CAM")
@@ -231,13 +231,7 @@ class CamExplorer:
 
     def add_photo(self, name: str, photo: torch.Tensor) -> None:
         """Add a ``(C, H, W)`` uint8 image to the picker and show it."""
-        expected = tuple(self.images[0].shape)
-        if tuple(photo.shape) != expected or photo.dtype != torch.uint8:
-            raise ValueError(f"a new photo must be uint8 {expected}, got {photo.dtype} "
-                             f"{tuple(photo.shape)}; decode_photo resizes uploads.")
-        self.images.append(photo)
-        self.picker.options = [*self.picker.options, (name, len(self.images) - 1)]
-        self.picker.value = len(self.images) - 1
+        add_to_picker(self.images, self.picker, name, photo)
 
     def _fill_classes(self) -> None:
         _, probs, classes = self.views(self.picker.value)

@@ -65,6 +65,18 @@ def decode_photo(data: bytes, size: int, channels: int = 3) -> torch.Tensor:
     return tensor.permute(2, 0, 1) if channels == 3 else tensor[None]
 
 
+def add_to_picker(images: list[torch.Tensor], picker: Any, name: str, photo: torch.Tensor) -> None:
+    """Append a ``(C, H, W)`` uint8 ``photo`` to an explorer's ``images`` and select it in its
+    ``picker`` (a Dropdown of ``(name, index)`` options)."""
+    expected = tuple(images[0].shape)
+    if tuple(photo.shape) != expected or photo.dtype != torch.uint8:
+        raise ValueError(f"a new photo must be uint8 {expected}, got {photo.dtype} "
+                         f"{tuple(photo.shape)}; decode_photo resizes uploads.")
+    images.append(photo)
+    picker.options = [*picker.options, (name, len(images) - 1)]
+    picker.value = len(images) - 1
+
+
 def upload_button(on_photo: Callable[[str, bytes], None], message: Any) -> Any:
     """A FileUpload for one image; calls ``on_photo(name, content)`` for each file uploaded.
 
