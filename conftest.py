@@ -30,6 +30,16 @@ _progress_dir = tempfile.mkdtemp(prefix="course-progress-")
 os.environ["COURSE_PROGRESS_FILE"] = os.path.join(_progress_dir, "progress.json")
 matplotlib.use("Agg")  # this process only: kernels keep their inline backend
 
+@pytest.fixture(scope="module")
+def one_thread():
+    """One torch thread for a test module (``pytestmark = pytest.mark.usefixtures("one_thread")``):
+    tiny tensors gain nothing from threads, and idle threads spin on a busy machine."""
+    from course_utils.env import torch_threads
+
+    with torch_threads(1):
+        yield
+
+
 _outcomes: dict[str, str] = {}
 _notebook_seconds: dict[str, float] = {}
 
