@@ -118,7 +118,8 @@ def fit(
         Default: on for CUDA, off elsewhere. bfloat16 where the GPU has it, else float16 with
         gradient scaling. It needs CUDA.
     channels_last : bool, optional
-        Default: on for CUDA and the CPU, off for MPS.
+        Default: on for CUDA and the CPU, off for MPS. It applies to 4-D images only; token ids
+        pass unchanged.
     eval_batch_size : int
     progress : bool
         Show a progress bar (``tqdm.auto``: a widget in Jupyter, text elsewhere).
@@ -246,7 +247,9 @@ def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, 
     seen, lr = 0, math.nan
     generator = getattr(batches, "generator", None)
     for step, (x, y) in enumerate(batches, start=first_step):
-        x = x.to(device, non_blocking=True).contiguous(memory_format=fmt)
+        x = x.to(device, non_blocking=True)
+        if x.ndim == 4:  # images; (B, L) token ids have no channels to put last
+            x = x.contiguous(memory_format=fmt)
         y = y.to(device, non_blocking=True)
         if transform is not None:
             x, y = _transformed(transform, x, y, generator)
