@@ -51,17 +51,7 @@ class ImageSet(Dataset):
                 f"images must be a (N, C, H, W) uint8 tensor, got {tuple(self.images.shape)} "
                 f"{self.images.dtype}."
             )
-        if self.labels.shape != (len(self.images),):
-            raise ValueError(
-                f"labels must have shape ({len(self.images)},) to match the images, got "
-                f"{tuple(self.labels.shape)}."
-            )
-        for key, value in self.extras.items():
-            if len(value) != len(self.labels):
-                raise ValueError(
-                    f"extras[{key!r}] has {len(value)} entries but the set has "
-                    f"{len(self.labels)} images; put set-wide facts in meta instead."
-                )
+        _check_per_item(self.labels, self.extras, len(self.images), "images")
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -95,6 +85,21 @@ class ImageSet(Dataset):
             f"ImageSet(name={self.name!r}, split={self.split!r}, n={len(self)}, "
             f"image=({c}, {h}, {w}) uint8, classes={len(self.classes)})"
         )
+
+
+def _check_per_item(labels: torch.Tensor, extras: dict, n: int, items: str) -> None:
+    """Labels ``(n,)`` and every per-item list in ``extras`` of length ``n``, one per image or
+    text (shared by :class:`ImageSet` and :class:`~course_utils.data.textset.TextSet`)."""
+    if labels.shape != (n,):
+        raise ValueError(
+            f"labels must have shape ({n},) to match the {items}, got {tuple(labels.shape)}."
+        )
+    for key, value in extras.items():
+        if len(value) != n:
+            raise ValueError(
+                f"extras[{key!r}] has {len(value)} entries but the set has {n} {items}; put "
+                "set-wide facts in meta instead."
+            )
 
 
 def _take(value: torch.Tensor | tuple | list, index: torch.Tensor) -> torch.Tensor | tuple:

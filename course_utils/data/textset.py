@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import torch
 from torch.utils.data import Dataset
 
-from course_utils.data.imageset import _take
+from course_utils.data.imageset import _check_per_item, _take
 
 
 @dataclass(eq=False)
@@ -55,17 +55,7 @@ class TextSet(Dataset):
             raise TypeError(
                 f"labels must be an int64 tensor, got {getattr(self.labels, 'dtype', type(self.labels))}."
             )
-        if self.labels.shape != (len(self.texts),):
-            raise ValueError(
-                f"labels must have shape ({len(self.texts)},) to match the texts, got "
-                f"{tuple(self.labels.shape)}."
-            )
-        for key, value in self.extras.items():
-            if len(value) != len(self.labels):
-                raise ValueError(
-                    f"extras[{key!r}] has {len(value)} entries but the set has "
-                    f"{len(self.labels)} texts; put set-wide facts in meta instead."
-                )
+        _check_per_item(self.labels, self.extras, len(self.texts), "texts")
 
     def __len__(self) -> int:
         return len(self.labels)
