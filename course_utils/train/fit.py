@@ -70,8 +70,9 @@ def fit(
     eval_batch_size: int = 1000,
     progress: bool = True,
     on_epoch_end: Callable[[History], bool | None] | None = None,
+    loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
 ) -> History:
-    """Train ``model`` with cross-entropy and return what happened, epoch by epoch.
+    """Train ``model`` with cross-entropy (or ``loss``) and return what happened, epoch by epoch.
 
     Parameters
     ----------
@@ -125,6 +126,10 @@ def fit(
         Show a progress bar (``tqdm.auto``: a widget in Jupyter, text elsewhere).
     on_epoch_end : callable, optional
         Called with the history after each epoch; returning True stops training.
+    loss : callable, optional
+        ``loss(logits, labels) -> scalar`` to minimise instead of cross-entropy, e.g. a class-
+        weighted or focal loss from :mod:`course_utils.imbalance` (``10_class_imbalance.ipynb``).
+        Validation loss stays plain cross-entropy.
 
     Returns
     -------
@@ -133,6 +138,9 @@ def fit(
     """
     device = torch.device(device) if device is not None else get_device()
     _check_options(epochs, batch_size, monitor, mixed_precision, device)
+    if loss is not None and not callable(loss):
+        raise TypeError(f"loss must be a function loss(logits, labels) -> scalar tensor, got "
+                        f"{type(loss).__name__}.")
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     if channels_last is None:
         channels_last = device.type in ("cuda", "cpu")
@@ -160,7 +168,8 @@ def fit(
             start = time.perf_counter()
             loss_sum, correct, seen, last_lr = _train_epoch(
                 model, batches, opt, scaler, amp_dtype, fmt, batch_transform,
-                lambda s: learning_rate(s, total, lr, schedule), (epoch - 1) * steps, bar)
+                lambda s: learning_rate(s, total, lr, schedule), (epoch - 1) * steps, bar,
+                loss or F.cross_entropy)
             train_loss, train_acc = loss_sum.item() / seen, correct.item() / seen
             elapsed = time.perf_counter() - start
             val_loss, val_acc = (evaluate_tensors(model, *val_tensors, eval_batch_size, device)
@@ -239,7 +248,8 @@ def _val_tensors(val: TrainData | None, device: torch.device, model: torch.nn.Mo
     return images, labels
 
 
-def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, first_step, bar):
+def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, first_step, bar,
+                 loss_fn):
     """One pass over the batches; sums stay on the device until the caller reads them."""
     device = next(model.parameters()).device
     loss_sum = torch.zeros((), device=device)
@@ -259,7 +269,7 @@ def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, 
         with torch.autocast(device.type, dtype=amp_dtype or torch.float32,
                             enabled=amp_dtype is not None):
             logits = model(x)
-            loss = F.cross_entropy(logits, y)
+            loss = loss_fn(logits, y)
         opt.zero_grad(set_to_none=True)
         if scaler is not None:
             scaler.scale(loss).backward()
