@@ -1,0 +1,533 @@
+"""Input checks for every public helper of the course, and the one error type they raise.
+
+Introduced in ``00_setup.ipynb`` (what an error from the course looks like); every later
+notebook meets it whenever something odd is passed. Each ``check_*`` function is named after
+what it checks, takes the value first and the argument's name second, and either returns the
+value in the form the helper works with (a tensor, an int, a float, a path) or raises
+:class:`InputError` with a sentence that says what was given, what was expected and the usual
+fix, e.g.::
+
+    >>> check_images(torch.full((2, 1, 28, 28), 200.0), "images", value_range="unit")
+    InputError: images look like 0..255 floats (values 200 to 200), but [0, 1] is expected:
+    divide by 255 or use course_utils.validation.to_float_images(images).
+
+Use the checks at the boundary of a public helper (its first lines), never inside a loop over
+batches. A helper that needs a check missing here adds one small function to this module; no
+module keeps a private copy of a check.
+
+Floor 1: imports only torch and NumPy.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from pathlib import Path
+from typing import Iterable, Sequence, Union
+
+import numpy as np
+import torch
+
+ArrayLike = Union[torch.Tensor, np.ndarray, list, tuple]
+"""What a helper that takes numbers accepts: a tensor (any device), a NumPy array or a list."""
+
+
+class InputError(ValueError, TypeError):
+    """The course's error for a bad argument: what was given, what was expected, how to fix it.
+
+    It is both a ``ValueError`` and a ``TypeError``, so ``except ValueError`` (or
+    ``pytest.raises(TypeError)``) written before it existed still catches it.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Describing what was given
+# ---------------------------------------------------------------------------------------------
+
+def describe(value: object) -> str:
+    """A short description of ``value`` for an error message (type, dtype and shape)."""
+    if isinstance(value, torch.Tensor):
+        return f"a {str(value.dtype).replace('torch.', '')} tensor of shape {tuple(value.shape)}"
+    if isinstance(value, np.ndarray):
+        return f"a NumPy {value.dtype} array of shape {value.shape}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} item(s)"
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and options
+# ---------------------------------------------------------------------------------------------
+
+def check_int_range(value: object, name: str, low: int | None = None, high: int | None = None,
+                    hint: str = "") -> int:
+    """Return ``value`` as an int after checking ``low <= value <= high`` (either bound optional).
+
+    NumPy and torch integer scalars are accepted; bools and floats (even ``3.0``) are refused.
+    """
+    if isinstance(value, torch.Tensor) and value.ndim == 0 and not value.is_floating_point() \
+            and value.dtype != torch.bool:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        fix = f" Use int({value!r})." if isinstance(value, float) and value.is_integer() else ""
+        raise InputError(f"{name} must be an int, got {describe(value)}.{fix}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            expected = f">= {low}"
+        elif low is None:
+            expected = f"<= {high}"
+        else:
+            expected = f"in [{low}, {high}]"
+        raise InputError(f"{name} must be an int {expected}, got {value}.{' ' + hint if hint else ''}")
+    return value
+
+
+def check_positive_int(value: object, name: str, minimum: int = 1, hint: str = "") -> int:
+    """Return ``value`` as an int after checking it is an integer ``>= minimum`` (default 1)."""
+    return check_int_range(value, name, low=minimum, hint=hint)
+
+
+def check_number(value: object, name: str, low: float | None = None, high: float | None = None,
+                 *, low_open: bool = False, high_open: bool = False, hint: str = "") -> float:
+    """Return ``value`` as a finite float in the interval given by ``low`` and ``high``.
+
+    ``low_open`` / ``high_open`` exclude the bound itself. NumPy and 0-d torch numbers are
+    accepted; bools, strings, NaN and inf are refused.
+    """
+    if isinstance(value, torch.Tensor) and value.ndim == 0 and value.dtype != torch.bool:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        fix = " Pass a number, e.g. float(...)." if isinstance(value, str) else ""
+        raise InputError(f"{name} must be a number, got {describe(value)}.{fix}")
+    value = float(value)
+    extra = f" {hint}" if hint else ""
+    if not math.isfinite(value):
+        raise InputError(f"{name} must be a finite number, got {value}.{extra}")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        if high is None:
+            expected = f"{'>' if low_open else '>='} {low:g}"
+        elif low is None:
+            expected = f"{'<' if high_open else '<='} {high:g}"
+        else:
+            expected = f"in {left}{low:g}, {high:g}{right}"
+        raise InputError(f"{name} must be {expected}, got {value:g}.{extra}")
+    return value
+
+
+def check_positive(value: object, name: str, hint: str = "") -> float:
+    """Return ``value`` as a finite float ``> 0`` (a learning rate, a temperature, a size)."""
+    return check_number(value, name, low=0.0, low_open=True, hint=hint)
+
+
+def check_non_negative(value: object, name: str, hint: str = "") -> float:
+    """Return ``value`` as a finite float ``>= 0`` (a weight decay, an ε, a noise level)."""
+    return check_number(value, name, low=0.0, hint=hint)
+
+
+def check_probability(value: object, name: str, *, open_low: bool = False,
+                      open_high: bool = False, hint: str = "") -> float:
+    """Return ``value`` as a float in [0, 1] (or an open side, e.g. a test fraction in (0, 1))."""
+    return check_number(value, name, 0.0, 1.0, low_open=open_low, high_open=open_high,
+                        hint=hint)
+
+
+def check_choice(value: object, name: str, choices: Sequence) -> object:
+    """Return ``value`` after checking it is one of ``choices`` (strings compared by value)."""
+    if not any(value is c or (isinstance(value, str) and isinstance(c, str) and value == c)
+               for c in choices):
+        close = ""
+        if isinstance(value, str):
+            near = [c for c in choices if isinstance(c, str) and c.lower() == value.lower().strip()]
+            close = f" Did you mean {near[0]!r}?" if near else ""
+        raise InputError(f"{name} must be one of {tuple(choices)}, got {value!r}.{close}")
+    return value
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` after checking it is True or False (not 0/1, not a string)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be True or False, got {describe(value)}.")
+    return bool(value)
+
+
+def check_type(value: object, name: str, types: type | tuple[type, ...], expected: str,
+               hint: str = "") -> object:
+    """Return ``value`` after checking ``isinstance(value, types)``; ``expected`` words it."""
+    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+        raise InputError(f"{name} must be {expected}, got {describe(value)}.{' ' + hint if hint else ''}")
+    if not isinstance(value, types):
+        raise InputError(f"{name} must be {expected}, got {describe(value)}.{' ' + hint if hint else ''}")
+    return value
+
+
+def check_size(value: object, name: str = "size") -> tuple[int, int]:
+    """An image size: an int ``s`` (square) or ``(H, W)``, each >= 1 -> ``(H, W)``."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise InputError(f"{name} must be an int or an (H, W) pair, got {value!r}.")
+        return (check_positive_int(value[0], f"{name}[0]"), check_positive_int(value[1], f"{name}[1]"))
+    side = check_positive_int(value, name, hint="An image needs at least one pixel a side.")
+    return side, side
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrays and tensors
+# ---------------------------------------------------------------------------------------------
+
+def to_numpy(value: object, name: str) -> np.ndarray:
+    """``value`` as a NumPy array (a tensor is detached and copied to the CPU; lists read)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (list, tuple)):
+        try:
+            return np.asarray(value)
+        except ValueError as error:  # ragged nested lists
+            raise InputError(f"{name} could not be read as an array ({error}); pass a flat "
+                             "list, a NumPy array or a torch tensor.") from None
+    raise InputError(f"{name} must be a torch tensor, a NumPy array or a list, got "
+                     f"{describe(value)}.")
+
+
+def as_tensor(value: object, name: str, layout: str = "", numpy: bool = True) -> torch.Tensor:
+    """``value`` as a tensor: a tensor as it is; a NumPy array or a list converted (unless
+    ``numpy=False``, where the message says how to convert)."""
+    if isinstance(value, torch.Tensor):
+        return value
+    shape = f" of shape {layout}" if layout else ""
+    if isinstance(value, np.ndarray) and numpy:
+        if value.dtype == object:
+            raise InputError(f"{name} is a NumPy array of Python objects; pass numbers{shape}.")
+        return torch.from_numpy(np.ascontiguousarray(value))
+    if isinstance(value, (list, tuple)) and numpy:
+        try:
+            return torch.as_tensor(np.asarray(value))
+        except (ValueError, TypeError, RuntimeError):
+            raise InputError(f"{name} could not be read as numbers{shape}: got {describe(value)} "
+                             "(ragged or not numeric); pass a tensor.") from None
+    raise InputError(f"{name} must be a torch.Tensor{shape}, got {describe(value)}. Convert it "
+                     f"with torch.as_tensor({name}).")
+
+
+def check_tensor(value: object, name: str, ndim: int | Sequence[int] | None = None,
+                 layout: str = "", *, floating: bool | None = None, numpy: bool = True,
+                 finite: bool = False, nonempty: bool = False) -> torch.Tensor:
+    """Check ``value`` is a tensor with ``ndim`` dimensions (``layout`` names them, e.g.
+    ``"(N, C, H, W)"``); with ``floating`` True/False also its kind of dtype; ``finite`` refuses
+    NaN/inf; ``nonempty`` refuses a tensor with no elements. NumPy arrays are converted unless
+    ``numpy=False``."""
+    tensor = as_tensor(value, name, layout, numpy=numpy)
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim or ())
+    if allowed and tensor.ndim not in allowed:
+        want = " or ".join(map(str, allowed))
+        hint = ("Add a batch dimension with x[None] or x.unsqueeze(0)."
+                if tensor.ndim == min(allowed) - 1 else "Reshape it to the expected layout.")
+        raise InputError(f"{name} must have {want} dimensions {layout}, got shape "
+                         f"{tuple(tensor.shape)}. {hint}".replace("  ", " "))
+    if floating is True and not tensor.is_floating_point():
+        raise InputError(f"{name} must be a floating-point tensor, got {tensor.dtype}. "
+                         f"Convert it with {name}.float() (or .double() for a gradient check).")
+    if floating is False and (tensor.is_floating_point() or tensor.is_complex()):
+        raise InputError(f"{name} must hold integers, got {tensor.dtype}; convert with .long().")
+    if nonempty and tensor.numel() == 0:
+        raise InputError(f"{name} is empty (shape {tuple(tensor.shape)}); pass at least one item.")
+    if finite:
+        check_finite(tensor, name)
+    return tensor
+
+
+def check_finite(tensor: torch.Tensor, name: str, hint: str = "") -> torch.Tensor:
+    """Raise unless every value of a float tensor is finite (no NaN, no inf)."""
+    if tensor.is_floating_point() or tensor.is_complex():
+        bad = ~torch.isfinite(tensor)
+        if bool(bad.any()):
+            count = int(bad.sum())
+            first = [int(i) for i in bad.nonzero()[0].tolist()]
+            kinds = " and ".join(kind for kind, mask in (("NaN", torch.isnan(tensor)),
+                                                          ("inf", torch.isinf(tensor)))
+                                 if bool(mask.any()))
+            fix = hint or ("Check the preprocessing (a division by zero, a log of 0) or look for "
+                           "missing pixels; drop or replace those values first.")
+            raise InputError(f"{name} holds {count} {kinds} value(s), the first at index "
+                             f"{first}. {fix}")
+    return tensor
+
+
+def check_same_device(tensor: torch.Tensor, name: str, device: torch.device | str,
+                      other: str = "the model") -> torch.Tensor:
+    """Raise unless ``tensor`` lives on ``device`` (where ``other`` lives)."""
+    device = torch.device(device)
+    if tensor.device.type != device.type or (
+            device.index is not None and tensor.device.index not in (None, device.index)):
+        raise InputError(f"{name} are on {tensor.device} but {other} is on {device}; move them "
+                         f"with {name}.to({str(device)!r}).")
+    return tensor
+
+
+def check_same_length(**arrays: object) -> None:
+    """Raise unless every array has the same number of rows (the same examples, in order)."""
+    lengths = {name: len(array) for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise InputError(f"the inputs must describe the same examples in the same order, but "
+                         f"{listed} entries.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Images
+# ---------------------------------------------------------------------------------------------
+
+def to_float_images(images: object, name: str = "images") -> torch.Tensor:
+    """Images as float32 in [0, 1]: uint8 0..255 and float 0..255 are divided by 255.
+
+    Parameters
+    ----------
+    images : tensor or NumPy array, any shape
+        uint8 (0..255), or float in [0, 1] (returned as float32) or in [0, 255].
+
+    Returns
+    -------
+    tensor of the same shape, float32 in [0, 1]
+    """
+    tensor = as_tensor(images, name)
+    if tensor.dtype == torch.uint8:
+        return tensor.float() / 255
+    if not tensor.is_floating_point():
+        raise InputError(f"{name} must be uint8 (0..255) or float pixels, got {tensor.dtype}.")
+    check_finite(tensor, name)
+    if tensor.numel() == 0:
+        return tensor.float()
+    low, high = float(tensor.min()), float(tensor.max())
+    if low < 0 or high > 255:
+        raise InputError(f"{name} hold values from {low:.4g} to {high:.4g}: neither [0, 1] nor "
+                         "0..255 pixels. Normalised images (mean/std) cannot be turned back "
+                         "without their statistics; pass the raw pixels.")
+    return tensor.float() / 255 if high > 1 else tensor.float()
+
+
+def range_problem(low: float, high: float, name: str = "images") -> str:
+    """Why images with values ``low..high`` are not in [0, 1], with the usual fix ('' if they are)."""
+    if low >= 0 and high <= 1:
+        return ""
+    if low >= 0 and high <= 255:
+        return (f"{name} look like 0..255 floats (values {low:.4g} to {high:.4g}), but [0, 1] is "
+                f"expected: divide by 255 or use course_utils.validation.to_float_images({name}).")
+    if low < 0:
+        return (f"{name} hold values from {low:.4g} to {high:.4g}, but [0, 1] is expected; they "
+                "look normalised (mean/std). Pass the raw [0, 1] images and put the "
+                "normalisation inside the model (course_utils.models.Normalize).")
+    return (f"{name} hold values from {low:.4g} to {high:.4g}, but [0, 1] is expected; rescale "
+            "them to [0, 1] first.")
+
+
+def check_images(value: object, name: str = "images", *, ndim: int | Sequence[int] = 4,
+                 dtype: str = "float", value_range: str | None = None, finite: bool = True,
+                 nonempty: bool = True, device: torch.device | str | None = None,
+                 numpy: bool = True) -> torch.Tensor:
+    """Check a batch (or one image) and return it as a tensor.
+
+    Parameters
+    ----------
+    value : tensor or NumPy array
+        ``(N, C, H, W)`` for ``ndim=4``, ``(C, H, W)`` for ``ndim=3`` (both with ``(3, 4)``).
+    name : str
+        The argument's name, for the message.
+    dtype : {"float", "uint8", "any"}
+        ``"any"`` accepts uint8 and float.
+    value_range : {"unit", None}
+        ``"unit"``: float values must lie in [0, 1] (0..255 floats and normalised images are
+        refused with the fix).
+    finite : bool
+        Refuse NaN and inf.
+    nonempty : bool
+        Refuse a batch with no image or an image with no pixel.
+    device : optional
+        The device the images must be on (the model's).
+    numpy : bool
+        Accept NumPy arrays (converted with ``torch.from_numpy``); otherwise refuse them with
+        the conversion to use.
+    """
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    layout = " or ".join({3: "(C, H, W)", 4: "(N, C, H, W)", 2: "(H, W)"}.get(d, f"{d}-D")
+                         for d in allowed)
+    tensor = as_tensor(value, name, layout, numpy=numpy)
+    if tensor.ndim not in allowed:
+        hint = "Reshape it to the expected layout."
+        if tensor.ndim == min(allowed) - 1:
+            hint = (f"For one image pass {name}[None]; for grayscale (N, H, W) images add the "
+                    f"channel axis with {name}.unsqueeze(1)." if min(allowed) == 4
+                    else f"Add the channel axis with {name}.unsqueeze(0).")
+        elif tensor.ndim in (3, 4) and _channels_last(tensor):
+            hint = ("They look channels-last (..., H, W, C), as NumPy and PIL store them: use "
+                    f"{name}.permute(0, 3, 1, 2) (or (2, 0, 1) for one image).")
+        raise InputError(f"{name} must be {layout}, got {describe(tensor)}. {hint}")
+    if tensor.ndim >= 3 and _channels_last(tensor):
+        raise InputError(f"{name} look channels-last {tuple(tensor.shape)} (..., H, W, C), but "
+                         f"{layout} is expected: use {name}.permute(0, 3, 1, 2) (or (2, 0, 1) "
+                         "for one image).")
+    if dtype == "float" and not tensor.is_floating_point():
+        fix = (f"convert uint8 pixels with {name}.float() / 255 (or to_float_images)"
+               if tensor.dtype == torch.uint8 else f"convert with {name}.float()")
+        raise InputError(f"{name} must be float, got {tensor.dtype}: {fix}.")
+    if dtype == "uint8" and tensor.dtype != torch.uint8:
+        raise InputError(f"{name} must be uint8 pixels (0..255), got {tensor.dtype}; convert "
+                         f"[0, 1] floats with ({name} * 255).round().to(torch.uint8).")
+    if dtype == "any" and not (tensor.is_floating_point() or tensor.dtype == torch.uint8):
+        raise InputError(f"{name} must be uint8 (0..255) or float (0..1) pixels, got "
+                         f"{tensor.dtype}; convert with {name}.float() / 255 or .to(torch.uint8).")
+    if nonempty and (tensor.numel() == 0):
+        raise InputError(f"{name} is empty (shape {tuple(tensor.shape)}); pass at least one "
+                         "image with at least one pixel.")
+    if device is not None:
+        check_same_device(tensor, name, device)
+    if finite:
+        check_finite(tensor, name, hint="Fix or drop those images before using them (look at "
+                     "how they were loaded or normalised).")
+    if value_range == "unit" and tensor.is_floating_point() and tensor.numel():
+        problem = range_problem(float(tensor.min()), float(tensor.max()), name)
+        if problem:
+            raise InputError(problem)
+    return tensor
+
+
+def _channels_last(tensor: torch.Tensor) -> bool:
+    """Whether ``(..., H, W, C)`` with 1 or 3 channels last is the likely reading of the shape."""
+    return tensor.shape[-1] in (1, 3) and tensor.shape[-3] >= 8 and tensor.shape[-2] >= 8
+
+
+def check_square_kernel(kernel: torch.Tensor, name: str = "kernel") -> int:
+    """Return the side ``k`` of a ``(..., k, k)`` kernel; raise if it is not square."""
+    kh, kw = kernel.shape[-2:]
+    if kh != kw:
+        raise InputError(
+            f"{name} must be square (k x k), got {kh} x {kw}. These lessons use square kernels; "
+            f"pad the kernel with zeros to {max(kh, kw)} x {max(kh, kw)} if you need that shape.")
+    return int(kh)
+
+
+# ---------------------------------------------------------------------------------------------
+# Labels and indices
+# ---------------------------------------------------------------------------------------------
+
+def check_labels(value: object, name: str = "labels", *, n: int | None = None,
+                 num_classes: int | None = None, nonempty: bool = True) -> torch.Tensor:
+    """Return class labels as an ``(N,)`` int64 tensor (on the device they came on).
+
+    Accepts tensors, NumPy arrays and lists of ints; bools become 0/1. Refuses float labels,
+    one-hot or score rows, negative labels, labels ``>= num_classes`` and, with ``n``, a length
+    other than ``n``.
+    """
+    tensor = as_tensor(value, name, "(N,)")
+    if tensor.ndim != 1:
+        hint = (" If these are scores or one-hot rows, take the class with .argmax(1) first."
+                if tensor.ndim == 2 else "")
+        raise InputError(f"{name} must be 1-D class labels of shape (N,), got shape "
+                         f"{tuple(tensor.shape)}.{hint}")
+    if nonempty and len(tensor) == 0:
+        raise InputError(f"{name} is empty (shape (0,)); pass at least one label.")
+    if tensor.dtype == torch.bool:
+        tensor = tensor.long()
+    if tensor.is_floating_point() or tensor.is_complex():
+        raise InputError(f"{name} must hold integer class labels, got dtype {tensor.dtype}. "
+                         "Predicted classes come from scores with .argmax(1); convert labels "
+                         "with .long() (torch) or .astype(int) (NumPy).")
+    if n is not None and len(tensor) != n:
+        raise InputError(f"{name} must have one label per item, shape ({n},), got "
+                         f"{tuple(tensor.shape)}.")
+    if len(tensor):
+        low, high = int(tensor.min()), int(tensor.max())
+        if low < 0:
+            raise InputError(f"{name} must hold class indices >= 0, got {low}. Number the "
+                             "classes 0, 1, 2, ... (for -1/+1 labels use y == 1).")
+        if num_classes is not None and high >= num_classes:
+            raise InputError(f"{name} go up to {high} but there are {num_classes} classes "
+                             f"(labels 0..{num_classes - 1}); fix the labels or the class list.")
+    return tensor.long()
+
+
+def check_indices(value: object, n: int, name: str = "indices") -> torch.Tensor:
+    """Positions into a set of ``n`` items as an int64 tensor.
+
+    Accepts a list, a NumPy array or a tensor of ints (negative ones count from the end, as in
+    Python), or a boolean mask of length ``n``. Refuses float indices and out-of-range ones.
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        raise InputError(f"{name} must be a sequence of positions, got the single int {value}; "
+                         f"pass [{value}].")
+    tensor = as_tensor(value, name, "(M,)")
+    if tensor.ndim != 1:
+        raise InputError(f"{name} must be 1-D positions (M,), got shape {tuple(tensor.shape)}.")
+    if tensor.dtype == torch.bool:
+        if len(tensor) != n:
+            raise InputError(f"{name} is a boolean mask of length {len(tensor)}, but the set has "
+                             f"{n} items; a mask needs one True/False per item.")
+        return tensor.nonzero()[:, 0].cpu()
+    if len(tensor) == 0 and tensor.is_floating_point():  # [] reads as float
+        return torch.zeros(0, dtype=torch.long)
+    if tensor.is_floating_point() or tensor.is_complex():
+        raise InputError(f"{name} must be integer positions, got {tensor.dtype}; float indices "
+                         "would be cut to whole numbers silently. Convert with .long() after "
+                         "checking they are whole, or pass a boolean mask.")
+    tensor = tensor.long().cpu()
+    if len(tensor):
+        low, high = int(tensor.min()), int(tensor.max())
+        if low < -n or high >= n:
+            bad = low if low < -n else high
+            raise InputError(f"{name} holds {bad}, out of range for a set of {n} items "
+                             f"(valid positions 0..{n - 1}, or -{n}..-1 from the end).")
+    return tensor % max(n, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files and models
+# ---------------------------------------------------------------------------------------------
+
+def check_file(value: object, name: str = "path", suffixes: Iterable[str] | None = None) -> Path:
+    """Return ``value`` as a :class:`~pathlib.Path` to an existing file (with one of
+    ``suffixes``, e.g. ``(".jpg", ".png")``, when given)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{name} must be a file path (str or pathlib.Path), got "
+                         f"{describe(value)}.")
+    path = Path(value)
+    if not path.exists():
+        raise InputError(f"{name}: no file at {str(path)!r} (looked from {os.getcwd()}); check "
+                         "the spelling, or build the path from course_utils.data.data_dir().")
+    if path.is_dir():
+        raise InputError(f"{name}: {str(path)!r} is a folder, not a file; pass one file in it.")
+    wanted = tuple(s.lower() for s in suffixes) if suffixes else ()
+    if wanted and path.suffix.lower() not in wanted:
+        raise InputError(f"{name}: {path.name!r} is not one of the file types {wanted}.")
+    return path
+
+
+def check_model(value: object, name: str = "model", *, eval_mode: bool = False,
+                has_parameters: bool = False, device: torch.device | str | None = None
+                ) -> torch.nn.Module:
+    """Raise unless ``value`` is an ``nn.Module`` (in eval mode, with parameters, on ``device``,
+    each when asked)."""
+    if not isinstance(value, torch.nn.Module):
+        raise InputError(f"{name} must be a torch.nn.Module, got {describe(value)}.")
+    if eval_mode and value.training:
+        raise InputError(f"{name} is in training mode: dropout and batch norm would make the "
+                         "result random and mix the images of a batch. Call model.eval() first.")
+    param = next(value.parameters(), None)
+    if has_parameters and param is None:
+        raise InputError(f"{name} has no parameters; this needs a trained network.")
+    if device is not None and param is not None and param.device != torch.device(device):
+        raise InputError(f"the {name} is on {param.device} but the images are on {device}; "
+                         f"move them with images.to({str(param.device)!r}).")
+    return value
+
+
+def model_device(model: torch.nn.Module) -> torch.device:
+    """The device of the model's first parameter (the CPU for a model without parameters)."""
+    param = next(model.parameters(), None)
+    return param.device if param is not None else torch.device("cpu")
