@@ -12,6 +12,7 @@ from typing import Iterator
 import torch
 
 from course_utils.data import ImageSet
+from course_utils.train.distributed import shard_of
 
 TrainData = ImageSet | tuple[torch.Tensor, torch.Tensor]
 
@@ -81,18 +82,25 @@ class InMemoryBatches:
         CPU generator for the shuffling (the same order on every device).
     drop_last : bool
         Skip a last, smaller batch (keeps batch norm statistics steady).
+    rank, world_size : int
+        Under ``torch.distributed`` (``14_scaling_out.ipynb``): every rank draws the same order
+        and yields only its slice of each global batch of ``batch_size``
+        (:func:`~course_utils.train.distributed.shard_of`).
 
-    Iterating gives ``(B, C, H, W)`` and ``(B,)`` tensors, a fresh order on every pass.
+    Iterating gives ``(B, C, H, W)`` and ``(B,)`` tensors, a fresh order on every pass
+    (``B = batch_size // world_size``).
     """
 
     def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int,
-                 generator: torch.Generator, drop_last: bool = True) -> None:
+                 generator: torch.Generator, drop_last: bool = True, rank: int = 0,
+                 world_size: int = 1) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}.")
         self.images, self.labels = images, labels
         self.batch_size = min(batch_size, len(labels))
         self.generator = generator
         self.drop_last = drop_last
+        self.rank, self.world_size = rank, world_size
 
     def __len__(self) -> int:
         n, b = len(self.labels), self.batch_size
@@ -103,4 +111,6 @@ class InMemoryBatches:
         order = order.to(self.images.device)
         for i in range(len(self)):
             index = order[i * self.batch_size:(i + 1) * self.batch_size]
+            if self.world_size > 1:
+                index = shard_of(index, self.rank, self.world_size)
             yield self.images[index], self.labels[index]

@@ -14,7 +14,11 @@ adds to the hand-written loop:
 - Ctrl-C ends training cleanly: the model gets the best weights so far and ``fit`` returns the
   history, with ``history.interrupted`` set;
 - one ``seed`` fixes shuffling, the batch transform's random draws and dropout, so a CPU run
-  repeats bit for bit.
+  repeats bit for bit;
+- under ``torch.distributed`` (processes started by ``torchrun``) the same call trains with
+  DistributedDataParallel: each rank takes its slice of every batch, metrics are summed over the
+  ranks, rank 0 writes the checkpoints (:mod:`course_utils.train.distributed`,
+  ``14_scaling_out.ipynb``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from course_utils.env import get_device
 from course_utils.train.checkpoint import load_checkpoint, save_checkpoint
 from course_utils.train.checks import check_model_fits
 from course_utils.train.data import InMemoryBatches, TrainData, as_tensors
+from course_utils.train.distributed import all_sum, data_parallel, is_main_process, world
 from course_utils.train.evaluate import evaluate_tensors
 from course_utils.train.history import History
 from course_utils.train.optim import make_optimizer
@@ -158,18 +163,22 @@ def fit(
     if resume and checkpoint is not None and os.path.exists(checkpoint):
         run = _restore(checkpoint, model, opt, scaler, batches, device)
 
+    trainer = data_parallel(model)  # DistributedDataParallel under torch.distributed
     steps = len(batches)
     total = epochs * steps
-    bar = tqdm(total=total, initial=len(run.history) * steps, disable=not progress,
+    bar = tqdm(total=total, initial=len(run.history) * steps,
+               disable=not progress or not is_main_process(),
                unit="batch", desc="fit")
     try:
         for epoch in range(len(run.history) + 1, epochs + 1):
             model.train()
             start = time.perf_counter()
             loss_sum, correct, seen, last_lr = _train_epoch(
-                model, batches, opt, scaler, amp_dtype, fmt, batch_transform,
+                trainer, batches, opt, scaler, amp_dtype, fmt, batch_transform,
                 lambda s: learning_rate(s, total, lr, schedule), (epoch - 1) * steps, bar,
                 loss or F.cross_entropy)
+            all_sum(loss_sum, correct)  # over the processes (equal shards) when distributed
+            seen *= world()[1]
             train_loss, train_acc = loss_sum.item() / seen, correct.item() / seen
             elapsed = time.perf_counter() - start
             val_loss, val_acc = (evaluate_tensors(model, *val_tensors, eval_batch_size, device)
@@ -180,7 +189,7 @@ def fit(
                                seconds=previous + elapsed, images_per_s=seen / elapsed)
             _update_best(run, model, monitor)
             bar.set_postfix(_postfix(run.history), refresh=False)
-            if checkpoint is not None:
+            if checkpoint is not None and is_main_process():
                 save_checkpoint(_state(run, model, opt, scaler, batches, device), checkpoint)
             if patience is not None and run.bad_epochs >= patience:
                 run.history.stopped_early = True
@@ -236,7 +245,9 @@ def _batches(train: TrainData | DataLoader, batch_size: int, seed: int, device: 
     images, labels = as_tensors(train, "train")
     images, labels = images.to(device), labels.to(device)
     generator = torch.Generator().manual_seed(seed)
-    return InMemoryBatches(images, labels, batch_size, generator), (images, labels)
+    rank, world_size = world()
+    return (InMemoryBatches(images, labels, batch_size, generator, rank=rank,
+                            world_size=world_size), (images, labels))
 
 
 def _val_tensors(val: TrainData | None, device: torch.device, model: torch.nn.Module):
