@@ -1,0 +1,74 @@
+"""``python -m course_utils.publish prepare | execute | slides | site``.
+
+- ``prepare NB...``: add or update the Colab badge, the install cell and the slide tags
+  (idempotent: a notebook is written only when something changed);
+- ``execute NB... --out DIR``: run each notebook in a fresh kernel (from ``notebooks/``) into
+  ``DIR``, with its widget state, and write ``DIR/timings.json`` (seconds per notebook);
+- ``slides NB... --out DIR``: one reveal.js deck per notebook, reveal.js copied beside them;
+- ``site NB... --out DIR``: the pages of executed notebooks and ``index.html``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from course_utils.publish.colab import add_colab_cells
+from course_utils.publish.slides import build_decks, tag_slides
+from course_utils.publish.website import build_site, execute
+
+
+def prepare(path: Path) -> bool:
+    """Add the Colab cells and slide tags to the notebook at ``path``; True if it changed."""
+    import nbformat
+
+    before = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(before, as_version=4)
+    add_colab_cells(nb, path.name)
+    tag_slides(nb)
+    after = nbformat.writes(nb) + "\n"
+    if after == before:
+        return False
+    path.write_text(after, encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.publish", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("prepare").add_argument("notebooks", nargs="+", type=Path)
+    for name in ("execute", "slides", "site"):
+        command = commands.add_parser(name)
+        command.add_argument("notebooks", nargs="+", type=Path)
+        command.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    if args.command == "prepare":
+        for path in args.notebooks:
+            print(f"{path}: {'updated' if prepare(path) else 'unchanged'}")
+        return 0
+    if args.command == "execute":
+        import nbformat
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        timings = {}
+        for path in args.notebooks:
+            start = time.perf_counter()
+            nb = execute(nbformat.read(path, as_version=4), path.parent.resolve())
+            timings[path.stem] = round(time.perf_counter() - start, 1)
+            nbformat.write(nb, args.out / path.name)
+            print(f"{path.name}: executed in {timings[path.stem]} s", flush=True)
+        (args.out / "timings.json").write_text(json.dumps(timings, indent=1) + "\n")
+        return 0
+    builder = build_decks if args.command == "slides" else build_site
+    for page in builder(args.notebooks, args.out):
+        print(page)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
