@@ -1,0 +1,135 @@
+"""Every notebook opens on Colab: the badge, the guarded install cell, and that cell run for real.
+
+The simulated install clones this repository (a local clone, no network), starts a fresh virtual
+environment whose only packages are the course environment's (a ``.pth`` line, so pip and
+setuptools come from there too, and pip may not reach an index), pretends to be Colab by
+registering a ``google.colab`` module, runs the install cell's code as it is stored in the
+notebooks, and imports ``course_utils`` from the clone in a new process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import all_notebooks
+
+import nbtools
+from course_utils.publish.__main__ import prepare
+from course_utils.publish.colab import (BADGE_TAG, INSTALL_TAG, add_colab_cells, badge_source,
+                                        colab_url, install_source, tagged)
+from course_utils.publish.slides import tag_slides
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = all_notebooks()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_has_the_badge_and_the_install_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    fix = f"run: python -m course_utils.publish prepare notebooks/{path.name}"
+    assert tagged(nb, BADGE_TAG) == [0], f"{path.name}: no Colab badge first ({fix})"
+    assert nb.cells[0].source == badge_source(path.name), f"{path.name}: stale badge ({fix})"
+    [install] = tagged(nb, INSTALL_TAG) or [None]
+    assert install is not None, f"{path.name}: no Colab install cell ({fix})"
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    assert install == first_code, f"{path.name}: the install cell must be the first code cell"
+    assert nb.cells[install].source == install_source(), f"{path.name}: stale install cell ({fix})"
+
+
+def test_the_badge_opens_the_notebook_in_the_configured_repository():
+    url = colab_url("02_convolution.ipynb", "https://github.com/someone/cnn-course.git")
+    assert url == ("https://colab.research.google.com/github/someone/cnn-course/blob/main/"
+                   "notebooks/02_convolution.ipynb")
+    with pytest.raises(ValueError, match="https://github.com/OWNER/NAME"):
+        colab_url("02_convolution.ipynb", "git@github.com:someone/cnn-course.git")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_prepare_is_idempotent_and_touches_nothing_else(path, tmp_path):
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    prepare(copy)
+    assert prepare(copy) is False, "a second run changed the notebook"
+    before = nbformat.read(path, as_version=4)
+    after = nbformat.read(copy, as_version=4)
+    nbformat.validate(after)
+    own = {BADGE_TAG, INSTALL_TAG}
+    theirs = [c for c in before.cells if not own & set(c.metadata.get("tags", []))]
+    kept = [c for c in after.cells if not own & set(c.metadata.get("tags", []))]
+    assert [c.source for c in kept] == [c.source for c in theirs]  # markers included
+    assert [c.get("outputs") for c in kept] == [c.get("outputs") for c in theirs]
+    assert nbtools.problems(after, copy.name) == []
+
+
+def test_prepare_moves_its_cells_back_and_keeps_an_authors_slide_tags():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)"),
+        nbformat.v4.new_markdown_cell("## A section", metadata={"tags": ["fragment"]}),
+    ])
+    add_colab_cells(nb, "x.ipynb")
+    nb.cells.append(nb.cells.pop(0))  # someone moved the badge to the end
+    add_colab_cells(nb, "x.ipynb")
+    tag_slides(nb)
+    assert [c.metadata.get("tags") for c in nb.cells] == [
+        [BADGE_TAG], ["slide"], [INSTALL_TAG], None, ["fragment"]]
+    assert nb.cells[3].source.startswith("# NBVAL_CHECK_OUTPUT")
+
+
+def test_two_install_cells_are_refused():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("", metadata={"tags": [INSTALL_TAG]}),
+        nbformat.v4.new_code_cell("", metadata={"tags": [INSTALL_TAG]})])
+    with pytest.raises(ValueError, match="2 cells are tagged 'colab-install'"):
+        add_colab_cells(nb, "x.ipynb")
+
+
+def test_the_install_cell_does_nothing_outside_colab(tmp_path):
+    result = subprocess.run([sys.executable, "-c", install_source()], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == [], "the cell cloned or wrote something outside Colab"
+
+
+def test_the_install_cell_installs_the_course_on_a_simulated_colab(tmp_path):
+    clone = tmp_path / "origin"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    python = venv / "bin" / "python"
+    purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig."
+                                   "get_paths()['purelib'])"], capture_output=True, text=True,
+                                  check=True).stdout.strip())
+    (purelib / "course_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    content = tmp_path / "content"  # Colab's working folder
+    content.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
+    env.update(COURSE_REPO=str(clone), PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0",
+               PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
+    colab = ("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+             + install_source() + "\nimport course_utils\nprint(course_utils.__file__)\n")
+    ran = subprocess.run([str(python), "-c", colab], cwd=content, env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    installed = content / "cnn-course"
+    assert ran.stdout.strip().endswith(str(installed / "course_utils" / "__init__.py"))
+    # A new kernel (a new process) imports the installed course, and torch is the one it had.
+    check = ("import course_utils, torch, json; print(json.dumps([course_utils.__file__, "
+             "torch.__file__]))")
+    later = subprocess.run([str(python), "-c", check], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert later.returncode == 0, later.stderr[-3000:]
+    utils_file, torch_file = json.loads(later.stdout)
+    assert utils_file == str(installed / "course_utils" / "__init__.py")
+    assert torch_file.startswith(sysconfig.get_paths()["purelib"]), "torch was reinstalled"
+    added = sorted(p.name for p in purelib.iterdir() if "course_utils" not in p.name
+                   and p.name not in ("course_env.pth", "__pycache__"))
+    assert added == [], f"the install replaced packages Colab already has: {added}"
