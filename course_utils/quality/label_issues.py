@@ -56,7 +56,7 @@ def cross_val_probabilities(make_model: Callable[[], torch.nn.Module], images: t
     -------
     (N, K) float32 tensor on the CPU, rows summing to 1
     """
-    if not callable(make_model):
+    if not callable(make_model) or isinstance(make_model, torch.nn.Module):
         raise InputError("make_model must be a function that returns a new network, e.g. "
                          f"lambda: MnistCNN(), got {type(make_model).__name__}.")
     images = check_images(images, "images", dtype="any")
