@@ -174,7 +174,7 @@ def test_probabilities_are_checked():
     labels, probs, _ = _noisy_probabilities(50)
     with pytest.raises(InputError, match="softmax"):
         self_confidence_ranking(labels, probs.log())
-    with pytest.raises(InputError, match="one label per item"):
+    with pytest.raises(InputError, match=r"\(50,\)"):
         confident_learning_issues(labels[:10], probs)
 
 
