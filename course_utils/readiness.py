@@ -1,21 +1,51 @@
-"""The readiness report: versions, device, fast mode and whether the shipped data is intact.
+"""The readiness report: can the course run here, and how long will it take?
 
-Introduced in ``00_setup.ipynb``; also printed by ``python -m course_utils check``.
+Introduced in ``00_setup.ipynb``; also printed by ``python -m course_utils check`` (the
+instructor's pre-flight, see ``INSTRUCTORS.md``), which exits non-zero with the reason when
+something would stop a lesson. It reports:
+
+- the versions of Python and the libraries the lessons import (a missing one is a problem);
+- the device (``get_device()``), its name, and the CPU threads PyTorch uses;
+- every shipped data file hashed against ``data/SHA256SUMS`` (missing or corrupted: a problem);
+- the widget front end: JupyterLab's widget manager extension, matched to the installed
+  ipywidgets major version, or Colab's own (no manager: the explorers would show as text);
+- free disk space where the cache lives (below :data:`MIN_FREE_GB`: a problem);
+- the expected run time of every notebook, from :data:`RUN_SECONDS`.
 """
 
 from __future__ import annotations
 
+import json
 import platform
+import shutil
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import torch
 
-from course_utils.data.manifest import verify_all
-from course_utils.data.paths import data_dir
+from course_utils.data.manifest import read_manifest, sha256_file
+from course_utils.data.paths import cache_dir, data_dir
 from course_utils.env import get_device, in_colab, is_fast_mode
 
 PACKAGES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "scikit-learn",
             "scikit-image", "tqdm")
+MIN_FREE_GB = 1.0
+"""Free disk needed for caches, checkpoints and converted weights."""
+WIDGET_MANAGER = "@jupyter-widgets/jupyterlab-manager"
+MANAGER_FOR_IPYWIDGETS = {"8": "5", "7": "3"}
+"""ipywidgets major version -> the major version of JupyterLab's widget manager that renders it."""
+
+RUN_SECONDS: dict[str, tuple[float | None, float | None]] = {
+    "00": (5.0, None), "01": (20.7, None), "02": (7.7, None), "03": (23.1, None),
+    "04": (15.1, None), "05": (44.0, None), "06": (29.8, 138.0), "07": (72.9, 193.0),
+    "08": (17.5, None), "09": (31.5, 340.0), "10": (None, None), "11": (None, None),
+    "12": (91.8, None), "13": (None, None), "14": (None, None), "15": (22.0, None),
+}
+"""Seconds to run each notebook (by number) top to bottom on a 2-core CPU: (fast, default mode).
+
+Fast mode: the CI run of the notebooks (``./course test``); default mode: one notebook at a time
+(``FINDINGS.md``, the notebooks' closing notes). None: not measured yet.
+"""
 
 
 def package_versions() -> dict[str, str]:
@@ -29,45 +59,128 @@ def package_versions() -> dict[str, str]:
     return found
 
 
+def data_problems() -> tuple[int, list[str]]:
+    """Hash every shipped file: ``(files in the manifest, ["path: missing|corrupted", ...])``.
+
+    A missing data folder or manifest is one problem naming the folder and the fix.
+    """
+    try:
+        folder = data_dir()
+        manifest = read_manifest(folder)
+    except (FileNotFoundError, ValueError) as error:
+        return 0, [str(error)]
+    problems = []
+    for name, digest in manifest.items():
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"{name}: corrupted (SHA-256 differs from data/SHA256SUMS)")
+    return len(manifest), problems
+
+
+def widget_front_end(ipywidgets_version: str) -> tuple[str, str | None]:
+    """``(what renders the widgets, problem or None)`` for the installed ipywidgets."""
+    if in_colab():
+        return "Colab's own widget manager", None
+    if ipywidgets_version == "missing":
+        return "none", "ipywidgets is missing: the explorers cannot be built (pip install ipywidgets)"
+    from jupyter_core.paths import jupyter_path
+
+    major = ipywidgets_version.split(".")[0]
+    for folder in jupyter_path("labextensions"):
+        package = Path(folder) / WIDGET_MANAGER / "package.json"
+        if package.is_file():
+            manager = json.loads(package.read_text())["version"]
+            if manager.split(".")[0] != MANAGER_FOR_IPYWIDGETS.get(major, manager.split(".")[0]):
+                return (f"JupyterLab {WIDGET_MANAGER} {manager}",
+                        f"the widget manager {manager} cannot render ipywidgets "
+                        f"{ipywidgets_version}: pip install 'jupyterlab_widgets' matching it")
+            return f"JupyterLab {WIDGET_MANAGER} {manager}", None
+    return "none", (f"no JupyterLab widget manager ({WIDGET_MANAGER}) is installed: sliders "
+                    "would show as text; pip install jupyterlab_widgets (./course lab has it)")
+
+
+def expected_seconds(names: list[str]) -> dict[str, float | None]:
+    """Measured seconds for notebooks ``names`` (file stems) in the current mode, else None."""
+    column = 0 if is_fast_mode() else 1
+    return {name: RUN_SECONDS.get(name[:2], (None, None))[column] for name in names}
+
+
 def readiness_report() -> dict:
     """Check that the course can run here.
 
     Returns
     -------
     dict
-        ``versions`` (dict), ``device`` (str), ``cpu_threads`` (int), ``fast_mode`` and
-        ``colab`` (bool), ``data_dir`` (str), ``data_files`` (int), ``data_bad`` (list of
-        files that are missing or fail their SHA-256), ``ready`` (bool).
+        ``versions`` (dict), ``device`` (str), ``device_name`` (str), ``cpu_threads`` (int),
+        ``fast_mode`` and ``colab`` (bool), ``data_dir`` (str), ``data_files`` (int),
+        ``data_bad`` (list of ``"path: missing"`` / ``"path: corrupted ..."``), ``widgets``
+        (str), ``free_gb`` (float), ``run_seconds`` (dict of notebook -> seconds or None),
+        ``problems`` (list of str, each saying what is wrong and how to fix it), ``ready``.
     """
-    checks = verify_all()
     versions = package_versions()
-    bad = sorted(name for name, ok in checks.items() if not ok)
-    missing = sorted(name for name, v in versions.items() if v == "missing")
+    files, bad = data_problems()
+    widgets, widget_problem = widget_front_end(versions["ipywidgets"])
+    device = get_device()
+    name = (torch.cuda.get_device_name(device) if device.type == "cuda"
+            else platform.processor() or platform.machine())
+    cache = cache_dir()
+    free_gb = shutil.disk_usage(cache).free / 1e9
+    notebooks = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "notebooks")
+                       .glob("*.ipynb"))
+    problems = [f"{n} is missing: pip install {n}" for n, v in versions.items() if v == "missing"]
+    if bad:
+        problems.append(f"{len(bad)} shipped data problem(s) (listed above): restore data/ from "
+                        "the course repository (git checkout -- data/)")
+    if widget_problem:
+        problems.append(widget_problem)
+    if free_gb < MIN_FREE_GB:
+        problems.append(f"only {free_gb:.1f} GB free in {cache}: the lessons need "
+                        f"{MIN_FREE_GB:.0f} GB for caches and checkpoints")
+    try:
+        folder = str(data_dir())
+    except FileNotFoundError:
+        folder = "(not found)"
     return {
         "versions": versions,
-        "device": str(get_device()),
+        "device": str(device),
+        "device_name": name or "unknown",
         "cpu_threads": torch.get_num_threads(),
         "fast_mode": is_fast_mode(),
         "colab": in_colab(),
-        "data_dir": str(data_dir()),
-        "data_files": len(checks),
+        "data_dir": folder,
+        "data_files": files,
         "data_bad": bad,
-        "missing_packages": missing,
-        "ready": not bad and not missing,
+        "widgets": widgets,
+        "free_gb": round(free_gb, 1),
+        "run_seconds": expected_seconds(notebooks),
+        "problems": problems,
+        "ready": not problems,
     }
 
 
 def format_report(report: dict) -> str:
-    """The report as aligned text lines."""
+    """The report as aligned text lines, the problems last."""
     lines = [f"{name:>13}  {v}" for name, v in report["versions"].items()]
     verified = report["data_files"] - len(report["data_bad"])
+    known = {n: s for n, s in report["run_seconds"].items() if s is not None}
+    unknown = sorted(set(report["run_seconds"]) - set(known))
+    mode = "fast" if report["fast_mode"] else "default"
     lines += [
-        f"{'device':>13}  {report['device']} ({report['cpu_threads']} CPU threads)",
+        f"{'device':>13}  {report['device']} ({report['device_name']}; "
+        f"{report['cpu_threads']} CPU threads)",
         f"{'fast mode':>13}  {'on' if report['fast_mode'] else 'off'}",
         f"{'colab':>13}  {'yes' if report['colab'] else 'no'}",
         f"{'data':>13}  {verified}/{report['data_files']} files verified in {report['data_dir']}",
+        f"{'widgets':>13}  {report['widgets']}",
+        f"{'free disk':>13}  {report['free_gb']:.1f} GB",
+        f"{'run time':>13}  about {sum(known.values()) / 60:.0f} min for {len(known)} notebooks "
+        f"in {mode} mode on a 2-core CPU"
+        + (f" (not measured yet: {', '.join(unknown)})" if unknown else ""),
     ]
-    lines += [f"{'BAD FILE':>13}  {name}" for name in report["data_bad"]]
-    lines += [f"{'MISSING':>13}  {name} (pip install {name})" for name in report["missing_packages"]]
-    lines.append(f"{'ready':>13}  {'yes' if report['ready'] else 'NO: see the lines above'}")
+    lines += [f"{'BAD FILE':>13}  {item}" for item in report["data_bad"]]
+    lines += [f"{'PROBLEM':>13}  {p}" for p in report["problems"]]
+    lines.append(f"{'ready':>13}  {'yes' if report['ready'] else 'NO: see the problems above'}")
     return "\n".join(lines)
+

@@ -1,0 +1,92 @@
+"""The readiness report and ``python -m course_utils check``: ready here, and a clear reason when not.
+
+Broken data is simulated on a temporary copy of ``data/`` (``COURSE_DATA_DIR``), never on the
+shipped files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from course_utils import readiness
+from course_utils.data import data_dir
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(copy))
+    return copy
+
+
+def check(**env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "course_utils", "check"], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, **env})
+
+
+def test_the_report_says_ready_here_with_everything_it_checks():
+    report = readiness.readiness_report()
+    assert report["ready"], report["problems"]
+    text = readiness.format_report(report)
+    for line in ("torch", "ipywidgets", "device", "data", "widgets", "free disk", "run time"):
+        assert f"{line}  " in text, line
+    assert "jupyterlab-manager" in report["widgets"]
+    assert report["data_files"] > 300 and report["data_bad"] == []
+
+
+def test_check_fails_with_the_name_of_a_missing_file(data_copy):
+    (data_copy / "mnist" / "mnist_5k.csv.gz").unlink()
+    result = check(COURSE_DATA_DIR=str(data_copy))
+    assert result.returncode == 1, result.stdout
+    assert "BAD FILE  mnist/mnist_5k.csv.gz: missing" in result.stdout
+    assert "git checkout -- data/" in result.stdout and "ready  NO" in result.stdout
+
+
+def test_a_corrupted_file_is_named_as_corrupted(data_copy):
+    target = data_copy / "imagenet-mobilenet-v2" / "imagenet_labels.txt"
+    target.write_bytes(target.read_bytes()[:-1])
+    report = readiness.readiness_report()
+    assert not report["ready"]
+    assert report["data_bad"] == ["imagenet-mobilenet-v2/imagenet_labels.txt: corrupted "
+                                  "(SHA-256 differs from data/SHA256SUMS)"]
+
+
+def test_no_data_folder_at_all_is_a_clear_reason(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "nowhere"))
+    report = readiness.readiness_report()
+    assert not report["ready"] and report["data_files"] == 0
+    assert "No shipped data at" in report["data_bad"][0]
+    assert "COURSE_DATA_DIR" in readiness.format_report(report)
+
+
+def test_no_widget_manager_is_a_problem(monkeypatch):
+    monkeypatch.setattr("jupyter_core.paths.jupyter_path", lambda *parts: [])
+    front_end, problem = readiness.widget_front_end("8.1.9")
+    assert front_end == "none" and "pip install jupyterlab_widgets" in problem
+
+
+def test_a_manager_for_the_other_ipywidgets_major_is_a_problem():
+    _, problem = readiness.widget_front_end("7.7.1")
+    assert problem is not None and "cannot render ipywidgets 7.7.1" in problem
+
+
+def test_too_little_disk_is_a_problem(monkeypatch):
+    monkeypatch.setattr(readiness, "MIN_FREE_GB", 1e12)
+    report = readiness.readiness_report()
+    assert not report["ready"]
+    assert any("GB free" in p for p in report["problems"])
+
+
+def test_expected_run_times_follow_the_mode(monkeypatch):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    assert readiness.expected_seconds(["02_convolution", "99_new"]) == {
+        "02_convolution": readiness.RUN_SECONDS["02"][0], "99_new": None}
+    monkeypatch.setenv("COURSE_FAST", "0")
+    assert readiness.expected_seconds(["07_transfer_learning"]) == {
+        "07_transfer_learning": readiness.RUN_SECONDS["07"][1]}
