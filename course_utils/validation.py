@@ -85,9 +85,18 @@ def check_int_range(value: object, name: str, low: int | None = None, high: int 
     return value
 
 
+_INT_HINTS = {
+    "stride": "A stride of 0 would never move the window; use stride=1 to visit every position.",
+    "dilation": "dilation=1 is an ordinary (not dilated) kernel.",
+}
+
+
 def check_positive_int(value: object, name: str, minimum: int = 1, hint: str = "") -> int:
-    """Return ``value`` as an int after checking it is an integer ``>= minimum`` (default 1)."""
-    return check_int_range(value, name, low=minimum, hint=hint)
+    """Return ``value`` as an int after checking it is an integer ``>= minimum`` (default 1).
+
+    ``stride`` and ``dilation`` get their usual fix in the message unless ``hint`` is given.
+    """
+    return check_int_range(value, name, low=minimum, hint=hint or _INT_HINTS.get(name, ""))
 
 
 def check_number(value: object, name: str, low: float | None = None, high: float | None = None,
@@ -213,6 +222,9 @@ def as_tensor(value: object, name: str, layout: str = "", numpy: bool = True) ->
         except (ValueError, TypeError, RuntimeError):
             raise InputError(f"{name} could not be read as numbers{shape}: got {describe(value)} "
                              "(ragged or not numeric); pass a tensor.") from None
+    if numpy:
+        raise InputError(f"{name} must be a torch tensor, a NumPy array or a list{shape}, got "
+                         f"{describe(value)}.")
     raise InputError(f"{name} must be a torch.Tensor{shape}, got {describe(value)}. Convert it "
                      f"with torch.as_tensor({name}).")
 
@@ -257,7 +269,7 @@ def check_finite(tensor: torch.Tensor, name: str, hint: str = "") -> torch.Tenso
             fix = hint or ("Check the preprocessing (a division by zero, a log of 0) or look for "
                            "missing pixels; drop or replace those values first.")
             raise InputError(f"{name} holds {count} {kinds} value(s), the first at index "
-                             f"{first}. {fix}")
+                             f"{first}; NaN or inf cannot be used. {fix}")
     return tensor
 
 
@@ -317,21 +329,20 @@ def range_problem(low: float, high: float, name: str = "images") -> str:
     """Why images with values ``low..high`` are not in [0, 1], with the usual fix ('' if they are)."""
     if low >= 0 and high <= 1:
         return ""
+    got = f"{name} must lie in [0, 1], got values in [{low:.4g}, {high:.4g}]"
     if low >= 0 and high <= 255:
-        return (f"{name} look like 0..255 floats (values {low:.4g} to {high:.4g}), but [0, 1] is "
-                f"expected: divide by 255 or use course_utils.validation.to_float_images({name}).")
+        return (f"{got}: they look like 0..255 floats. Divide by 255 or use "
+                f"course_utils.validation.to_float_images({name}).")
     if low < 0:
-        return (f"{name} hold values from {low:.4g} to {high:.4g}, but [0, 1] is expected; they "
-                "look normalised (mean/std). Pass the raw [0, 1] images and put the "
-                "normalisation inside the model (course_utils.models.Normalize).")
-    return (f"{name} hold values from {low:.4g} to {high:.4g}, but [0, 1] is expected; rescale "
-            "them to [0, 1] first.")
+        return (f"{got}: they look normalised (mean/std). Pass the raw [0, 1] images and put "
+                "the normalisation inside the model (course_utils.models.Normalize).")
+    return f"{got}; rescale them to [0, 1] first."
 
 
 def check_images(value: object, name: str = "images", *, ndim: int | Sequence[int] = 4,
                  dtype: str = "float", value_range: str | None = None, finite: bool = True,
                  nonempty: bool = True, device: torch.device | str | None = None,
-                 numpy: bool = True) -> torch.Tensor:
+                 numpy: bool = True, layout: str | None = None) -> torch.Tensor:
     """Check a batch (or one image) and return it as a tensor.
 
     Parameters
@@ -354,21 +365,29 @@ def check_images(value: object, name: str = "images", *, ndim: int | Sequence[in
     numpy : bool
         Accept NumPy arrays (converted with ``torch.from_numpy``); otherwise refuse them with
         the conversion to use.
+    layout : str, optional
+        How the message names the axes (default ``"(N, C, H, W)"`` / ``"(C, H, W)"``).
+
+    Returns
+    -------
+    tensor
+        ``value`` itself when it is a tensor (never copied), else the converted array.
     """
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-    layout = " or ".join({3: "(C, H, W)", 4: "(N, C, H, W)", 2: "(H, W)"}.get(d, f"{d}-D")
-                         for d in allowed)
+    layout = layout or " or ".join({3: "(C, H, W)", 4: "(N, C, H, W)", 2: "(H, W)"}.get(
+        d, f"{d}-D") for d in allowed)
     tensor = as_tensor(value, name, layout, numpy=numpy)
     if tensor.ndim not in allowed:
         hint = "Reshape it to the expected layout."
         if tensor.ndim == min(allowed) - 1:
-            hint = (f"For one image pass {name}[None]; for grayscale (N, H, W) images add the "
-                    f"channel axis with {name}.unsqueeze(1)." if min(allowed) == 4
+            hint = ("For one image pass image[None] (a batch of one); for grayscale (N, H, W) "
+                    f"images add the channel axis with {name}.unsqueeze(1)." if min(allowed) == 4
                     else f"Add the channel axis with {name}.unsqueeze(0).")
         elif tensor.ndim in (3, 4) and _channels_last(tensor):
             hint = ("They look channels-last (..., H, W, C), as NumPy and PIL store them: use "
                     f"{name}.permute(0, 3, 1, 2) (or (2, 0, 1) for one image).")
-        raise InputError(f"{name} must be {layout}, got {describe(tensor)}. {hint}")
+        batch = "a non-empty batch " if 4 in allowed else ""
+        raise InputError(f"{name} must be {batch}{layout}, got {describe(tensor)}. {hint}")
     if tensor.ndim >= 3 and _channels_last(tensor):
         raise InputError(f"{name} look channels-last {tuple(tensor.shape)} (..., H, W, C), but "
                          f"{layout} is expected: use {name}.permute(0, 3, 1, 2) (or (2, 0, 1) "
@@ -384,8 +403,8 @@ def check_images(value: object, name: str = "images", *, ndim: int | Sequence[in
         raise InputError(f"{name} must be uint8 (0..255) or float (0..1) pixels, got "
                          f"{tensor.dtype}; convert with {name}.float() / 255 or .to(torch.uint8).")
     if nonempty and (tensor.numel() == 0):
-        raise InputError(f"{name} is empty (shape {tuple(tensor.shape)}); pass at least one "
-                         "image with at least one pixel.")
+        raise InputError(f"{name} is empty (shape {tuple(tensor.shape)}); pass a non-empty batch "
+                         f"{layout}: at least one image with at least one pixel.")
     if device is not None:
         check_same_device(tensor, name, device)
     if finite:
@@ -426,21 +445,23 @@ def check_labels(value: object, name: str = "labels", *, n: int | None = None,
     other than ``n``.
     """
     tensor = as_tensor(value, name, "(N,)")
+    shape = f"({n},)" if n is not None else "(N,)"
     if tensor.ndim != 1:
         hint = (" If these are scores or one-hot rows, take the class with .argmax(1) first."
                 if tensor.ndim == 2 else "")
-        raise InputError(f"{name} must be 1-D class labels of shape (N,), got shape "
-                         f"{tuple(tensor.shape)}.{hint}")
+        raise InputError(f"{name} must have shape {shape} (1-D class labels, one per item), got "
+                         f"shape {tuple(tensor.shape)}.{hint}")
     if nonempty and len(tensor) == 0:
         raise InputError(f"{name} is empty (shape (0,)); pass at least one label.")
     if tensor.dtype == torch.bool:
         tensor = tensor.long()
     if tensor.is_floating_point() or tensor.is_complex():
-        raise InputError(f"{name} must hold integer class labels, got dtype {tensor.dtype}. "
-                         "Predicted classes come from scores with .argmax(1); convert labels "
-                         "with .long() (torch) or .astype(int) (NumPy).")
+        raise InputError(f"{name} must hold integer class labels, got dtype "
+                         f"{str(tensor.dtype).replace('torch.', '')}: integer class indices 0, 1, "
+                         "2, ... are expected. Predicted classes come from scores with .argmax(1); "
+                         "convert labels with .long() (torch) or .astype(int) (NumPy).")
     if n is not None and len(tensor) != n:
-        raise InputError(f"{name} must have one label per item, shape ({n},), got "
+        raise InputError(f"{name} must have shape ({n},), one class per item, got "
                          f"{tuple(tensor.shape)}.")
     if len(tensor):
         low, high = int(tensor.min()), int(tensor.max())
@@ -531,3 +552,239 @@ def model_device(model: torch.nn.Module) -> torch.device:
     """The device of the model's first parameter (the CPU for a model without parameters)."""
     param = next(model.parameters(), None)
     return param.device if param is not None else torch.device("cpu")
+
+
+# ---------------------------------------------------------------------------------------------
+# Metrics: labels and scores as NumPy arrays
+# ---------------------------------------------------------------------------------------------
+
+def check_label_array(value: object, name: str) -> np.ndarray:
+    """:func:`check_labels` for the metrics: a non-empty ``(N,)`` int64 NumPy array."""
+    if not isinstance(value, (torch.Tensor, np.ndarray, list, tuple)):
+        to_numpy(value, name)  # raises with the accepted types
+    if isinstance(value, (list, tuple)):
+        value = to_numpy(value, name)
+    return check_labels(value, name).cpu().numpy()
+
+
+def check_pair(y_true: object, y_pred: object, pred_name: str = "y_pred"
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Check true and predicted labels together; return them as int64 arrays."""
+    true, pred = check_label_array(y_true, "y_true"), check_label_array(y_pred, pred_name)
+    check_same_length(y_true=true, **{pred_name: pred})
+    return true, pred
+
+
+def check_scores(value: object, name: str, ndim: int, probabilities: bool = False) -> np.ndarray:
+    """Return finite scores with ``ndim`` dimensions as float64 (probabilities in [0, 1] if asked).
+
+    With ``probabilities`` and ``ndim == 2``, each row must also sum to 1.
+    """
+    array = to_numpy(value, name)
+    layout = "(N,)" if ndim == 1 else "(N, K)"
+    if array.ndim != ndim:
+        raise InputError(f"{name} must have shape {layout}, got shape {array.shape}.")
+    if len(array) == 0:
+        raise InputError(f"{name} is empty; a metric needs at least one example.")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool) \
+            or np.issubdtype(array.dtype, np.complexfloating):
+        raise InputError(f"{name} must hold real numbers, got dtype {array.dtype}.")
+    array = array.astype(np.float64)
+    check_finite(torch.from_numpy(array), name, hint="Scores must be finite. A NaN usually "
+                 "means training diverged (lower the learning rate) or a division by zero "
+                 "upstream.")
+    if probabilities:
+        low, high = array.min(), array.max()
+        if low < 0 or high > 1:
+            raise InputError(f"{name} must be probabilities in [0, 1], got values from {low:.4g} "
+                             f"to {high:.4g}. These look like logits or scores: apply softmax "
+                             "(or sigmoid for one output) first.")
+        if ndim == 2:
+            sums = array.sum(axis=1)
+            off = np.abs(sums - 1)
+            if off.max() > 1e-5:
+                worst = int(off.argmax())
+                raise InputError(f"each row of {name} must sum to 1 (one probability per class), "
+                                 f"but row {worst} sums to {sums[worst]:.6g}. Apply softmax over "
+                                 "the classes (dim=1).")
+    return array
+
+
+def check_binary(labels: np.ndarray, name: str, what: str) -> None:
+    """Raise unless ``labels`` hold 0 (negative) and 1 (positive), both present."""
+    values = np.unique(labels)
+    if values.max() > 1:
+        raise InputError(f"{what} needs binary labels: {name} must hold 0 (negative) and 1 "
+                         f"(positive), got labels {values[:10].tolist()}. For one class k against "
+                         "the rest, pass (y_true == k) and that class's score.")
+    if len(values) < 2:
+        missing = "negatives (0)" if values[0] == 1 else "positives (1)"
+        raise InputError(f"{name} holds only class {int(values[0])} and no {missing}, so {what} "
+                         "is undefined (a rate of 0/0). Evaluate on a set that has both classes.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations: targets, maps and the scores of the target classes
+# ---------------------------------------------------------------------------------------------
+
+def check_targets(targets: object, n: int) -> torch.Tensor:
+    """One class index per image: an int, a list or an ``(n,)`` integer tensor -> ``(n,)`` int64."""
+    if isinstance(targets, bool):
+        raise InputError("targets must be class indices (ints), got a bool.")
+    if isinstance(targets, (int, np.integer)):
+        targets = torch.full((n,), int(targets), dtype=torch.int64)
+    elif isinstance(targets, (list, tuple)):
+        if not all(isinstance(t, int) and not isinstance(t, bool) for t in targets):
+            raise InputError(f"targets must be ints, got {targets!r}.")
+        targets = torch.tensor(targets, dtype=torch.int64)
+    if not isinstance(targets, torch.Tensor) or targets.is_floating_point() or targets.is_complex() \
+            or targets.dtype == torch.bool:
+        got = targets.dtype if isinstance(targets, torch.Tensor) else describe(targets)
+        raise InputError(f"targets must be integer class indices (one per image), got {got}.")
+    if targets.shape != (n,):
+        raise InputError(f"targets must have one class per image, shape ({n},), got "
+                         f"{tuple(targets.shape)}.")
+    return targets.long().cpu()
+
+
+def check_target_range(targets: torch.Tensor, num_outputs: int) -> None:
+    """Raise unless every target is a valid output index of a model with ``num_outputs`` outputs."""
+    bad = targets[(targets < 0) | (targets >= num_outputs)]
+    if len(bad):
+        raise InputError(f"class index {int(bad[0])} is out of range: the model has "
+                         f"{num_outputs} outputs, so targets must lie in [0, {num_outputs}).")
+
+
+def target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """``logits[i, targets[i]]`` after checking the model returned ``(N, K)`` and the targets fit."""
+    if logits.ndim != 2:
+        raise InputError(f"the model must return class scores (N, K), got shape "
+                         f"{tuple(logits.shape)}.")
+    check_target_range(targets, logits.shape[1])
+    return logits.gather(1, targets.to(logits.device)[:, None])[:, 0]
+
+
+def check_maps(maps: object, n: int, size: tuple[int, int] | None = None,
+               name: str = "maps") -> torch.Tensor:
+    """Raise unless ``maps`` is a finite ``(n, H, W)`` float tensor (of ``size`` when given)."""
+    if not isinstance(maps, torch.Tensor) or not maps.is_floating_point():
+        got = maps.dtype if isinstance(maps, torch.Tensor) else describe(maps)
+        raise InputError(f"{name} must be a float tensor (N, H, W), got {got}.")
+    if maps.ndim != 3 or maps.shape[0] != n:
+        raise InputError(f"{name} must have shape ({n}, H, W), one map per image, got "
+                         f"{tuple(maps.shape)}.")
+    if size is not None and tuple(maps.shape[1:]) != tuple(size):
+        raise InputError(f"{name} are {tuple(maps.shape[1:])} but the images are {tuple(size)}; "
+                         "upsample them first with upsample_maps(maps, size).")
+    if not torch.isfinite(maps).all():
+        raise InputError(f"{name} contain NaN or inf.")
+    return maps
+
+
+# ---------------------------------------------------------------------------------------------
+# Attacks: ε, the labels of a batch, and a model that returns logits
+# ---------------------------------------------------------------------------------------------
+
+def check_eps(eps: object, name: str = "eps") -> float:
+    """Raise unless ``eps`` is a finite number >= 0 (a size of perturbation)."""
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not math.isfinite(eps):
+        raise InputError(f"{name} must be a finite number >= 0, got {eps!r}.")
+    if eps < 0:
+        raise InputError(f"{name} must be >= 0 (a size of perturbation), got {eps}.")
+    return float(eps)
+
+
+def check_batch_labels(labels: object, images: torch.Tensor, name: str = "labels") -> torch.Tensor:
+    """Raise unless ``labels`` is a ``(B,)`` integer tensor of classes >= 0 on the images' device."""
+    if not isinstance(labels, torch.Tensor):
+        raise InputError(f"{name} must be a torch.Tensor of shape ({len(images)},), got "
+                         f"{describe(labels)}; use torch.as_tensor(...).")
+    if labels.dtype == torch.bool:
+        raise InputError(f"{name} must be integer class indices, got {labels.dtype}; use .long().")
+    if labels.ndim == 1 and labels.device != images.device:
+        raise InputError(f"{name} are on {labels.device} but images are on {images.device}; "
+                         "move both to the same device.")
+    if labels.ndim == 2:
+        raise InputError(f"{name} must have shape ({len(images)},), one class per image, got "
+                         f"{tuple(labels.shape)}. Pass class indices, not one-hot rows.")
+    return check_labels(labels, name, n=len(images), nonempty=False)
+
+
+def check_logits(logits: object, labels: torch.Tensor) -> torch.Tensor:
+    """Raise unless the model returned ``(B, K)`` float logits (not probabilities) covering every
+    label."""
+    if not isinstance(logits, torch.Tensor):
+        raise InputError(
+            f"the model must return a tensor of logits (B, K), got {type(logits).__name__}; "
+            "if it returns a tuple or a dict, wrap it so that forward returns the logits only.")
+    if logits.ndim != 2 or logits.shape[0] != len(labels) or not logits.is_floating_point():
+        raise InputError(f"the model must return float logits of shape ({len(labels)}, K), got "
+                         f"{tuple(logits.shape)} {logits.dtype}.")
+    if int(labels.max()) >= logits.shape[1]:
+        raise InputError(f"labels go up to {int(labels.max())} but the model has only "
+                         f"{logits.shape[1]} outputs.")
+    with torch.no_grad():
+        sums = logits.sum(1)
+        looks_like_probs = bool(((logits >= 0) & (logits <= 1)).all()) and bool(
+            torch.allclose(sums, torch.ones_like(sums), atol=1e-4))
+    if looks_like_probs:
+        raise InputError("the model returns probabilities (rows in [0, 1] summing to 1), not "
+                         "logits; the attack's cross-entropy needs raw scores. Remove the final "
+                         "softmax.")
+    return logits
+
+
+# ---------------------------------------------------------------------------------------------
+# Training: does the model fit the data?
+# ---------------------------------------------------------------------------------------------
+
+@torch.no_grad()
+def check_model_fits(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                     what: str = "train") -> int:
+    """Run the model on two images in evaluation mode and check its output against the labels.
+
+    Introduced in ``05_training_from_scratch.ipynb``: failing in the first second with a clear
+    message beats failing after an epoch with a shape error from deep inside PyTorch.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Already on the device of ``images``.
+    images : (N, C, H, W) float tensor, or (N, L) int64 token ids for a text model
+    labels : (N,) int64 tensor
+    what : str
+        Name used in error messages.
+
+    Returns
+    -------
+    int
+        The number of classes the model predicts (its output width).
+    """
+    check_model(model)
+    was_training = model.training
+    model.eval()
+    sample = images[:2]
+    try:
+        out = model(sample)
+    except (RuntimeError, ValueError) as error:
+        axes = "(N, L) token ids" if sample.ndim == 2 else "(N, C, H, W)"
+        raise InputError(
+            f"the model cannot take the {what} inputs: they are {axes} = "
+            f"(N, {', '.join(map(str, sample.shape[1:]))}) and the model raised: {error}\n"
+            "Check the model's in_channels and the input size it was built for, or resize "
+            "the images to match (for a text model: the vocabulary size it was built for)."
+        ) from None
+    finally:
+        model.train(was_training)
+    if not isinstance(out, torch.Tensor) or out.ndim != 2 or out.shape[0] != len(sample):
+        got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise InputError(
+            f"the model should return class scores of shape (B, K), got {got} for "
+            f"a batch of {len(sample)}; end it with nn.Flatten() and nn.Linear(..., K).")
+    classes = out.shape[1]
+    top = int(labels.max())
+    if top >= classes:
+        raise InputError(
+            f"{what} labels go up to {top} but the model has only {classes} outputs (classes "
+            f"0..{classes - 1}); build the model with num_classes={top + 1} or fix the labels.")
+    return classes

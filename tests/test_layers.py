@@ -104,7 +104,7 @@ def test_pool2d_avg_and_receptive_field():
 
 
 @pytest.mark.parametrize("call,match", [
-    (lambda: conv_output_size(10, 3, stride=0), "stride must be >= 1, got 0"),
+    (lambda: conv_output_size(10, 3, stride=0), "stride must be an int >= 1, got 0"),
     (lambda: conv_output_size(4, 7), "kernel spans 7 pixels"),
     (lambda: conv2d(torch.zeros(1, 1, 5, 5), torch.zeros(1, 1, 3, 2)), "must be square"),
     (lambda: conv2d(torch.zeros(1, 5, 5), torch.zeros(1, 1, 3, 3)), "x.unsqueeze"),

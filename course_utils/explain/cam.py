@@ -19,8 +19,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.explain._checks import check_images, check_model, check_targets, scores_of
 from course_utils.explain.hooks import get_layer, record_activations
+from course_utils.validation import (
+    check_images, check_model, check_targets, model_device, target_scores,
+)
 
 
 def _check_layer_output(layer: str, activation: torch.Tensor) -> torch.Tensor:
@@ -78,11 +80,11 @@ def grad_cam(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | int
         Unknown layer (the message lists the valid names), a class index out of range, images
         of the wrong shape, a model in training mode.
     """
-    check_model(model)
-    images = check_images(images, model)
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
     targets = check_targets(targets, len(images))
     with torch.enable_grad(), record_activations(model, [layer], detach=False) as acts:
-        scores = scores_of(model(images), targets)
+        scores = target_scores(model(images), targets)
         activation = _check_layer_output(layer, acts[layer])
         (gradient,) = torch.autograd.grad(scores.sum(), activation)
     return grad_cam_from(activation.detach(), gradient, relu).cpu()
@@ -108,8 +110,8 @@ def class_activation_map(model: nn.Module, images: torch.Tensor, targets: torch.
     -------
     (N, h, w) float tensor on the CPU (signed: negative where the evidence is against ``c``)
     """
-    check_model(model)
-    images = check_images(images, model)
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
     targets = check_targets(targets, len(images))
     linear = get_layer(model, classifier)
     if not isinstance(linear, nn.Linear):
@@ -117,7 +119,7 @@ def class_activation_map(model: nn.Module, images: torch.Tensor, targets: torch.
                          "the nn.Linear layer that reads the pooled features. Use grad_cam for "
                          "other networks.")
     with torch.no_grad(), record_activations(model, [features]) as acts:
-        scores_of(model(images), targets)  # checks the targets against the outputs
+        target_scores(model(images), targets)  # checks the targets against the outputs
         activation = _check_layer_output(features, acts[features])
     if activation.shape[1] != linear.in_features:
         raise ValueError(f"layer {features!r} has {activation.shape[1]} channels but "

@@ -16,14 +16,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.explain._checks import (
-    check_images, check_maps, check_model, check_positive_int, check_targets, check_target_range,
+from course_utils.validation import (
+    check_images, check_maps, check_model, check_positive_int, check_target_range, check_targets,
+    model_device,
 )
 
 
 def random_maps(n: int, size: tuple[int, int], seed: int = 0) -> torch.Tensor:
     """``(n, H, W)`` maps of uniform noise: a random pixel order, the chance baseline."""
-    check_positive_int("n", n)
+    check_positive_int(n, "n")
     return torch.rand((n, *size), generator=torch.Generator().manual_seed(seed))
 
 
@@ -36,12 +37,12 @@ def _ranks(maps: torch.Tensor) -> torch.Tensor:
 def _curve(model: nn.Module, images: torch.Tensor, targets: torch.Tensor, maps: torch.Tensor,
            steps: int, baseline: torch.Tensor | float, batch_size: int,
            insert: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    check_model(model)
-    images = check_images(images, model)
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
     targets = check_targets(targets, len(images))
     maps = check_maps(maps, len(images), images.shape[2:])
-    steps = check_positive_int("steps", steps)
-    batch_size = check_positive_int("batch_size", batch_size)
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
     base = torch.as_tensor(baseline, dtype=images.dtype, device=images.device).expand_as(images)
     n, channels, height, width = images.shape
     pixels = height * width

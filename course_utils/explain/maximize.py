@@ -16,8 +16,8 @@ from typing import Callable
 import torch
 from torch import nn
 
-from course_utils.explain._checks import check_model, check_positive_int, model_device
 from course_utils.explain.hooks import record_activations
+from course_utils.validation import check_model, check_positive_int, model_device
 
 
 def total_variation(images: torch.Tensor) -> torch.Tensor:
@@ -72,10 +72,10 @@ def maximize_channel(model: nn.Module, layer: str, channel: int, *,
     image : (C, H, W) tensor on the CPU, in ``value_range``
     history : (steps,) tensor, the channel's mean activation at each step
     """
-    check_model(model)
+    check_model(model, eval_mode=True, has_parameters=True)
     if not isinstance(channel, int) or isinstance(channel, bool):
         raise TypeError(f"channel must be an int, got {type(channel).__name__}.")
-    steps = check_positive_int("steps", steps)
+    steps = check_positive_int(steps, "steps")
     low, high = value_range
     if not low < high:
         raise ValueError(f"value_range must be (low, high) with low < high, got {value_range}.")
@@ -128,12 +128,12 @@ def top_patches(model: nn.Module, images: torch.Tensor, *, layer: str, channel: 
     indices : (k,) int64, the image each patch comes from
     values : (k,) float, the channel's activation there, strongest first
     """
-    check_model(model)
+    check_model(model, eval_mode=True, has_parameters=True)
     if not isinstance(images, torch.Tensor) or images.ndim != 4 or len(images) == 0:
         raise ValueError("images must be a non-empty (N, C, H, W) tensor, got "
                          f"{getattr(images, 'shape', type(images).__name__)}.")
-    k = check_positive_int("k", k)
-    patch = check_positive_int("patch", patch)
+    k = check_positive_int(k, "k")
+    patch = check_positive_int(patch, "patch")
     if k > len(images):
         raise ValueError(f"k={k} patches need at least {k} images, got {len(images)}.")
     device = model_device(model)

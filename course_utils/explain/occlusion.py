@@ -13,8 +13,8 @@ import math
 import torch
 from torch import nn
 
-from course_utils.explain._checks import (
-    check_images, check_model, check_positive_int, check_targets, scores_of,
+from course_utils.validation import (
+    check_images, check_model, check_positive_int, check_targets, model_device, target_scores,
 )
 
 
@@ -53,11 +53,11 @@ def occlusion(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | in
     -------
     (N, H, W) tensor on the CPU: positive where covering the pixels lowers the score.
     """
-    check_model(model)
-    images = check_images(images, model)
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
     targets = check_targets(targets, len(images))
-    patch, stride = check_positive_int("patch", patch), check_positive_int("stride", stride)
-    batch_size = check_positive_int("batch_size", batch_size)
+    patch, stride = check_positive_int(patch, "patch"), check_positive_int(stride, "stride")
+    batch_size = check_positive_int(batch_size, "batch_size")
     if not isinstance(baseline, (int, float)) or not math.isfinite(baseline):
         raise ValueError(f"baseline must be a finite number, got {baseline!r}.")
     _, _, height, width = images.shape
@@ -69,13 +69,13 @@ def occlusion(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | in
         covered[top:top + patch, left:left + patch] += 1
     for i in range(len(images)):
         target = targets[i:i + 1]
-        reference = scores_of(model(images[i:i + 1]), target)[0].cpu()
+        reference = target_scores(model(images[i:i + 1]), target)[0].cpu()
         for start in range(0, len(corners), batch_size):
             chunk = corners[start:start + batch_size]
             batch = images[i].repeat(len(chunk), 1, 1, 1)
             for j, (top, left) in enumerate(chunk):
                 batch[j, :, top:top + patch, left:left + patch] = baseline
-            drops = reference - scores_of(model(batch), target.repeat(len(chunk))).cpu()
+            drops = reference - target_scores(model(batch), target.repeat(len(chunk))).cpu()
             for drop, (top, left) in zip(drops, chunk):
                 result[i, top:top + patch, left:left + patch] += drop
     return result / covered

@@ -20,8 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_utils.explain._checks import (
-    check_images, check_model, check_positive_int, check_targets, scores_of,
+from course_utils.validation import (
+    check_images, check_model, check_positive_int, check_targets, model_device, target_scores,
 )
 
 IG_METHODS = ("riemann_left", "riemann_right", "riemann_middle", "gausslegendre")
@@ -32,7 +32,7 @@ IG_METHODS = ("riemann_left", "riemann_right", "riemann_middle", "gausslegendre"
 def _gradient(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     inputs = inputs.detach().requires_grad_(True)
     with torch.enable_grad():
-        scores = scores_of(model(inputs), targets)
+        scores = target_scores(model(inputs), targets)
         (grad,) = torch.autograd.grad(scores.sum(), inputs)
     return grad
 
@@ -53,8 +53,8 @@ def gradient_saliency(model: nn.Module, images: torch.Tensor,
     -------
     (N, C, H, W) tensor on the CPU
     """
-    check_model(model)
-    images = check_images(images, model)
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
     return _gradient(model, images, check_targets(targets, len(images))).cpu()
 
 
@@ -76,10 +76,10 @@ def smoothgrad(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | i
     -------
     (N, C, H, W) tensor on the CPU
     """
-    check_model(model)
-    images = check_images(images, model)
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
     targets = check_targets(targets, len(images))
-    samples = check_positive_int("samples", samples)
+    samples = check_positive_int(samples, "samples")
     if not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
         raise ValueError(f"noise must be a share of the value range in [0, 1], got {noise!r}.")
     generator = torch.Generator().manual_seed(seed)
@@ -104,7 +104,7 @@ def ig_steps(steps: int, method: str = "gausslegendre") -> tuple[torch.Tensor, t
     -------
     alphas, weights : (steps,) float64 tensors; the weights sum to 1
     """
-    steps = check_positive_int("steps", steps)
+    steps = check_positive_int(steps, "steps")
     if method not in IG_METHODS:
         raise ValueError(f"method must be one of {IG_METHODS}, got {method!r}.")
     if method == "gausslegendre":
@@ -140,10 +140,10 @@ def integrated_gradients(model: nn.Module, images: torch.Tensor, targets: torch.
     (N, C, H, W) tensor on the CPU; each image's attributions sum to about
     ``score(image) - score(baseline)``.
     """
-    check_model(model)
-    images = check_images(images, model)
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
     targets = check_targets(targets, len(images))
-    batch_size = check_positive_int("batch_size", batch_size)
+    batch_size = check_positive_int(batch_size, "batch_size")
     alphas, weights = ig_steps(steps, method)
     base = torch.as_tensor(baseline, dtype=images.dtype, device=images.device)
     try:

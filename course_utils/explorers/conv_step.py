@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from course_utils.explorers import _widgets
-from course_utils.layers._checks import check_positive_int, check_square_kernel
+from course_utils.validation import check_positive_int, check_square_kernel
 from course_utils.layers.conv import conv2d, conv_output_size
 
 MAX_SIDE = 12
@@ -36,9 +36,9 @@ def _check_inputs(x, kernel, stride, padding) -> tuple[torch.Tensor, torch.Tenso
                          f"shape {tuple(x.shape)}; crop it, e.g. x[:8, :8].")
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
-    k = check_square_kernel("kernel", kernel)
-    check_positive_int("stride", stride)
-    check_positive_int("padding", padding, minimum=0)
+    k = check_square_kernel(kernel, "kernel")
+    check_positive_int(stride, "stride")
+    check_positive_int(padding, "padding", minimum=0)
     conv_output_size(x.shape[0], k, stride, padding)  # raises if the kernel does not fit
     conv_output_size(x.shape[1], k, stride, padding)
     return x, kernel

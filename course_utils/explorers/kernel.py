@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import colorize, hstack_panels, is_signed, png_bytes
-from course_utils.layers._checks import check_positive_int, check_square_kernel
+from course_utils.validation import check_positive_int, check_square_kernel
 from course_utils.layers.conv import conv_output_size
 
 KERNEL_SIZES = (1, 3, 5, 7)
@@ -54,7 +54,7 @@ def kernel_preset(name: str, k: int = 3) -> torch.Tensor:
     """
     if name not in PRESETS:
         raise ValueError(f"unknown kernel preset {name!r}; choose one of {PRESETS}.")
-    k = check_positive_int("k", k)
+    k = check_positive_int(k, "k")
     if k % 2 == 0:
         raise ValueError(f"presets need an odd kernel size so they have a centre, got k={k}; "
                          f"use {k - 1} or {k + 1}.")
@@ -98,7 +98,7 @@ def _check_kernel(kernel) -> torch.Tensor:
     kernel = torch.as_tensor(kernel, dtype=torch.float32)
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
-    check_square_kernel("kernel", kernel)
+    check_square_kernel(kernel, "kernel")
     return kernel
 
 

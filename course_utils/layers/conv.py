@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.layers._checks import check_positive_int, check_square_kernel, check_tensor
+from course_utils.validation import check_positive_int, check_square_kernel, check_tensor
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -31,11 +31,11 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation
     ValueError
         If a setting is out of range or the (dilated) kernel does not fit the padded input.
     """
-    n = check_positive_int("n", n)
-    k = check_positive_int("k", k)
-    stride = check_positive_int("stride", stride)
-    padding = check_positive_int("padding", padding, minimum=0)
-    dilation = check_positive_int("dilation", dilation)
+    n = check_positive_int(n, "n")
+    k = check_positive_int(k, "k")
+    stride = check_positive_int(stride, "stride")
+    padding = check_positive_int(padding, "padding", minimum=0)
+    dilation = check_positive_int(dilation, "dilation")
     span = dilation * (k - 1) + 1
     if span > n + 2 * padding:
         raise ValueError(
@@ -47,9 +47,9 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation
 
 
 def _check_conv_inputs(x, weight, bias, stride, padding, dilation):
-    x = check_tensor("x", x, 4, "(N, C, H, W)")
-    weight = check_tensor("weight", weight, 4, "(F, C, k, k)")
-    k = check_square_kernel("weight", weight)
+    x = check_tensor(x, "x", 4, "(N, C, H, W)", floating=True, numpy=False)
+    weight = check_tensor(weight, "weight", 4, "(F, C, k, k)", floating=True, numpy=False)
+    k = check_square_kernel(weight, "weight")
     if weight.shape[1] != x.shape[1]:
         raise ValueError(
             f"weight has {weight.shape[1]} input channels but x has {x.shape[1]}; each filter "

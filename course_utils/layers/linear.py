@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.layers._checks import check_tensor
+from course_utils.validation import check_tensor
 
 
 def flatten(x: torch.Tensor) -> torch.Tensor:
@@ -31,8 +31,9 @@ def linear_forward(x: torch.Tensor, weight: torch.Tensor,
     out : (N, M) tensor
     cache : dict with ``x``, ``weight``, ``has_bias``
     """
-    x = check_tensor("x", x, 2, "(N, D); flatten images first with flatten(x)")
-    weight = check_tensor("weight", weight, 2, "(M, D)")
+    x = check_tensor(x, "x", 2, "(N, D); flatten images first with flatten(x)",
+                     floating=True, numpy=False)
+    weight = check_tensor(weight, "weight", 2, "(M, D)", floating=True, numpy=False)
     if weight.shape[1] != x.shape[1]:
         raise ValueError(f"weight is {tuple(weight.shape)} so it expects {weight.shape[1]} "
                          f"inputs per example, but x has {x.shape[1]}.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.layers._checks import check_positive_int, check_tensor
+from course_utils.validation import check_positive_int, check_tensor
 from course_utils.layers.conv import conv_output_size
 
 
@@ -23,9 +23,9 @@ def _window_slices(x: torch.Tensor, k: int, stride: int) -> tuple[torch.Tensor, 
 
 
 def _check(x, k, stride):
-    x = check_tensor("x", x, 4, "(N, C, H, W)")
-    k = check_positive_int("kernel_size", k)
-    stride = check_positive_int("stride", k if stride is None else stride)
+    x = check_tensor(x, "x", 4, "(N, C, H, W)", floating=True, numpy=False)
+    k = check_positive_int(k, "kernel_size")
+    stride = check_positive_int(k if stride is None else stride, "stride")
     return x, k, stride
 
 

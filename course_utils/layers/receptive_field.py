@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from course_utils.layers._checks import check_positive_int
+from course_utils.validation import check_positive_int
 
 
 def receptive_field(layers: Sequence[tuple[int, int] | tuple[int, int, int]]) -> int:
@@ -30,9 +30,9 @@ def receptive_field(layers: Sequence[tuple[int, int] | tuple[int, int, int]]) ->
         if len(layer) not in (2, 3):
             raise ValueError(f"layer {index} is {layer!r}; expected (k, stride) or "
                              "(k, stride, dilation).")
-        k = check_positive_int("k", layer[0])
-        s = check_positive_int("stride", layer[1])
-        d = check_positive_int("dilation", layer[2]) if len(layer) == 3 else 1
+        k = check_positive_int(layer[0], "k")
+        s = check_positive_int(layer[1], "stride")
+        d = check_positive_int(layer[2], "dilation") if len(layer) == 3 else 1
         r += d * (k - 1) * jump
         jump *= s
     return r

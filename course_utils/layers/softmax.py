@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.layers._checks import check_tensor
+from course_utils.validation import check_tensor
 
 
 def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -36,7 +36,7 @@ def softmax_cross_entropy_forward(logits: torch.Tensor,
     loss : scalar tensor
     cache : dict with ``probs`` (N, K) and ``labels``
     """
-    logits = check_tensor("logits", logits, 2, "(N, K)")
+    logits = check_tensor(logits, "logits", 2, "(N, K)", floating=True, numpy=False)
     if labels.shape != (logits.shape[0],) or labels.dtype != torch.int64:
         raise ValueError(f"labels must be a ({logits.shape[0]},) int64 tensor, got "
                          f"{tuple(labels.shape)} {labels.dtype}.")

@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_utils.metrics._checks import (
-    ArrayLike, check_labels, check_positive_int, check_same_length, check_scores,
+from course_utils.validation import (
+    ArrayLike, check_label_array, check_positive_int, check_same_length, check_scores,
 )
 
 
@@ -36,8 +36,8 @@ class ReliabilityBins(NamedTuple):
 
 
 def _check_probs(y_true: ArrayLike, y_prob: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    true = check_labels("y_true", y_true)
-    probs = check_scores("y_prob", y_prob, ndim=2, probabilities=True)
+    true = check_label_array(y_true, "y_true")
+    probs = check_scores(y_prob, "y_prob", ndim=2, probabilities=True)
     check_same_length(y_true=true, y_prob=probs)
     if true.max() >= probs.shape[1]:
         raise ValueError(f"y_true has label {int(true.max())} but y_prob has only "
@@ -63,7 +63,7 @@ def reliability_bins(y_true: ArrayLike, y_prob: ArrayLike, *, n_bins: int = 10
     ReliabilityBins
     """
     true, probs = _check_probs(y_true, y_prob)
-    n_bins = check_positive_int("n_bins", n_bins)
+    n_bins = check_positive_int(n_bins, "n_bins")
     confidence = probs.max(axis=1)
     correct = (probs.argmax(axis=1) == true).astype(np.float64)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -101,10 +101,10 @@ def expected_calibration_error(y_true: ArrayLike, y_prob: ArrayLike, *, n_bins: 
 
 def _check_logits(logits: ArrayLike, y_true: ArrayLike | None = None
                   ) -> tuple[np.ndarray, np.ndarray | None]:
-    z = check_scores("logits", logits, ndim=2)
+    z = check_scores(logits, "logits", ndim=2)
     if y_true is None:
         return z, None
-    true = check_labels("y_true", y_true)
+    true = check_label_array(y_true, "y_true")
     check_same_length(y_true=true, logits=z)
     if true.max() >= z.shape[1]:
         raise ValueError(f"y_true has label {int(true.max())} but logits has only {z.shape[1]} "

@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_utils.metrics._checks import (
-    ArrayLike, check_choice, check_labels, check_pair, check_positive_int, check_same_length,
+from course_utils.validation import (
+    ArrayLike, check_choice, check_label_array, check_pair, check_positive_int, check_same_length,
     check_scores,
 )
 from course_utils.metrics.confusion import confusion_matrix, resolve_labels
@@ -75,10 +75,10 @@ def top_k_accuracy(y_true: ArrayLike, y_score: ArrayLike, *, k: int = 5) -> floa
     -------
     float in [0, 1]
     """
-    true = check_labels("y_true", y_true)
-    scores = check_scores("y_score", y_score, ndim=2)
+    true = check_label_array(y_true, "y_true")
+    scores = check_scores(y_score, "y_score", ndim=2)
     check_same_length(y_true=true, y_score=scores)
-    k = check_positive_int("k", k)
+    k = check_positive_int(k, "k")
     n_classes = scores.shape[1]
     if true.max() >= n_classes:
         raise ValueError(f"y_true has label {int(true.max())} but y_score has only {n_classes} "
@@ -159,7 +159,7 @@ def precision_recall_f1(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLi
         ``(precision, recall, f1, support)``.
     """
     true, pred = check_pair(y_true, y_pred)
-    check_choice("average", average, AVERAGES)
+    check_choice(average, "average", AVERAGES)
     zero = _check_zero_division(zero_division)
     if average == "binary":
         seen = np.union1d(true, pred)

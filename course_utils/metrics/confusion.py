@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.metrics._checks import ArrayLike, check_choice, check_labels, check_pair
+from course_utils.validation import ArrayLike, check_choice, check_label_array, check_pair
 
 NORMALIZE = (None, "true", "pred", "all")
 
@@ -18,7 +18,7 @@ def resolve_labels(y_true: np.ndarray, y_pred: np.ndarray, labels: ArrayLike | N
     """The labels to report: ``labels`` checked, or every label seen in either input, sorted."""
     if labels is None:
         return np.union1d(y_true, y_pred)
-    chosen = check_labels("labels", labels)
+    chosen = check_label_array(labels, "labels")
     if len(np.unique(chosen)) != len(chosen):
         raise ValueError(f"labels must not repeat a class, got {chosen.tolist()}.")
     return chosen
@@ -49,7 +49,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike 
         ``labels[i]`` predicted as ``labels[j]``.
     """
     true, pred = check_pair(y_true, y_pred)
-    check_choice("normalize", normalize, NORMALIZE)
+    check_choice(normalize, "normalize", NORMALIZE)
     chosen = resolve_labels(true, pred, labels)
     order = np.argsort(chosen)
     n = len(chosen)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.metrics._checks import (
-    ArrayLike, check_labels, check_positive_int, check_same_length, check_scores,
+from course_utils.validation import (
+    ArrayLike, check_label_array, check_positive_int, check_same_length, check_scores,
 )
 
 
@@ -30,10 +30,10 @@ def most_confident_mistakes(y_true: ArrayLike, y_prob: ArrayLike, *, n: int = 16
     -------
     (M,) int64 ndarray, M <= n
     """
-    true = check_labels("y_true", y_true)
-    scores = check_scores("y_prob", y_prob, ndim=2)
+    true = check_label_array(y_true, "y_true")
+    scores = check_scores(y_prob, "y_prob", ndim=2)
     check_same_length(y_true=true, y_prob=scores)
-    n = check_positive_int("n", n)
+    n = check_positive_int(n, "n")
     if true.max() >= scores.shape[1]:
         raise ValueError(f"y_true has label {int(true.max())} but y_prob has only "
                          f"{scores.shape[1]} columns (one per class, labels 0..K-1).")

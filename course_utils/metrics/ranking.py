@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.metrics._checks import (
-    ArrayLike, check_binary, check_choice, check_labels, check_same_length, check_scores, to_numpy,
+from course_utils.validation import (
+    ArrayLike, check_binary, check_choice, check_label_array, check_same_length, check_scores,
+    to_numpy,
 )
 
 
@@ -19,10 +20,10 @@ def _counts_by_threshold(y_true: ArrayLike, y_score: ArrayLike, what: str
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """True and false positives when predicting positive for ``score >= t``, for each distinct
     score ``t`` from the highest down: ``(tps, fps, thresholds)``."""
-    true = check_labels("y_true", y_true)
-    scores = check_scores("y_score", y_score, ndim=1)
+    true = check_label_array(y_true, "y_true")
+    scores = check_scores(y_score, "y_score", ndim=1)
     check_same_length(y_true=true, y_score=scores)
-    check_binary("y_true", true, what)
+    check_binary(true, "y_true", what)
     order = np.argsort(-scores, kind="stable")
     scores, true = scores[order], true[order]
     last_of_each = np.flatnonzero(np.diff(scores)).tolist() + [len(scores) - 1]
@@ -122,12 +123,12 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike, *, average: str = "macro") ->
     -------
     float in [0, 1]
     """
-    check_choice("average", average, ("macro", "weighted"))
-    scores = to_numpy("y_score", y_score)
+    check_choice(average, "average", ("macro", "weighted"))
+    scores = to_numpy(y_score, "y_score")
     if scores.ndim != 2:
         return _binary_auc(y_true, y_score)
-    true = check_labels("y_true", y_true)
-    probs = check_scores("y_score", scores, ndim=2, probabilities=True)
+    true = check_label_array(y_true, "y_true")
+    probs = check_scores(scores, "y_score", ndim=2, probabilities=True)
     check_same_length(y_true=true, y_score=probs)
     n_classes = probs.shape[1]
     counts = np.bincount(true, minlength=n_classes)

@@ -12,8 +12,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from course_utils.metrics._checks import (
-    ArrayLike, check_labels, check_pair, check_positive_int, check_same_length, to_numpy,
+from course_utils.validation import (
+    ArrayLike, check_label_array, check_pair, check_positive_int, check_same_length, to_numpy,
 )
 
 
@@ -55,10 +55,10 @@ def bootstrap_ci(metric: Callable[[np.ndarray, np.ndarray], float], y_true: Arra
     if not callable(metric):
         raise TypeError(f"metric must be a function metric(y_true, y_pred) -> float, got "
                         f"{type(metric).__name__}.")
-    true = check_labels("y_true", y_true)
-    pred = to_numpy("y_pred", y_pred)
+    true = check_label_array(y_true, "y_true")
+    pred = to_numpy(y_pred, "y_pred")
     check_same_length(y_true=true, y_pred=pred)
-    n_resamples = check_positive_int("n_resamples", n_resamples, minimum=2)
+    n_resamples = check_positive_int(n_resamples, "n_resamples", minimum=2)
     if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) \
             or not 0 < confidence < 1:
         raise ValueError(f"confidence must be a number in (0, 1), e.g. 0.95, got {confidence!r}.")
@@ -131,7 +131,7 @@ def mcnemar(y_true: ArrayLike, y_pred_a: ArrayLike, y_pred_b: ArrayLike) -> McNe
         ``(pvalue, a_only, b_only, table)``.
     """
     true, pred_a = check_pair(y_true, y_pred_a, "y_pred_a")
-    pred_b = check_labels("y_pred_b", y_pred_b)
+    pred_b = check_label_array(y_pred_b, "y_pred_b")
     check_same_length(y_true=true, y_pred_b=pred_b)
     right_a, right_b = pred_a == true, pred_b == true
     table = np.array([[np.sum(right_a & right_b), np.sum(right_a & ~right_b)],

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.metrics import most_confident_mistakes
-from course_utils.metrics._checks import to_numpy
+from course_utils.validation import to_numpy
 from course_utils.plots.images import WRONG, _to_display
 
 
@@ -48,14 +48,14 @@ def plot_confident_mistakes(images: torch.Tensor, y_true: torch.Tensor | np.ndar
         raise ValueError("images must be a (N, C, H, W) tensor with one image per label, got "
                          f"{getattr(images, 'shape', type(images).__name__)} for "
                          f"{len(y_true)} labels.")
-    probs = to_numpy("y_prob", y_prob)
+    probs = to_numpy(y_prob, "y_prob")
     if probs.ndim != 2 or probs.shape[1] != len(classes):
         raise ValueError(f"y_prob must be (N, K) with K = len(classes) = {len(classes)}, got "
                          f"shape {probs.shape}.")
     chosen = most_confident_mistakes(y_true, probs, n=n)
     if len(chosen) == 0:
         raise ValueError("there are no mistakes to show: every prediction is right.")
-    true = to_numpy("y_true", y_true)
+    true = to_numpy(y_true, "y_true")
     ncols = max(1, min(ncols, len(chosen)))
     nrows = -(-len(chosen) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.45 * ncols, 1.7 * nrows + 0.4),
