@@ -12,7 +12,10 @@ save it.
 - ``explain``: :func:`plot_filters`, :func:`plot_overlays`, :func:`plot_channel`,
   :func:`plot_curves`, :func:`plot_randomization`, :func:`plot_embedding` (notebook 09);
 - ``adversarial``: :func:`plot_perturbations`, :func:`plot_robustness_curves`,
-  :func:`plot_epoch_accuracies`, :func:`format_table` (notebook 12).
+  :func:`plot_epoch_accuracies`, :func:`format_table` (notebook 12);
+- ``imbalance``: :func:`plot_class_shares`, :func:`plot_intervals` (notebook 10);
+- ``quality``: :func:`plot_corruptions`, :func:`plot_precision_at_k`,
+  :func:`plot_problem_files` (notebook 11).
 """
 
 from course_utils.plots.adversarial import (
@@ -35,7 +38,13 @@ from course_utils.plots.explain import (
     plot_overlays,
     plot_randomization,
 )
+from course_utils.plots.imbalance import plot_class_shares, plot_intervals
 from course_utils.plots.images import CORRECT, WRONG, plot_class_counts, show_images
+from course_utils.plots.quality import (
+    plot_corruptions,
+    plot_precision_at_k,
+    plot_problem_files,
+)
 from course_utils.plots.text import (
     plot_accuracy_intervals,
     plot_filter_ngrams,
@@ -58,17 +67,22 @@ __all__ = [
     "plot_channel",
     "plot_ci_width",
     "plot_class_counts",
+    "plot_class_shares",
     "plot_confident_mistakes",
+    "plot_corruptions",
     "plot_curves",
     "plot_embedding",
     "plot_epoch_accuracies",
     "plot_filters",
     "plot_heatmap",
     "plot_history",
+    "plot_intervals",
     "plot_lr_range",
     "plot_overlays",
     "plot_per_class_accuracy",
     "plot_perturbations",
+    "plot_precision_at_k",
+    "plot_problem_files",
     "plot_randomization",
     "plot_robustness_curves",
     "plot_top_predictions",
