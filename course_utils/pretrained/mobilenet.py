@@ -196,7 +196,7 @@ def converted_weights(path: str | Path | None = None, cache: bool = True) -> dic
 
 
 def load_mobilenet_v2(path: str | Path | None = None, cache: bool = True) -> nn.Module:
-    """torchvision's ``mobilenet_v2`` with the shipped ImageNet weights, in eval mode.
+    """torchvision's ``mobilenet_v2`` with the shipped ImageNet weights, eval mode, channels-last.
 
     Introduced in ``07_transfer_learning.ipynb``. Inputs are ``(N, 3, 224, 224)`` floats made
     with ``(pixels - 128) / 128`` from 0..255 pixels; outputs are ``(N, 1001)`` logits whose
@@ -219,4 +219,6 @@ def load_mobilenet_v2(path: str | Path | None = None, cache: bool = True) -> nn.
     weights = converted_weights(path, cache)
     model = use_same_padding(mobilenet_v2(num_classes=NUM_OUTPUTS), weights["same_padding"])
     model.load_state_dict(weights["state_dict"])
-    return model.eval()
+    # Channels-last weights: oneDNN's convolutions then run in that layout, 1.3-1.6x faster on
+    # the CPU (13_deployment.ipynb measures it). The outputs are the same up to rounding.
+    return model.to(memory_format=torch.channels_last).eval()
