@@ -70,18 +70,19 @@ def check_int_range(value: object, name: str, low: int | None = None, high: int 
     if isinstance(value, torch.Tensor) and value.ndim == 0 and not value.is_floating_point() \
             and value.dtype != torch.bool:
         value = int(value)
+    if high is None:
+        expected = "" if low is None else f" >= {low}"
+    elif low is None:
+        expected = f" <= {high}"
+    else:
+        expected = f" in [{low}, {high}]"
+    extra = f" {hint}" if hint else ""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         fix = f" Use int({value!r})." if isinstance(value, float) and value.is_integer() else ""
-        raise InputError(f"{name} must be an int, got {describe(value)}.{fix}")
+        raise InputError(f"{name} must be an int{expected}, got {describe(value)}.{fix}{extra}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        if high is None:
-            expected = f">= {low}"
-        elif low is None:
-            expected = f"<= {high}"
-        else:
-            expected = f"in [{low}, {high}]"
-        raise InputError(f"{name} must be an int {expected}, got {value}.{' ' + hint if hint else ''}")
+        raise InputError(f"{name} must be an int{expected}, got {value}.{extra}")
     return value
 
 
@@ -332,7 +333,8 @@ def range_problem(low: float, high: float, name: str = "images") -> str:
     got = f"{name} must lie in [0, 1], got values in [{low:.4g}, {high:.4g}]"
     if low >= 0 and high <= 255:
         return (f"{got}: they look like 0..255 floats. Divide by 255 or use "
-                f"course_utils.validation.to_float_images({name}).")
+                f"course_utils.validation.to_float_images({name}); keep any normalisation "
+                "inside the model (course_utils.models.Normalize).")
     if low < 0:
         return (f"{got}: they look normalised (mean/std). Pass the raw [0, 1] images and put "
                 "the normalisation inside the model (course_utils.models.Normalize).")
@@ -692,6 +694,12 @@ def check_eps(eps: object, name: str = "eps") -> float:
     if eps < 0:
         raise InputError(f"{name} must be >= 0 (a size of perturbation), got {eps}.")
     return float(eps)
+
+
+def check_unit_images(images: object, name: str = "images") -> torch.Tensor:
+    """A non-empty ``(B, C, H, W)`` float batch of finite values in [0, 1] (what an attack
+    perturbs; introduced in ``12_adversarial_robustness.ipynb``)."""
+    return check_images(images, name, value_range="unit", numpy=False, layout="(B, C, H, W)")
 
 
 def check_batch_labels(labels: object, images: torch.Tensor, name: str = "labels") -> torch.Tensor:

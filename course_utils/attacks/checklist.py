@@ -19,10 +19,12 @@ from functools import partial
 
 import torch
 
-from course_utils.attacks._checks import check_eps, check_images, check_labels, check_positive_int
 from course_utils.attacks.evaluate import clean_accuracy, robust_accuracy
 from course_utils.attacks.fgsm import fgsm
 from course_utils.attacks.pgd import pgd
+from course_utils.validation import (
+    check_batch_labels, check_eps, check_positive_int, check_unit_images,
+)
 
 CHECKS = (
     "PGD at least as strong as FGSM",
@@ -100,8 +102,8 @@ def evaluation_checklist(model: torch.nn.Module, images: torch.Tensor, labels: t
     Checklist
     """
     eps, large_eps = check_eps(eps), check_eps(large_eps, "large_eps")
-    images = check_images(images)
-    labels = check_labels(labels, images)
+    images = check_unit_images(images)
+    labels = check_batch_labels(labels, images)
     steps = check_positive_int(steps, "steps")
     gen = torch.Generator().manual_seed(seed)
     attack = partial(pgd, steps=steps, early_stop=True, generator=gen)
@@ -141,6 +143,6 @@ def random_sign_noise(model: torch.nn.Module, images: torch.Tensor, labels: torc
     not used. Shapes: ``(B, C, H, W) -> (B, C, H, W)`` in [0, 1].
     """
     eps = check_eps(eps)
-    images = check_images(images)
+    images = check_unit_images(images)
     signs = torch.randint(0, 2, images.shape, generator=generator).to(images) * 2 - 1
     return torch.clamp(images + eps * signs, 0, 1)

@@ -12,14 +12,10 @@ from typing import Callable, Sequence
 
 import torch
 
-from course_utils.attacks._checks import (
-    check_eps,
-    check_images,
-    check_labels,
-    check_model,
-    check_positive_int,
-)
 from course_utils.attacks.mode import frozen_eval
+from course_utils.validation import (
+    check_batch_labels, check_eps, check_model, check_positive_int, check_unit_images,
+)
 
 Attack = Callable[..., torch.Tensor]
 
@@ -28,10 +24,10 @@ Attack = Callable[..., torch.Tensor]
 def clean_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
                    batch_size: int = 500) -> float:
     """Share of ``(N, C, H, W)`` images in [0, 1] whose ``(N,)`` label the model predicts."""
-    images = check_images(images)
-    labels = check_labels(labels, images)
+    images = check_unit_images(images)
+    labels = check_batch_labels(labels, images)
     batch_size = check_positive_int(batch_size, "batch_size")
-    check_model(model, images)
+    check_model(model, device=images.device)
     correct = 0
     with frozen_eval(model):
         for start in range(0, len(images), batch_size):
@@ -73,8 +69,8 @@ def robust_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.
     radii = [check_eps(e) for e in ([eps] if single else list(eps))]
     if not radii:
         raise ValueError("eps is an empty list; give at least one radius.")
-    images = check_images(images)
-    labels = check_labels(labels, images)
+    images = check_unit_images(images)
+    labels = check_batch_labels(labels, images)
     batch_size = check_positive_int(batch_size, "batch_size")
     maker = model if source is None else source
     accuracies = []

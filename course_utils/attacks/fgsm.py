@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.attacks._checks import check_eps, check_images, check_labels, check_model
 from course_utils.attacks.pgd import input_gradient
 from course_utils.attacks.mode import frozen_eval
+from course_utils.validation import check_batch_labels, check_eps, check_model, check_unit_images
 
 
 def fgsm(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, eps: float,
@@ -36,9 +36,9 @@ def fgsm(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, 
     (B, C, H, W) tensor in [0, 1], detached, within ``eps`` of ``images`` in every pixel.
     """
     eps = check_eps(eps)
-    images = check_images(images)
-    labels = check_labels(labels, images)
-    check_model(model, images)
+    images = check_unit_images(images)
+    labels = check_batch_labels(labels, images)
+    check_model(model, device=images.device)
     with frozen_eval(model):
         grad = input_gradient(model, images, labels, targeted)
     return torch.clamp(images + eps * grad.sign(), 0, 1).detach()

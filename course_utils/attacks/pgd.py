@@ -11,15 +11,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from course_utils.attacks._checks import (
-    check_eps,
-    check_images,
-    check_labels,
-    check_logits,
-    check_model,
-    check_positive_int,
-)
 from course_utils.attacks.mode import frozen_eval
+from course_utils.validation import (
+    check_batch_labels, check_eps, check_logits, check_model, check_positive_int, check_unit_images,
+)
 
 NORMS = ("linf", "l2")
 _DIVISION_EPS = 1e-10
@@ -92,9 +87,9 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS}, got {norm!r}.")
     alpha = 2.5 * eps / steps if alpha is None else check_eps(alpha, "alpha")
-    images = check_images(images).detach()
-    labels = check_labels(labels, images)
-    check_model(model, images)
+    images = check_unit_images(images).detach()
+    labels = check_batch_labels(labels, images)
+    check_model(model, device=images.device)
     with frozen_eval(model):
         best = _one_start(model, images, labels, eps, alpha, steps, norm, targeted,
                           random_start, early_stop, generator)

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.attacks._checks import check_eps, check_images, check_labels, check_positive_int
 from course_utils.attacks.mode import frozen_eval
 from course_utils.attacks.pgd import _step, input_gradient, pgd
+from course_utils.validation import (
+    check_batch_labels, check_eps, check_positive_int, check_unit_images,
+)
 
 
 class _Adversarial:
@@ -43,8 +45,8 @@ class _Adversarial:
 
     def _checked(self, images: torch.Tensor,
                  labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        images = check_images(images)
-        return images, check_labels(labels, images)
+        images = check_unit_images(images)
+        return images, check_batch_labels(labels, images)
 
 
 class FGSMRandomStart(_Adversarial):

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from course_utils.attacks import frozen_eval, input_gradient
-from course_utils.attacks._checks import check_eps, check_images
+from course_utils.validation import check_eps, check_unit_images
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
@@ -32,7 +32,7 @@ def _as_batch(image: torch.Tensor) -> torch.Tensor:
         got = tuple(image.shape) if isinstance(image, torch.Tensor) else type(image).__name__
         raise ValueError(f"image must be one (C, H, W) tensor with C = 1 or 3, got {got}.")
     x = image.float() / 255 if image.dtype == torch.uint8 else image.float()
-    return check_images(x[None])
+    return check_unit_images(x[None])
 
 
 def fgsm_direction(model: nn.Module, image: torch.Tensor, label: int) -> torch.Tensor:
