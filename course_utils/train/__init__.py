@@ -9,22 +9,22 @@ Introduced in ``05_training_from_scratch.ipynb``:
 - ``checkpoint``: :func:`save_checkpoint` (atomic) and :func:`load_checkpoint` (weights only);
 - ``schedule``: :func:`learning_rate` (one-cycle, cosine, constant);
 - ``optim``: :func:`make_optimizer`;
-- ``checks``: :func:`check_model_fits`;
+- :func:`check_model_fits` (from :mod:`course_utils.validation`);
 - ``lr_range``: :func:`lr_range_test`.
 """
 
 from course_utils.train.checkpoint import load_checkpoint, save_checkpoint
-from course_utils.train.checks import check_model_fits
 from course_utils.train.data import InMemoryBatches, as_tensors
 from course_utils.train.evaluate import evaluate, predict_logits
-from course_utils.train.fit import fit
+from course_utils.train.fit import TrainingDiverged, fit
 from course_utils.train.history import History
 from course_utils.train.lr_range import lr_range_test
 from course_utils.train.optim import make_optimizer
 from course_utils.train.schedule import learning_rate
+from course_utils.validation import check_model_fits
 
 __all__ = [
-    "History", "InMemoryBatches", "as_tensors", "check_model_fits", "evaluate", "fit",
+    "History", "InMemoryBatches", "TrainingDiverged", "as_tensors", "check_model_fits", "evaluate", "fit",
     "learning_rate", "load_checkpoint", "lr_range_test", "make_optimizer", "predict_logits",
     "save_checkpoint",
 ]

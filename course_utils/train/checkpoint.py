@@ -13,7 +13,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pickle
+
 import torch
+
+from course_utils.validation import InputError, check_type, describe
 
 FORMAT = 1
 """Bumped when the layout of a checkpoint changes."""
@@ -35,7 +39,8 @@ def save_checkpoint(state: dict, path: str | os.PathLike) -> Path:
     pathlib.Path
         The path written.
     """
-    path = Path(path)
+    check_type(state, "state", dict, "a dict of what to save (tensors, numbers, lists, dicts)")
+    path = _checkpoint_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -61,17 +66,36 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
     dict
         The saved state, with ``"format"``.
     """
-    path = Path(path)
+    path = _checkpoint_path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"no checkpoint at {path}; train with fit(..., checkpoint={str(path)!r}) first, or "
             "pass resume=False to start from scratch."
         )
-    state = torch.load(path, map_location=map_location, weights_only=True)
+    try:
+        state = torch.load(path, map_location=map_location, weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError, ValueError) as error:
+        first_line = (str(error).strip().splitlines() or [""])[0][:200]
+        raise InputError(f"{path} is not a course checkpoint: torch.load could not read it "
+                         f"({type(error).__name__}: {first_line}). It was written by something "
+                         "else, holds code (refused), or was cut short: delete it and train "
+                         "again.") from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise ValueError(
+        raise InputError(
             f"{path} is not a course checkpoint of format {FORMAT} (got "
             f"{state.get('format') if isinstance(state, dict) else type(state).__name__}); "
             "it was written by something else or an older version: delete it and train again."
         )
     return state
+
+
+def _checkpoint_path(path: object) -> Path:
+    """``path`` as a Path to a file (not a folder)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"checkpoint must be a file path (str or pathlib.Path), got "
+                         f"{describe(path)}.")
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"checkpoint {str(path)!r} is a folder; name a file in it, e.g. "
+                         f"{str(path / 'model.pt')!r}.")
+    return path

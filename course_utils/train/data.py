@@ -13,6 +13,10 @@ import torch
 
 from course_utils.data import ImageSet
 from course_utils.train.distributed import shard_of
+from course_utils.validation import (
+    InputError, as_tensor, check_finite, check_images, check_labels, check_positive_int,
+    check_same_length,
+)
 
 TrainData = ImageSet | tuple[torch.Tensor, torch.Tensor]
 
@@ -39,35 +43,29 @@ def as_tensors(data: TrainData, what: str = "train") -> tuple[torch.Tensor, torc
     elif isinstance(data, (tuple, list)) and len(data) == 2:
         images, labels = data
     else:
-        raise TypeError(
+        got = (f"a {type(data).__name__} of {len(data)} items" if isinstance(data, (tuple, list))
+               else type(data).__name__)
+        raise InputError(
             f"{what} data must be an ImageSet or an (images, labels) pair of tensors, got "
-            f"{type(data).__name__}. For data that does not fit in memory pass a DataLoader."
+            f"{got}. For data that does not fit in memory pass a DataLoader."
         )
-    images, labels = torch.as_tensor(images), torch.as_tensor(labels)
+    images = as_tensor(images, f"{what} images", "(N, C, H, W)")
     tokens = images.ndim == 2 and images.dtype == torch.int64
-    if images.ndim != 4 and not tokens:
-        raise ValueError(
-            f"{what} images must be (N, C, H, W), got shape {tuple(images.shape)} "
-            f"{images.dtype}; add the channel axis with images.unsqueeze(1) for grayscale "
-            "(N, H, W) images. (A text model takes (N, L) int64 token ids instead.)"
-        )
+    if not tokens:
+        images = check_images(images, f"{what} images", dtype="any", finite=False,
+                              nonempty=False)
     if len(images) == 0:
-        raise ValueError(f"the {what} set is empty (0 images); pass at least one image.")
-    if labels.shape != (len(images),) or labels.is_floating_point() or labels.is_complex():
-        raise ValueError(
-            f"{what} labels must be ({len(images)},) integers, one per image, got "
-            f"{tuple(labels.shape)} {labels.dtype}."
-        )
-    if labels.min() < 0:
-        raise ValueError(
-            f"{what} labels must be class numbers 0, 1, 2, ...; got {int(labels.min())}."
-        )
+        raise InputError(f"the {what} set is empty (0 images); pass at least one image.")
+    labels = check_labels(labels, f"{what} labels", n=len(images))
     if tokens:
         if images.min() < 0:
-            raise ValueError(f"{what} token ids must be >= 0, got {int(images.min())}.")
-        return images, labels.long()
+            raise InputError(f"{what} token ids must be >= 0, got {int(images.min())}.")
+        return images, labels
     images = images.float() / 255 if images.dtype == torch.uint8 else images.float()
-    return images, labels.long()
+    check_finite(images, f"{what} images", hint="Training on them would turn every weight into "
+                 "NaN: find the bad images (torch.isnan(images).flatten(1).any(1)) and drop or "
+                 "fix them.")
+    return images, labels
 
 
 class InMemoryBatches:
@@ -94,8 +92,8 @@ class InMemoryBatches:
     def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int,
                  generator: torch.Generator, drop_last: bool = True, rank: int = 0,
                  world_size: int = 1) -> None:
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}.")
+        batch_size = check_positive_int(batch_size, "batch_size")
+        check_same_length(images=images, labels=labels)
         self.images, self.labels = images, labels
         self.batch_size = min(batch_size, len(labels))
         self.generator = generator

@@ -10,6 +10,9 @@ import torch.nn.functional as F
 
 from course_utils.metrics import accuracy
 from course_utils.train.data import TrainData, as_tensors
+from course_utils.validation import (
+    InputError, as_tensor, check_labels, check_model, check_positive_int, model_device,
+)
 
 
 @torch.inference_mode()
@@ -29,7 +32,12 @@ def predict_logits(model: torch.nn.Module, images: torch.Tensor, batch_size: int
     -------
     (N, K) float tensor on ``device``.
     """
-    device = device or next(model.parameters()).device
+    check_model(model)
+    images = as_tensor(images, "images", "(N, C, H, W)")
+    if len(images) == 0:
+        raise InputError(f"images is empty (shape {tuple(images.shape)}); pass at least one image.")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    device = device or model_device(model)
     was_training = model.training
     model.eval()
     try:
@@ -66,6 +74,7 @@ def evaluate_tensors(model: torch.nn.Module, images: torch.Tensor, labels: torch
                      ) -> tuple[float, float]:
     """:func:`evaluate` for float images and int64 labels already prepared (and maybe on the device)."""
     logits = predict_logits(model, images, batch_size, device)
-    labels = labels.to(logits.device)
+    labels = check_labels(labels.to(logits.device), "labels", n=len(logits),
+                          num_classes=logits.shape[1])
     loss = F.cross_entropy(logits, labels).item()
     return loss, accuracy(labels, logits.argmax(1))

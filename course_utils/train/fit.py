@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import warnings
 from typing import Callable
 
 import torch
@@ -35,13 +36,16 @@ from tqdm.auto import tqdm
 
 from course_utils.env import get_device
 from course_utils.train.checkpoint import load_checkpoint, save_checkpoint
-from course_utils.train.checks import check_model_fits
 from course_utils.train.data import InMemoryBatches, TrainData, as_tensors
 from course_utils.train.distributed import all_sum, data_parallel, is_main_process, world
 from course_utils.train.evaluate import evaluate_tensors
 from course_utils.train.history import History
-from course_utils.train.optim import make_optimizer
-from course_utils.train.schedule import learning_rate
+from course_utils.train.optim import OPTIMIZERS, make_optimizer
+from course_utils.train.schedule import SCHEDULES, learning_rate
+from course_utils.validation import (
+    InputError, check_choice, check_int_range, check_model, check_model_fits, check_non_negative,
+    check_positive, check_positive_int, describe, range_problem,
+)
 
 BatchTransform = Callable[..., tuple[torch.Tensor, torch.Tensor]]
 """``batch_transform(images, labels, generator=g) -> (images, labels)``: ``(B, C, H, W)`` float
@@ -107,14 +111,15 @@ def fit(
         seeded CPU generator; the model trains on what it returns. Labels may come back as
         ``(B, K)`` probabilities; training accuracy then counts their most likely class.
     patience : int, optional
-        Stop after this many epochs without improvement of ``monitor``.
+        Stop after this many epochs (>= 1) without improvement of ``monitor``.
     monitor : {"val_loss", "val_acc", "train_loss", "train_acc"}
         What "best" means, for early stopping and for the weights kept at the end. Without
         ``val``, a ``val_*`` monitor falls back to the last epoch.
     checkpoint : path-like, optional
         File rewritten atomically after every epoch.
     resume : bool
-        Continue from ``checkpoint`` when that file exists (otherwise start fresh).
+        Continue from ``checkpoint`` when that file exists (otherwise start fresh); needs
+        ``checkpoint``.
     seed : int
         Seeds shuffling and the batch transform (a private generator) and PyTorch's global generator
         (dropout). The model's initial weights are not touched: seed before building it.
@@ -140,12 +145,23 @@ def fit(
     -------
     History
         Per-epoch metrics; the model holds the weights of ``history.best_epoch``.
+
+    Raises
+    ------
+    TrainingDiverged
+        At the first step whose loss is not finite (NaN or inf): training stops there, the model
+        gets the best weights so far (its starting weights if no epoch finished) and
+        ``checkpoint`` keeps the last finished epoch.
+
+    Float training images outside [0, 1] (0..255 floats, already normalised images) train,
+    with one warning: the model's normalisation expects [0, 1].
     """
-    device = torch.device(device) if device is not None else get_device()
+    device = _device(device)
     _check_options(epochs, batch_size, monitor, mixed_precision, device)
-    if loss is not None and not callable(loss):
-        raise TypeError(f"loss must be a function loss(logits, labels) -> scalar tensor, got "
-                        f"{type(loss).__name__}.")
+    _check_training_options(model, lr, optimizer, weight_decay, schedule, patience, checkpoint,
+                            resume, seed, eval_batch_size,
+                            {"batch_transform": batch_transform, "on_epoch_end": on_epoch_end,
+                             "loss": loss})
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     if channels_last is None:
         channels_last = device.type in ("cuda", "cpu")
@@ -153,6 +169,7 @@ def fit(
     model.to(device=device, memory_format=fmt)
     batches, sample = _batches(train, batch_size, seed, device)
     check_model_fits(model, *sample, what="train")
+    _warn_if_not_unit_range(sample[0])
     val_tensors = _val_tensors(val, device, model)
 
     torch.manual_seed(seed)
@@ -160,8 +177,9 @@ def fit(
     amp_dtype = _amp_dtype(use_amp)
     scaler = torch.amp.GradScaler("cuda") if amp_dtype == torch.float16 else None
     run = _Run(history=History(), best_state=None, best_score=math.nan, bad_epochs=0)
-    if resume and checkpoint is not None and os.path.exists(checkpoint):
+    if resume and os.path.exists(checkpoint):
         run = _restore(checkpoint, model, opt, scaler, batches, device)
+    start_state = None if run.best_state is not None else _copy_state(model)
 
     trainer = data_parallel(model)  # DistributedDataParallel under torch.distributed
     steps = len(batches)
@@ -176,10 +194,12 @@ def fit(
             loss_sum, correct, seen, last_lr = _train_epoch(
                 trainer, batches, opt, scaler, amp_dtype, fmt, batch_transform,
                 lambda s: learning_rate(s, total, lr, schedule), (epoch - 1) * steps, bar,
-                loss or F.cross_entropy)
+                loss or F.cross_entropy, _check_every(device))
             all_sum(loss_sum, correct)  # over the processes (equal shards) when distributed
             seen *= world()[1]
             train_loss, train_acc = loss_sum.item() / seen, correct.item() / seen
+            if not math.isfinite(train_loss):  # distributed runs check once per epoch
+                raise _NonFiniteLoss((epoch - 1) * steps + 1, last_lr, epoch_only=True)
             elapsed = time.perf_counter() - start
             val_loss, val_acc = (evaluate_tensors(model, *val_tensors, eval_batch_size, device)
                                  if val_tensors else (math.nan, math.nan))
@@ -198,6 +218,9 @@ def fit(
                 break
     except KeyboardInterrupt:
         run.history.interrupted = True
+    except _NonFiniteLoss as stop:
+        model.load_state_dict(run.best_state if run.best_state is not None else start_state)
+        raise TrainingDiverged(stop.message(run.history, checkpoint, steps)) from None
     finally:
         bar.close()
     if run.best_state is not None:
@@ -214,16 +237,89 @@ class _Run:
         self.best_score, self.bad_epochs = best_score, bad_epochs
 
 
+class TrainingDiverged(RuntimeError):
+    """``fit`` met a loss that is not finite; the message names the step and the likely causes."""
+
+
+class _NonFiniteLoss(Exception):
+    """Raised inside the loop at the first non-finite loss; ``fit`` turns it into the message."""
+
+    def __init__(self, step: int, lr: float, epoch_only: bool = False) -> None:
+        super().__init__(step)
+        self.step, self.lr, self.epoch_only = step, lr, epoch_only
+
+    def message(self, history: History, checkpoint, steps_per_epoch: int) -> str:
+        epoch = (self.step - 1) // steps_per_epoch + 1
+        where = (f"during epoch {epoch} (steps {self.step}..{self.step + steps_per_epoch - 1})"
+                 if self.epoch_only else f"at step {self.step} (epoch {epoch})")
+        kept = (f"The model holds the weights of epoch {history.best_epoch}, the best so far"
+                if len(history) else "No epoch had finished: the model holds its starting weights")
+        saved = (f"; {checkpoint} holds epoch {len(history)}" if checkpoint is not None
+                 and len(history) else "")
+        return (f"the training loss became NaN or inf {where}, with learning rate "
+                f"{self.lr:.3g}; training stopped there. Likely causes: NaN or inf in the "
+                "input images or labels (check torch.isfinite(images).all()), a learning rate "
+                "too high (try 3-10x lower, or the range test lr_range_test), or a model or loss "
+                f"that divides by zero or takes log(0). {kept}{saved}.")
+
+
+def _device(device: torch.device | str | None) -> torch.device:
+    if device is None:
+        return get_device()
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError):
+        raise InputError(f"device must be a torch.device or a name such as 'cpu', 'cuda' or "
+                         f"'mps', got {device!r}; get_device() picks the best one here.") from None
+
+
+def _check_training_options(model, lr, optimizer, weight_decay, schedule, patience, checkpoint,
+                            resume, seed, eval_batch_size, functions: dict) -> None:
+    check_model(model)
+    check_positive(lr, "lr", hint="A learning rate is a step size > 0; try 3e-3 for Adam.")
+    check_choice(optimizer, "optimizer", OPTIMIZERS)
+    check_non_negative(weight_decay, "weight_decay")
+    check_choice(schedule, "schedule", SCHEDULES)
+    if patience is not None:
+        check_int_range(patience, "patience", low=1, hint="patience counts the epochs without "
+                        "improvement to wait before stopping; None turns early stopping off.")
+    if resume and checkpoint is None:
+        raise InputError("resume=True needs checkpoint=, the file to continue from; without it "
+                         "fit would silently start from scratch.")
+    if checkpoint is not None:
+        if not isinstance(checkpoint, (str, os.PathLike)):
+            raise InputError(f"checkpoint must be a file path, got {describe(checkpoint)}.")
+        if os.path.isdir(checkpoint):
+            raise InputError(f"checkpoint {str(checkpoint)!r} is a folder; name a file in it, "
+                             f"e.g. {os.path.join(checkpoint, 'model.pt')!r}.")
+    check_int_range(seed, "seed", low=0)
+    check_positive_int(eval_batch_size, "eval_batch_size")
+    for name, function in functions.items():
+        if function is not None and not callable(function):
+            raise InputError(f"{name} must be a function, got {describe(function)}.")
+
+
+def _warn_if_not_unit_range(images: torch.Tensor) -> None:
+    """One warning when float training images lie outside the [0, 1] the model expects."""
+    if images.ndim != 4 or not images.is_floating_point() or images.numel() == 0:
+        return
+    problem = range_problem(float(images.min()), float(images.max()), "train images")
+    if problem:
+        warnings.warn(f"{problem} Training goes on, but the model (and its Normalize) expects "
+                      "[0, 1].", UserWarning, stacklevel=3)
+
+
+def _copy_state(model: torch.nn.Module) -> dict:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
 def _check_options(epochs: int, batch_size: int, monitor: str, mixed_precision: bool | None,
                    device: torch.device) -> None:
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}.")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}.")
-    if monitor not in MONITORS:
-        raise ValueError(f"monitor={monitor!r} is not known; use one of {MONITORS}.")
+    check_positive_int(epochs, "epochs")
+    check_positive_int(batch_size, "batch_size")
+    check_choice(monitor, "monitor", MONITORS)
     if mixed_precision and device.type != "cuda":
-        raise ValueError(
+        raise InputError(
             f"mixed_precision=True needs a CUDA device, got {device}; leave it as None to use "
             "it only where it helps."
         )
@@ -239,7 +335,8 @@ def _batches(train: TrainData | DataLoader, batch_size: int, seed: int, device: 
     """The batch source and a small labelled sample (on the device) for the model check."""
     if isinstance(train, DataLoader):
         if len(train) == 0:
-            raise ValueError("the train DataLoader is empty (0 batches); give it at least one image.")
+            raise InputError("the train DataLoader is empty (0 batches); give it at least one "
+                             "image.")
         images, labels = next(iter(train))
         return train, (images.to(device), labels.to(device))
     images, labels = as_tensors(train, "train")
@@ -259,14 +356,29 @@ def _val_tensors(val: TrainData | None, device: torch.device, model: torch.nn.Mo
     return images, labels
 
 
+def _check_every(device: torch.device) -> int:
+    """Steps between two checks of the running loss for NaN/inf: every step on the CPU (reading
+    a CPU tensor costs nothing), every 16 on an accelerator (each check waits for the device),
+    0 (once per epoch, after the sum over ranks) under torch.distributed."""
+    if world()[1] > 1:
+        return 0
+    return 1 if device.type == "cpu" else 16
+
+
 def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, first_step, bar,
-                 loss_fn):
-    """One pass over the batches; sums stay on the device until the caller reads them."""
+                 loss_fn, check_every=1):
+    """One pass over the batches; sums stay on the device until the caller reads them.
+
+    Every ``check_every`` steps (and at the end) the running loss sum is checked for NaN/inf;
+    the last few losses are kept on the device, so the first bad step can be named.
+    """
     device = next(model.parameters()).device
     loss_sum = torch.zeros((), device=device)
     correct = torch.zeros((), device=device, dtype=torch.long)
     seen, lr = 0, math.nan
     generator = getattr(batches, "generator", None)
+    recent = torch.zeros(max(check_every, 1), device=device)  # losses since the last check
+    checked = last = first_step  # steps before `checked` passed the check
     for step, (x, y) in enumerate(batches, start=first_step):
         x = x.to(device, non_blocking=True)
         if x.ndim == 4:  # images; (B, L) token ids have no channels to put last
@@ -290,10 +402,25 @@ def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, 
             loss.backward()
             opt.step()
         loss_sum += loss.detach() * len(y)
+        if check_every:
+            recent[step - checked] = loss.detach()
+            if step + 1 - checked == check_every:
+                _check_finite(loss_sum, recent, checked, lr_at)
+                checked = step + 1
         correct += (logits.detach().argmax(1) == (y.argmax(1) if y.ndim == 2 else y)).sum()
         seen += len(y)
+        last = step + 1
         bar.update()
+    if check_every and checked < last:
+        _check_finite(loss_sum, recent, checked, lr_at)
     return loss_sum, correct, seen, lr
+
+
+def _check_finite(loss_sum: torch.Tensor, recent: torch.Tensor, checked: int, lr_at) -> None:
+    """Raise :class:`_NonFiniteLoss` naming the first bad step since step ``checked``."""
+    if not bool(torch.isfinite(loss_sum)):
+        first = checked + int((~torch.isfinite(recent)).int().argmax())
+        raise _NonFiniteLoss(first + 1, lr_at(first))
 
 
 def _transformed(transform: BatchTransform, x: torch.Tensor, y: torch.Tensor,

@@ -15,9 +15,11 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.env import get_device
-from course_utils.train.checks import check_model_fits
 from course_utils.train.data import InMemoryBatches, TrainData, as_tensors
 from course_utils.train.optim import make_optimizer
+from course_utils.validation import (
+    InputError, check_model, check_model_fits, check_number, check_positive, check_positive_int,
+)
 
 
 def lr_range_test(model: torch.nn.Module, train: TrainData, *, min_lr: float = 1e-5,
@@ -47,10 +49,12 @@ def lr_range_test(model: torch.nn.Module, train: TrainData, *, min_lr: float = 1
         The rate at each step and the smoothed loss; the test stops early once the loss is
         above four times its lowest value.
     """
-    if not 0 < min_lr < max_lr:
-        raise ValueError(f"need 0 < min_lr < max_lr, got min_lr={min_lr}, max_lr={max_lr}.")
-    if not 0 <= smoothing < 1:
-        raise ValueError(f"smoothing must be in [0, 1), got {smoothing}.")
+    check_model(model)
+    min_lr, max_lr = check_positive(min_lr, "min_lr"), check_positive(max_lr, "max_lr")
+    if not min_lr < max_lr:
+        raise InputError(f"need 0 < min_lr < max_lr, got min_lr={min_lr}, max_lr={max_lr}.")
+    steps = check_positive_int(steps, "steps")
+    smoothing = check_number(smoothing, "smoothing", 0.0, 1.0, high_open=True)
     device = torch.device(device) if device is not None else get_device()
     images, labels = (t.to(device) for t in as_tensors(train, "train"))
     trial = copy.deepcopy(model).to(device).train()

@@ -9,6 +9,8 @@ from typing import Iterable
 
 import torch
 
+from course_utils.validation import InputError, check_choice, check_non_negative, check_positive
+
 OPTIMIZERS = ("sgd", "momentum", "adam", "adamw")
 
 
@@ -28,9 +30,16 @@ def make_optimizer(name: str, params: Iterable[torch.nn.Parameter], lr: float,
     -------
     torch.optim.Optimizer
     """
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr}.")
+    check_choice(name, "optimizer", OPTIMIZERS)
+    lr = check_positive(lr, "lr", hint="Try 3e-3 for Adam or 0.1 for SGD and tune from there.")
+    weight_decay = check_non_negative(weight_decay, "weight_decay")
+    if isinstance(params, torch.nn.Module):
+        raise InputError("params must be the model's parameters, got the model itself; pass "
+                         "model.parameters().")
     params = list(params)
+    if not params:
+        raise InputError("params is empty: the optimiser got no parameters to train (is every "
+                         "parameter frozen, or was a generator of parameters used up already?).")
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, weight_decay=weight_decay)
     if name == "momentum":

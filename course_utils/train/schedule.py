@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import math
 
+from course_utils.validation import (
+    check_choice, check_int_range, check_positive, check_positive_int, check_probability,
+)
+
 SCHEDULES = ("constant", "onecycle", "cosine")
 
 
@@ -31,8 +35,12 @@ def learning_rate(step: int, total_steps: int, max_lr: float, schedule: str = "o
     -------
     float
     """
-    if schedule not in SCHEDULES:
-        raise ValueError(f"schedule={schedule!r} is not known; use one of {SCHEDULES}.")
+    check_choice(schedule, "schedule", SCHEDULES)
+    total_steps = check_positive_int(total_steps, "total_steps")
+    step = check_int_range(step, "step", 0, total_steps,
+                           hint="Steps count from 0 to total_steps - 1.")
+    max_lr = check_positive(max_lr, "max_lr", hint="A learning rate is a step size > 0.")
+    warmup = check_probability(warmup, "warmup", open_high=True)
     if schedule == "constant":
         return max_lr
     t = min(max(step / max(total_steps - 1, 1), 0.0), 1.0)
