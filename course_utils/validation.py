@@ -379,31 +379,32 @@ def check_images(value: object, name: str = "images", *, ndim: int | Sequence[in
     layout = layout or " or ".join({3: "(C, H, W)", 4: "(N, C, H, W)", 2: "(H, W)"}.get(
         d, f"{d}-D") for d in allowed)
     tensor = as_tensor(value, name, layout, numpy=numpy)
+    var = name.split()[-1]  # "train images" -> images, for the code in the messages
     if tensor.ndim not in allowed:
         hint = "Reshape it to the expected layout."
         if tensor.ndim == min(allowed) - 1:
             hint = ("For one image pass image[None] (a batch of one); for grayscale (N, H, W) "
-                    f"images add the channel axis with {name}.unsqueeze(1)." if min(allowed) == 4
-                    else f"Add the channel axis with {name}.unsqueeze(0).")
+                    f"images add the channel axis with {var}.unsqueeze(1)." if min(allowed) == 4
+                    else f"Add the channel axis with {var}.unsqueeze(0).")
         elif tensor.ndim in (3, 4) and _channels_last(tensor):
             hint = ("They look channels-last (..., H, W, C), as NumPy and PIL store them: use "
-                    f"{name}.permute(0, 3, 1, 2) (or (2, 0, 1) for one image).")
+                    f"{var}.permute(0, 3, 1, 2) (or (2, 0, 1) for one image).")
         batch = "a non-empty batch " if 4 in allowed else ""
         raise InputError(f"{name} must be {batch}{layout}, got {describe(tensor)}. {hint}")
     if tensor.ndim >= 3 and _channels_last(tensor):
         raise InputError(f"{name} look channels-last {tuple(tensor.shape)} (..., H, W, C), but "
-                         f"{layout} is expected: use {name}.permute(0, 3, 1, 2) (or (2, 0, 1) "
+                         f"{layout} is expected: use {var}.permute(0, 3, 1, 2) (or (2, 0, 1) "
                          "for one image).")
     if dtype == "float" and not tensor.is_floating_point():
-        fix = (f"convert uint8 pixels with {name}.float() / 255 (or to_float_images)"
-               if tensor.dtype == torch.uint8 else f"convert with {name}.float()")
+        fix = (f"convert uint8 pixels with {var}.float() / 255 (or to_float_images)"
+               if tensor.dtype == torch.uint8 else f"convert with {var}.float()")
         raise InputError(f"{name} must be float, got {tensor.dtype}: {fix}.")
     if dtype == "uint8" and tensor.dtype != torch.uint8:
         raise InputError(f"{name} must be uint8 pixels (0..255), got {tensor.dtype}; convert "
-                         f"[0, 1] floats with ({name} * 255).round().to(torch.uint8).")
+                         f"[0, 1] floats with ({var} * 255).round().to(torch.uint8).")
     if dtype == "any" and not (tensor.is_floating_point() or tensor.dtype == torch.uint8):
         raise InputError(f"{name} must be uint8 (0..255) or float (0..1) pixels, got "
-                         f"{tensor.dtype}; convert with {name}.float() / 255 or .to(torch.uint8).")
+                         f"{tensor.dtype}; convert with {var}.float() / 255 or .to(torch.uint8).")
     if nonempty and (tensor.numel() == 0):
         raise InputError(f"{name} is empty (shape {tuple(tensor.shape)}); pass a non-empty batch "
                          f"{layout}: at least one image with at least one pixel.")
