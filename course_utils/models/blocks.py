@@ -8,13 +8,25 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from course_utils.validation import (
+    InputError, as_tensor, check_number, check_positive_int, describe,
+)
+
 
 def conv_bn_relu(c_in: int, c_out: int, kernel: int = 3, stride: int = 1,
                  groups: int = 1) -> nn.Sequential:
     """Convolution (no bias: batch norm has one), batch norm, ReLU; "same" padding.
 
-    Shapes: ``(B, c_in, H, W) -> (B, c_out, H / stride, W / stride)``.
+    Shapes: ``(B, c_in, H, W) -> (B, c_out, H / stride, W / stride)``; ``kernel`` is odd.
     """
+    c_in, c_out = check_positive_int(c_in, "c_in"), check_positive_int(c_out, "c_out")
+    kernel, stride = check_positive_int(kernel, "kernel"), check_positive_int(stride, "stride")
+    groups = check_positive_int(groups, "groups")
+    if kernel % 2 == 0:
+        raise InputError(f"kernel must be odd for 'same' padding (kernel // 2 on each side), got "
+                         f"{kernel}; use {kernel - 1} or {kernel + 1}.")
+    if c_in % groups or c_out % groups:
+        raise InputError(f"groups={groups} must divide both c_in={c_in} and c_out={c_out}.")
     return nn.Sequential(
         nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=kernel // 2, groups=groups,
                   bias=False),
@@ -36,19 +48,22 @@ def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None) -> N
         The height and width the model needs (networks ending in a fixed ``nn.Linear``).
     """
     name = type(model).__name__
+    if not isinstance(x, torch.Tensor):
+        raise InputError(f"{name} expects a torch.Tensor (B, {model.in_channels}, H, W), got "
+                         f"{describe(x)}; convert it with torch.as_tensor(x).float().")
     if x.ndim != 4 or x.shape[1] != model.in_channels:
-        raise ValueError(
+        raise InputError(
             f"{name} expects a batch of shape (B, {model.in_channels}, H, W), got "
             f"{tuple(x.shape)}. Add a batch axis with x.unsqueeze(0) for one image, or build "
             f"the model with in_channels={x.shape[1] if x.ndim == 4 else '...'}."
         )
     if size is not None and tuple(x.shape[2:]) != (size, size):
-        raise ValueError(
+        raise InputError(
             f"{name} was built for {size}x{size} images, got {x.shape[2]}x{x.shape[3]}. "
             f"Resize the images (e.g. torch.nn.functional.interpolate) or pad them to {size}."
         )
     if not x.is_floating_point():
-        raise ValueError(
+        raise InputError(
             f"{name} expects float images, got {x.dtype}; use images.float() / 255."
         )
 
@@ -66,15 +81,35 @@ class Normalize(nn.Module):
 
     def __init__(self, mean: list[float] | tuple[float, ...], std: list[float] | tuple[float, ...]):
         super().__init__()
-        if len(mean) != len(std) or min(std) <= 0:
-            raise ValueError(f"need one mean and one positive std per channel, got {mean}, {std}.")
+        mean = [check_number(m, "mean") for m in as_tensor(mean, "mean").flatten().tolist()]
+        std = [check_number(s, "std", low=0.0, low_open=True,
+                            hint="Normalize needs one positive std per channel.")
+               for s in as_tensor(std, "std").flatten().tolist()]
+        if len(mean) != len(std) or not mean:
+            raise InputError(f"need one mean and one positive std per channel, got {mean}, {std}.")
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
         self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 4 or x.shape[1] != self.mean.shape[1]:
-            raise ValueError(
+            raise InputError(
                 f"Normalize has statistics for {self.mean.shape[1]} channel(s) and expects "
                 f"(B, {self.mean.shape[1]}, H, W), got {tuple(x.shape)}."
             )
         return (x - self.mean) / self.std
+
+
+def check_network(in_channels: int, num_classes: int, **sizes: object) -> None:
+    """Check a network's constructor arguments: ``in_channels >= 1``, ``num_classes >= 2``, and
+    each of ``sizes`` a positive int or a non-empty tuple of positive ints."""
+    check_positive_int(in_channels, "in_channels")
+    check_positive_int(num_classes, "num_classes", minimum=2,
+                       hint="A classifier needs at least 2 classes (one output per class).")
+    for name, value in sizes.items():
+        if isinstance(value, (tuple, list)):
+            if not value:
+                raise InputError(f"{name} is empty; give at least one entry, e.g. {name}=(16, 32).")
+            for i, entry in enumerate(value):
+                check_positive_int(entry, f"{name}[{i}]")
+        else:
+            check_positive_int(value, name)

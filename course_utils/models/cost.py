@@ -13,10 +13,12 @@ import torch
 from torch import nn
 
 from course_utils.env import torch_threads
+from course_utils.validation import InputError, check_model, check_positive_int
 
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters."""
+    check_model(model)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -36,8 +38,9 @@ def count_macs(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
         layer: ``in_features * out_features``. Batch norm, activations and pooling are left out
         (they are cheap next to these).
     """
-    if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (C, H, W), got {input_shape}.")
+    check_model(model)
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise InputError(f"input_shape must be (C, H, W), e.g. (1, 28, 28), got {input_shape!r}.")
     total = 0
 
     def conv_hook(module: nn.Conv2d, _inputs, output: torch.Tensor) -> None:
@@ -82,6 +85,9 @@ def cpu_latency_ms(model: nn.Module, input_shape: tuple[int, int, int], repeats:
     threads : int
         PyTorch CPU threads during the measurement (restored afterwards).
     """
+    check_model(model)
+    check_positive_int(repeats, "repeats")
+    check_positive_int(threads, "threads")
     cpu_model = copy.deepcopy(model).cpu().eval()
     x = torch.zeros(1, *input_shape)
     with torch_threads(threads):

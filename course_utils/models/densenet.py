@@ -8,7 +8,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, conv_bn_relu
+from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.validation import check_int_range, check_positive_int
 
 
 class DenseBlock(nn.Module):
@@ -19,6 +20,9 @@ class DenseBlock(nn.Module):
 
     def __init__(self, c_in: int, layers: int = 4, growth: int = 12) -> None:
         super().__init__()
+        check_positive_int(c_in, "c_in")
+        check_int_range(layers, "layers", low=0)
+        check_positive_int(growth, "growth")
         self.layers = nn.ModuleList(
             nn.Sequential(nn.BatchNorm2d(c_in + i * growth), nn.ReLU(inplace=True),
                           nn.Conv2d(c_in + i * growth, growth, 3, padding=1, bias=False))
@@ -55,6 +59,8 @@ class DenseNet(nn.Module):
     def __init__(self, blocks: tuple[int, ...] = (4, 4), growth: int = 12, stem: int = 16,
                  stem_stride: int = 1, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
+        check_network(in_channels, num_classes, blocks=blocks, growth=growth, stem=stem,
+                      stem_stride=stem_stride)
         self.in_channels, self.num_classes = in_channels, num_classes
         layers, c = [conv_bn_relu(in_channels, stem, stride=stem_stride)], stem
         for i, n in enumerate(blocks):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input
+from course_utils.models.blocks import check_input, check_network
 
 
 class LeNet5(nn.Module):
@@ -20,6 +20,7 @@ class LeNet5(nn.Module):
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
+        check_network(in_channels, num_classes)
         self.in_channels, self.num_classes = in_channels, num_classes
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 6, 5, padding=2), nn.Tanh(), nn.AvgPool2d(2),  # 28 -> 14

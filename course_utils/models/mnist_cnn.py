@@ -8,7 +8,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, conv_bn_relu
+from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.validation import InputError, check_int_range, check_probability
 
 
 class MnistCNN(nn.Module):
@@ -31,8 +32,11 @@ class MnistCNN(nn.Module):
     def __init__(self, channels: tuple[int, ...] = (16, 32, 64), hidden: int = 0,
                  dropout: float = 0.2, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
-        if not 1 <= len(channels) <= 3:
-            raise ValueError(f"channels needs one to three entries, got {channels}.")
+        if not isinstance(channels, (tuple, list)) or not 1 <= len(channels) <= 3:
+            raise InputError(f"channels needs one to three entries, got {channels}.")
+        check_network(in_channels, num_classes, channels=channels)
+        check_int_range(hidden, "hidden", low=0, hint="0 means no hidden layer.")
+        check_probability(dropout, "dropout", open_high=True)
         self.in_channels, self.num_classes = in_channels, num_classes
         blocks, c_in, size = [], in_channels, 28
         for c_out in channels:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, conv_bn_relu
+from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.validation import InputError, check_positive_int
 
 
 class BasicBlock(nn.Module):
@@ -22,6 +23,7 @@ class BasicBlock(nn.Module):
 
     def __init__(self, c_in: int, c_out: int, stride: int = 1, skip: bool = True) -> None:
         super().__init__()
+        check_positive_int(stride, "stride")
         self.body = nn.Sequential(
             conv_bn_relu(c_in, c_out, stride=stride),
             nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
@@ -65,10 +67,12 @@ class ResNet(nn.Module):
                  stem_stride: int = 1, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
         if len(blocks_per_stage) != len(widths):
-            raise ValueError(
+            raise InputError(
                 f"blocks_per_stage {blocks_per_stage} and widths {widths} need one entry per "
                 "stage each."
             )
+        check_network(in_channels, num_classes, widths=widths, stem_stride=stem_stride)
+        check_network(in_channels, num_classes, blocks_per_stage=blocks_per_stage)
         self.in_channels, self.num_classes, self.skip = in_channels, num_classes, skip
         self.depth = 2 * sum(blocks_per_stage) + 2
         layers, c_in = [conv_bn_relu(in_channels, widths[0], stride=stem_stride)], widths[0]

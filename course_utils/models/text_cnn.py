@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course_utils.validation import InputError, check_probability
+
 
 class TextCNN(nn.Module):
     """Embedding, 1-D convolutions of several widths, max-over-time pooling, dropout, linear.
@@ -45,14 +47,15 @@ class TextCNN(nn.Module):
                  dropout: float = 0.5, pad_id: int = 0) -> None:
         super().__init__()
         if vocab_size < 2 or num_classes < 2 or embed_dim < 1 or filters < 1:
-            raise ValueError(
+            raise InputError(
                 f"need vocab_size >= 2, num_classes >= 2, embed_dim >= 1 and filters >= 1, got "
                 f"{vocab_size}, {num_classes}, {embed_dim}, {filters}."
             )
         if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
-            raise ValueError(f"widths must be positive ints, e.g. (2, 3, 4, 5), got {widths!r}.")
+            raise InputError(f"widths must be positive ints, e.g. (2, 3, 4, 5), got {widths!r}.")
+        check_probability(dropout, "dropout", open_high=True)
         if not 0 <= pad_id < vocab_size:
-            raise ValueError(f"pad_id must be in [0, {vocab_size}), got {pad_id}.")
+            raise InputError(f"pad_id must be in [0, {vocab_size}), got {pad_id}.")
         self.vocab_size, self.num_classes = vocab_size, num_classes
         self.widths, self.pad_id = tuple(widths), pad_id
         self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)
@@ -90,15 +93,15 @@ class TextCNN(nn.Module):
                                                                                    torch.int32):
             got = (f"{tuple(ids.shape)} {ids.dtype}" if isinstance(ids, torch.Tensor)
                    else type(ids).__name__)
-            raise ValueError(
+            raise InputError(
                 f"TextCNN expects a (B, L) int64 tensor of token ids, got {got}. Turn sentences "
                 "into ids with Vocabulary.encode(texts); add a batch axis with ids[None] for one "
                 "sentence."
             )
         if ids.shape[1] == 0:
-            raise ValueError("TextCNN got sentences of length 0; encode pads every row to >= 1.")
+            raise InputError("TextCNN got sentences of length 0; encode pads every row to >= 1.")
         if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= self.vocab_size):
-            raise ValueError(
+            raise InputError(
                 f"token ids must be in [0, {self.vocab_size}) for this model's vocabulary, got "
                 f"values in [{int(ids.min())}, {int(ids.max())}]. Encode with the vocabulary the "
                 "model was built for (vocab_size=len(vocabulary))."

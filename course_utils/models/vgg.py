@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, conv_bn_relu
+from course_utils.models.blocks import check_input, check_network, conv_bn_relu
 
 
 class SmallVGG(nn.Module):
@@ -28,6 +28,7 @@ class SmallVGG(nn.Module):
     def __init__(self, widths: tuple[int, ...] = (16, 32, 64), convs_per_stage: int = 2,
                  in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
+        check_network(in_channels, num_classes, widths=widths, convs_per_stage=convs_per_stage)
         self.in_channels, self.num_classes = in_channels, num_classes
         layers, c_in = [], in_channels
         for width in widths:

@@ -35,7 +35,8 @@ def predict_logits(model: torch.nn.Module, images: torch.Tensor, batch_size: int
     check_model(model)
     images = as_tensor(images, "images", "(N, C, H, W)")
     if len(images) == 0:
-        raise InputError(f"images is empty (shape {tuple(images.shape)}); pass at least one image.")
+        raise InputError(f"images is empty (shape {tuple(images.shape)}); pass at least one "
+                         "image.")
     batch_size = check_positive_int(batch_size, "batch_size")
     device = device or model_device(model)
     was_training = model.training
