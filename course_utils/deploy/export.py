@@ -1,0 +1,130 @@
+"""Export a trained network out of Python: ``torch.export`` and ONNX, run by onnxruntime.
+
+Introduced in ``13_deployment.ipynb``.
+
+- :func:`export_program`: ``torch.export`` traces the model into an ``ExportedProgram``, a graph
+  of ATen operations with the batch size left free; it is what PyTorch's own deployment paths
+  (ExecuTorch, AOTInductor, the new ONNX exporter) start from.
+- :func:`export_onnx`: an ``.onnx`` file, a graph of standard operators that runtimes in any
+  language read (onnxruntime here; TensorRT, OpenVINO, browsers). PyTorch's default ONNX
+  exporter is built on ``torch.export`` but needs the ``onnxscript`` package, which the course's
+  environment does not have; this uses the TorchScript-based exporter (``dynamo=False``), which
+  still ships with PyTorch, warns that it is deprecated, and writes an equivalent graph for a
+  plain CNN.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from course_utils.validation import InputError, check_file, check_images, check_positive_int
+
+ONNX_OPSET = 17
+
+
+def check_pixels(pixels: object, name: str = "pixels", dtype: str = "any") -> torch.Tensor:
+    """Raise unless ``pixels`` is a non-empty ``(N, 3, H, W)`` RGB batch (uint8 or float 0..255)."""
+    pixels = check_images(pixels, name, dtype=dtype, numpy=False)
+    if pixels.shape[1] != 3:
+        raise InputError(f"{name} must be RGB, (N, 3, H, W), got {tuple(pixels.shape)}; repeat a "
+                         f"grayscale channel with {name}.expand(-1, 3, -1, -1).")
+    return pixels
+
+
+def export_program(model: nn.Module, example: torch.Tensor) -> torch.export.ExportedProgram:
+    """``torch.export`` of ``model`` in eval mode, with a free batch dimension.
+
+    Parameters
+    ----------
+    model : nn.Module
+        ``(N, 3, H, W)`` float pixels -> ``(N, K)`` scores.
+    example : (B, 3, H, W) float tensor, B >= 2
+        An input of the right shape (torch.export would fix a batch of 1 as a constant).
+
+    Returns
+    -------
+    torch.export.ExportedProgram
+        Call ``program.module()(pixels)`` to run it.
+    """
+    example = check_pixels(example, "example")
+    if len(example) < 2:
+        raise InputError(f"example must hold at least 2 images so the batch stays free, got "
+                         f"{len(example)}; repeat it with example.expand(2, -1, -1, -1).")
+    batch = torch.export.Dim("batch", min=1, max=4096)
+    return torch.export.export(model.eval(), (example.float(),), dynamic_shapes=({0: batch},))
+
+
+def export_onnx(model: nn.Module, path: str | os.PathLike, example: torch.Tensor) -> Path:
+    """Write ``model`` (eval mode) as an ONNX file with input ``pixels`` and output ``scores``.
+
+    Parameters
+    ----------
+    model : nn.Module
+        ``(N, 3, H, W)`` float pixels -> ``(N, K)`` scores.
+    path : path-like
+        Where to write (``.onnx``); the folder must exist.
+    example : (B, 3, H, W) tensor
+        An input of the right shape; the batch dimension of the file stays free.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    example = check_pixels(example, "example")
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise InputError(f"the folder {path.parent} does not exist; create it first.")
+    with warnings.catch_warnings():  # the deprecation notice of the TorchScript exporter
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(model.eval(), (example.float(),), str(path), dynamo=False,
+                          input_names=["pixels"], output_names=["scores"],
+                          dynamic_axes={"pixels": {0: "batch"}, "scores": {0: "batch"}},
+                          opset_version=ONNX_OPSET)
+    return path
+
+
+def onnx_session(path: str | os.PathLike, threads: int = 2):
+    """An onnxruntime ``InferenceSession`` on the CPU with ``threads`` threads.
+
+    Returns
+    -------
+    onnxruntime.InferenceSession
+    """
+    import onnxruntime as ort
+
+    path = check_file(path, "path", suffixes=(".onnx",))
+    threads = check_positive_int(threads, "threads")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # errors only
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def onnx_logits(session, pixels: torch.Tensor, batch_size: int = 32) -> torch.Tensor:
+    """Run an ONNX session on 0..255 pixels, in batches.
+
+    Parameters
+    ----------
+    session : onnxruntime.InferenceSession
+        From :func:`onnx_session` (one float input, one output).
+    pixels : (N, 3, H, W) uint8 or float tensor
+    batch_size : int
+
+    Returns
+    -------
+    (N, K) float32 tensor
+    """
+    pixels = check_pixels(pixels)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    name = session.get_inputs()[0].name
+    outs = [session.run(None, {name: np.ascontiguousarray(
+        pixels[i:i + batch_size].float().numpy())})[0] for i in range(0, len(pixels), batch_size)]
+    return torch.from_numpy(np.concatenate(outs))
