@@ -41,6 +41,10 @@ class InputError(ValueError, TypeError):
     """
 
 
+class MissingFileError(InputError, FileNotFoundError):
+    """No file where a path points: an :class:`InputError` that is also a ``FileNotFoundError``."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Describing what was given
 # ---------------------------------------------------------------------------------------------
@@ -462,7 +466,7 @@ def check_labels(value: object, name: str = "labels", *, n: int | None = None,
         raise InputError(f"{name} must hold integer class labels, got dtype "
                          f"{str(tensor.dtype).replace('torch.', '')}: integer class indices 0, 1, "
                          "2, ... are expected. Predicted classes come from scores with .argmax(1); "
-                         "convert labels with .long() (torch) or .astype(int) (NumPy).")
+                         "convert labels with .long() (an int64 tensor) or .astype(int) (NumPy).")
     if n is not None and len(tensor) != n:
         raise InputError(f"{name} must have shape ({n},), one class per item, got "
                          f"{tuple(tensor.shape)}.")
@@ -522,7 +526,7 @@ def check_file(value: object, name: str = "path", suffixes: Iterable[str] | None
                          f"{describe(value)}.")
     path = Path(value)
     if not path.exists():
-        raise InputError(f"{name}: no file at {str(path)!r} (looked from {os.getcwd()}); check "
+        raise MissingFileError(f"{name}: no file at {str(path)!r} (looked from {os.getcwd()}); check "
                          "the spelling, or build the path from course_utils.data.data_dir().")
     if path.is_dir():
         raise InputError(f"{name}: {str(path)!r} is a folder, not a file; pass one file in it.")

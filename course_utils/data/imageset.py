@@ -13,6 +13,10 @@ from typing import Callable
 import torch
 from torch.utils.data import Dataset
 
+from course_utils.validation import (
+    InputError, as_tensor, check_images, check_indices, check_labels, check_type,
+)
+
 
 @dataclass(eq=False)
 class ImageSet(Dataset):
@@ -46,12 +50,13 @@ class ImageSet(Dataset):
     transform: Callable[[torch.Tensor], torch.Tensor] | None = None
 
     def __post_init__(self) -> None:
-        if self.images.dtype != torch.uint8 or self.images.ndim != 4:
-            raise ValueError(
-                f"images must be a (N, C, H, W) uint8 tensor, got {tuple(self.images.shape)} "
-                f"{self.images.dtype}."
-            )
-        _check_per_item(self.labels, self.extras, len(self.images), "images")
+        self.images = check_images(self.images, "images", dtype="uint8", finite=False,
+                                   nonempty=False)
+        self.classes = _check_classes(self.classes)
+        _check_per_item(self, len(self.images), "images")
+        if self.transform is not None and not callable(self.transform):
+            raise InputError(f"transform must be a function of a (C, H, W) float image, got "
+                             f"{type(self.transform).__name__}.")
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -69,7 +74,9 @@ class ImageSet(Dataset):
 
     def subset(self, indices: torch.Tensor | list[int], split: str | None = None) -> "ImageSet":
         """Return the images at ``indices`` as a new ImageSet (per-image extras follow)."""
-        index = torch.as_tensor(indices, dtype=torch.long)
+        index = check_indices(indices, len(self))
+        if split is not None:
+            check_type(split, "split", str, "a str such as 'val'")
         extras = {key: _take(value, index) for key, value in self.extras.items()}
         return replace(
             self,
@@ -87,16 +94,29 @@ class ImageSet(Dataset):
         )
 
 
-def _check_per_item(labels: torch.Tensor, extras: dict, n: int, items: str) -> None:
-    """Labels ``(n,)`` and every per-item list in ``extras`` of length ``n``, one per image or
-    text (shared by :class:`ImageSet` and :class:`~course_utils.data.textset.TextSet`)."""
+def _check_classes(classes: object) -> tuple[str, ...]:
+    """Class names as a tuple of str (a single str is refused: its letters are not classes)."""
+    if isinstance(classes, str) or not isinstance(classes, (tuple, list)) \
+            or not all(isinstance(c, str) for c in classes):
+        raise InputError(f"classes must be a tuple of class names (str), got {classes!r}; e.g. "
+                         "('cat', 'dog').")
+    return tuple(classes)
+
+
+def _check_per_item(dataset, n: int, items: str) -> None:
+    """Labels ``(n,)`` in ``range(len(classes))`` (stored as int64) and every per-item list in
+    ``extras`` of length ``n``, one per image or text (shared by :class:`ImageSet` and
+    :class:`~course_utils.data.textset.TextSet`)."""
+    labels = as_tensor(dataset.labels, "labels", "(N,)")
     if labels.shape != (n,):
-        raise ValueError(
+        raise InputError(
             f"labels must have shape ({n},) to match the {items}, got {tuple(labels.shape)}."
         )
-    for key, value in extras.items():
+    dataset.labels = check_labels(labels, "labels", n=n, num_classes=len(dataset.classes),
+                                  nonempty=False)
+    for key, value in dataset.extras.items():
         if len(value) != n:
-            raise ValueError(
+            raise InputError(
                 f"extras[{key!r}] has {len(value)} entries but the set has {n} {items}; put "
                 "set-wide facts in meta instead."
             )

@@ -10,6 +10,7 @@ The review sentences of ``15_cnns_beyond_images.ipynb`` come as a :class:`TextSe
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,6 +18,7 @@ from course_utils.data.imageset import ImageSet
 from course_utils.data.sentiment import load_sentiment
 from course_utils.data.shipped import load_fashion, load_mnist, load_pets
 from course_utils.data.textset import TextSet
+from course_utils.validation import InputError
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,20 @@ def load_dataset(name: str, split: str = "train", **options) -> ImageSet | TextS
         ``images`` ``(N, C, H, W)`` uint8 and ``labels`` ``(N,)`` int64; for ``"sentiment"`` a
         :class:`TextSet` of ``N`` sentences and ``(N,)`` int64 labels.
     """
-    info = DATASETS.get(name)
+    info = DATASETS.get(name) if isinstance(name, str) else None
     if info is None:
-        raise ValueError(
+        raise InputError(
             f"Unknown dataset {name!r}. Shipped datasets: {list_datasets()}. For full "
             "datasets (MNIST, Fashion-MNIST, CIFAR-10, Oxford-IIIT Pet) use "
             "course_utils.data.load_full_dataset when a network is there."
         )
-    if split not in info.sizes:
-        raise ValueError(
+    if not isinstance(split, str) or split not in info.sizes:
+        raise InputError(
             f"Dataset {name!r} has no split {split!r}; its splits are {sorted(info.sizes)}."
         )
+    accepted = list(inspect.signature(info.loader).parameters)[1:]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise InputError(f"Dataset {name!r} takes no option {', '.join(map(repr, unknown))}; "
+                         f"its options are {accepted or 'none'}.")
     return info.loader(split, **options)

@@ -20,6 +20,7 @@ import torch
 from course_utils.data.manifest import verified_path
 from course_utils.data.splits import stratified_split
 from course_utils.data.textset import TextSet
+from course_utils.validation import check_file
 
 SENTIMENT_FOLDER = "sentiment-sentences"
 SENTIMENT_FILES = {
@@ -59,7 +60,7 @@ def read_labelled_sentences(path: str | Path) -> tuple[list[str], list[int]]:
     ValueError
         For a line without a tab-separated 0/1 label (the message gives the line number).
     """
-    path = Path(path)
+    path = check_file(path, "path")
     sentences, labels = [], []
     # split("\n"), not splitlines(): the latter also breaks at U+0085 inside two imdb sentences
     for number, line in enumerate(path.read_bytes().decode("utf-8").split("\n"), start=1):

@@ -16,6 +16,7 @@ from PIL import Image, ImageOps
 from course_utils.data.imageset import ImageSet
 from course_utils.data.manifest import read_manifest, verified_path
 from course_utils.data.splits import stratified_split
+from course_utils.validation import check_int_range, check_type
 
 DIGITS = tuple(str(d) for d in range(10))
 FASHION_CLASSES = (
@@ -81,8 +82,7 @@ def load_pets(split: str, size: int = 224) -> ImageSet:
     are a fixed 70/30 split stratified by breed (7 and 3 photos of each of the 37 breeds);
     ``"all"`` is every photo.
     """
-    if not isinstance(size, int) or not 8 <= size <= 1024:
-        raise ValueError(f"size must be an int in [8, 1024] pixels, got {size!r}.")
+    check_int_range(size, "size", 8, 1024, hint="It is the side of the square photos in pixels.")
     files = pet_files()
     breeds = sorted({breed_of(f) for f in files})
     breed = np.array([breeds.index(breed_of(f)) for f in files])
@@ -103,8 +103,12 @@ def load_pets(split: str, size: int = 224) -> ImageSet:
 def read_photo(relative: str, size: int = 224) -> torch.Tensor:
     """One shipped photo, verified, centre-cropped to a square: ``(3, size, size)`` uint8.
 
-    ``relative`` is its path inside the data folder, as ``pet_files()`` lists it.
+    ``relative`` is its path inside the data folder, as ``pet_files()`` lists it; ``size`` is
+    the side in pixels, in [8, 1024].
     """
+    check_type(relative, "relative", str, "a path inside the data folder, as pet_files() lists "
+               "it")
+    check_int_range(size, "size", 8, 1024, hint="It is the side of the square photo in pixels.")
     with Image.open(verified_path(relative)) as photo:
         square = ImageOps.fit(photo.convert("RGB"), (size, size), Image.Resampling.BICUBIC)
     return torch.from_numpy(np.asarray(square).copy()).permute(2, 0, 1)  # (3, size, size)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from course_utils.validation import InputError, check_int_range, check_probability, to_numpy
+
 
 def stratified_split(
     labels: torch.Tensor | np.ndarray, test_fraction: float, seed: int = 0
@@ -29,11 +31,13 @@ def stratified_split(
     first, second : (N1,) and (N2,) int64 tensors
         Sorted indices into ``labels``; together they cover every index exactly once.
     """
-    y = np.asarray(labels)
+    y = to_numpy(labels, "labels")
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"labels must be a 1-D integer array, got shape {y.shape}, {y.dtype}.")
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}.")
+        raise InputError(f"labels must be a 1-D integer array, got shape {y.shape}, {y.dtype}.")
+    if len(y) == 0:
+        raise InputError("labels is empty; there is nothing to split.")
+    check_probability(test_fraction, "test_fraction", open_low=True, open_high=True)
+    check_int_range(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     second = []
     for cls in np.unique(y):

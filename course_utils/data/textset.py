@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 import torch
 from torch.utils.data import Dataset
 
-from course_utils.data.imageset import _check_per_item, _take
+from course_utils.data.imageset import _check_classes, _check_per_item, _take
+from course_utils.validation import InputError, check_indices, check_type
 
 
 @dataclass(eq=False)
@@ -47,15 +48,16 @@ class TextSet(Dataset):
 
     def __post_init__(self) -> None:
         if not isinstance(self.texts, tuple) or not all(isinstance(t, str) for t in self.texts):
-            raise TypeError(
+            raise InputError(
                 f"texts must be a tuple of str, got {type(self.texts).__name__}; pass "
                 "tuple(sentences)."
             )
         if not isinstance(self.labels, torch.Tensor) or self.labels.dtype != torch.int64:
-            raise TypeError(
+            raise InputError(
                 f"labels must be an int64 tensor, got {getattr(self.labels, 'dtype', type(self.labels))}."
             )
-        _check_per_item(self.labels, self.extras, len(self.texts), "texts")
+        self.classes = _check_classes(self.classes)
+        _check_per_item(self, len(self.texts), "texts")
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -70,7 +72,9 @@ class TextSet(Dataset):
 
     def subset(self, indices: torch.Tensor | list[int], split: str | None = None) -> "TextSet":
         """Return the texts at ``indices`` as a new TextSet (per-text extras follow)."""
-        index = torch.as_tensor(indices, dtype=torch.long)
+        index = check_indices(indices, len(self))
+        if split is not None:
+            check_type(split, "split", str, "a str such as 'val'")
         return replace(
             self,
             texts=_take(self.texts, index),

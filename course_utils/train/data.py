@@ -51,6 +51,12 @@ def as_tensors(data: TrainData, what: str = "train") -> tuple[torch.Tensor, torc
         )
     images = as_tensor(images, f"{what} images", "(N, C, H, W)")
     tokens = images.ndim == 2 and images.dtype == torch.int64
+    if images.ndim != 4 and not tokens:
+        raise InputError(
+            f"{what} images must be (N, C, H, W), got shape {tuple(images.shape)} "
+            f"{images.dtype}; add the channel axis with images.unsqueeze(1) for grayscale "
+            "(N, H, W) images. (A text model takes (N, L) int64 token ids instead.)"
+        )
     if not tokens:
         images = check_images(images, f"{what} images", dtype="any", finite=False,
                               nonempty=False)
