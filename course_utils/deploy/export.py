@@ -75,14 +75,17 @@ def export_onnx(model: nn.Module, path: str | os.PathLike, example: torch.Tensor
     Returns
     -------
     Path
-        ``path``.
+        ``path``. The image size of ``example`` is fixed in the file; the batch is free.
     """
     example = check_pixels(example, "example")
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError(f"the folder {path.parent} does not exist; create it first.")
-    with warnings.catch_warnings():  # the deprecation notice of the TorchScript exporter
+    with warnings.catch_warnings():
+        # The TorchScript exporter's deprecation notice, and its tracer's note that the padding
+        # of SamePadConv2d is computed from the input size: the file is for 224 x 224 inputs.
         warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
         torch.onnx.export(model.eval(), (example.float(),), str(path), dynamo=False,
                           input_names=["pixels"], output_names=["scores"],
                           dynamic_axes={"pixels": {0: "batch"}, "scores": {0: "batch"}},

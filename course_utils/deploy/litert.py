@@ -34,8 +34,11 @@ def litert_interpreter(path: str | os.PathLike | None = None, threads: int = 2):
     return Interpreter(model_path=str(path), num_threads=threads)
 
 
-def litert_logits(interpreter, pixels: torch.Tensor, batch_size: int = 32) -> torch.Tensor:
-    """Class probabilities from the shipped uint8 model, dequantised.
+def litert_logits(interpreter, pixels: torch.Tensor) -> torch.Tensor:
+    """Class probabilities from the shipped uint8 model, dequantised, one photo per call.
+
+    The file fixes a batch of one (its final reshape is ``[1, 1001]``; LiteRT's XNNPACK delegate
+    refuses to resize it), as models built for phones usually do.
 
     Parameters
     ----------
@@ -43,7 +46,6 @@ def litert_logits(interpreter, pixels: torch.Tensor, batch_size: int = 32) -> to
     pixels : (N, 3, 224, 224) uint8 tensor
         Fed as NHWC uint8, the file's own input format (its scale 1/128 and zero point 128 are
         the ``(x - 128) / 128`` of the PyTorch conversion).
-    batch_size : int
 
     Returns
     -------
@@ -51,18 +53,13 @@ def litert_logits(interpreter, pixels: torch.Tensor, batch_size: int = 32) -> to
         Softmax probabilities in steps of 1/256 (the file's output is uint8).
     """
     pixels = check_pixels(pixels, dtype="uint8")
-    batch_size = check_positive_int(batch_size, "batch_size")
+    interpreter.allocate_tensors()
     inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     scale, zero = out["quantization"]
-    results, size = [], None
-    for i in range(0, len(pixels), batch_size):
-        batch = np.ascontiguousarray(pixels[i:i + batch_size].permute(0, 2, 3, 1).numpy())
-        if batch.shape != size:
-            interpreter.resize_tensor_input(inp["index"], list(batch.shape))
-            interpreter.allocate_tensors()
-            size = batch.shape
-        interpreter.set_tensor(inp["index"], batch)
+    nhwc = pixels.permute(0, 2, 3, 1).numpy()
+    results = []
+    for photo in nhwc:
+        interpreter.set_tensor(inp["index"], np.ascontiguousarray(photo[None]))
         interpreter.invoke()
-        q = interpreter.get_tensor(out["index"]).astype(np.float32)
-        results.append(scale * (q - zero))
+        results.append(scale * (interpreter.get_tensor(out["index"]).astype(np.float32) - zero))
     return torch.from_numpy(np.concatenate(results))
