@@ -7,7 +7,7 @@ Introduced in ``05_training_from_scratch.ipynb`` (``MnistCNN``) and ``06_archite
 - ``lenet``: :class:`LeNet5`; ``vgg``: :class:`SmallVGG`;
 - ``resnet``: :class:`ResNet` and its plain twin (``skip=False``), :class:`BasicBlock`;
 - ``densenet``: :class:`DenseNet`, :class:`DenseBlock`;
-- ``mobilenet``: :class:`MobileNet`, :func:`depthwise_separable`;
+- ``mobilenet``: :class:`MobileNet`, :func:`depthwise_separable`, :class:`InvertedResidual`;
 - ``text_cnn``: :class:`TextCNN`, 1-D convolutions over token embeddings (notebook 15);
 - ``cost``: :func:`count_parameters`, :func:`count_macs`, :func:`cpu_latency_ms`.
 
@@ -21,13 +21,13 @@ from course_utils.models.cost import count_macs, count_parameters, cpu_latency_m
 from course_utils.models.densenet import DenseBlock, DenseNet
 from course_utils.models.lenet import LeNet5
 from course_utils.models.mnist_cnn import MnistCNN
-from course_utils.models.mobilenet import MobileNet, depthwise_separable
+from course_utils.models.mobilenet import InvertedResidual, MobileNet, depthwise_separable
 from course_utils.models.resnet import BasicBlock, ResNet
 from course_utils.models.text_cnn import TextCNN
 from course_utils.models.vgg import SmallVGG
 
 __all__ = [
-    "BasicBlock", "DenseBlock", "DenseNet", "LeNet5", "MnistCNN", "MobileNet", "Normalize",
+    "BasicBlock", "DenseBlock", "DenseNet", "InvertedResidual", "LeNet5", "MnistCNN", "MobileNet", "Normalize",
     "ResNet", "SmallVGG", "TextCNN", "check_input", "conv_bn_relu", "count_macs",
     "count_parameters", "cpu_latency_ms", "depthwise_separable",
 ]

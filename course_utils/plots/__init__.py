@@ -4,7 +4,7 @@ save it.
 
 - ``images``: :func:`show_images` (labels and predictions), :func:`plot_class_counts` (notebook 01);
 - ``training``: :func:`plot_history`, :func:`plot_lr_range`, :func:`plot_heatmap` (notebook 05);
-- ``architectures``: :func:`plot_tradeoffs` (notebook 06);
+- ``architectures``: :func:`plot_block_diagrams`, :func:`plot_tradeoffs` (notebook 06);
 - ``transfer``: :func:`plot_top_predictions`, :func:`plot_accuracy_curves`,
   :func:`plot_accuracy_bars` (notebook 07);
 - ``evaluation``: :func:`plot_confident_mistakes`, :func:`plot_per_class_accuracy`,
@@ -24,7 +24,7 @@ from course_utils.plots.adversarial import (
     plot_perturbations,
     plot_robustness_curves,
 )
-from course_utils.plots.architectures import plot_tradeoffs
+from course_utils.plots.architectures import plot_block_diagrams, plot_tradeoffs
 from course_utils.plots.evaluation import (
     plot_ci_width,
     plot_confident_mistakes,
@@ -87,5 +87,6 @@ __all__ = [
     "plot_robustness_curves",
     "plot_top_predictions",
     "plot_tradeoffs",
+    "plot_block_diagrams",
     "show_images",
 ]

@@ -1,0 +1,157 @@
+"""The test split is touched once: only in the one code cell marked ``# FINAL TEST``.
+
+A lesson that makes its choices on a validation split loads its test split in a single cell, at
+the end, whose first line is ``# FINAL TEST``. This module reads each notebook's code (no kernel
+is started) and reports every load of a held-out split (``"test"``, or the pets' ``"all"``, which
+contains it) outside that cell, a second load inside it, a second marked cell, and any later
+cell that uses a name bound to the test data.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import all_notebooks
+
+FINAL_MARKER = "# FINAL TEST"
+HELD_OUT_SPLITS = {"test", "all"}
+MUST_HAVE_ONE = ("05_training_from_scratch.ipynb", "07_transfer_learning.ipynb")
+NOTEBOOKS = {p.name: p for p in all_notebooks()}
+
+
+def _parse(source: str) -> ast.Module:
+    # IPython magics (%matplotlib inline) and shell escapes are not Python.
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    return ast.parse("\n".join(lines))
+
+
+def _is_marked(source: str) -> bool:
+    return any(line.strip().startswith(FINAL_MARKER) for line in source.splitlines()[:3])
+
+
+def _held_out_loads(tree: ast.AST) -> list[ast.Call]:
+    """Calls like ``load_dataset("mnist", "test")`` or ``load_x(split="all")``."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if not name.startswith("load"):
+            continue
+        args = list(node.args) + [k.value for k in node.keywords if k.arg in (None, "split")]
+        if any(isinstance(a, ast.Constant) and a.value in HELD_OUT_SPLITS for a in args):
+            found.append(node)
+    return found
+
+
+def _names_bound_to(tree: ast.Module, calls: list[ast.Call]) -> set[str]:
+    """Names assigned, directly or through other such names, from the held-out loads."""
+    tainted: set[str] = set()
+    call_ids = {id(c) for c in calls}
+    for stmt in ast.walk(tree):
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) or stmt.value is None:
+            continue
+        inside = list(ast.walk(stmt.value))
+        if any(id(n) in call_ids for n in inside) or any(
+                isinstance(n, ast.Name) and n.id in tainted for n in inside):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                tainted |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return tainted
+
+
+def test_split_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Every way ``nb`` touches its test split other than once, in its ``# FINAL TEST`` cell.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; empty when the notebook follows the rule.
+    """
+    cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    trees = [_parse(source) for source in cells]
+    marked = [i for i, source in enumerate(cells) if _is_marked(source)]
+    problems = []
+    if len(marked) != 1:
+        problems.append(f"{len(marked)} code cells are marked {FINAL_MARKER!r}; exactly one "
+                        "must be (the last look at the test split).")
+    final = marked[0] if marked else None
+    for i, tree in enumerate(trees):
+        loads = _held_out_loads(tree)
+        if i != final and loads:
+            problems.append(f"code cell {i} loads a held-out split ({len(loads)} time(s)) "
+                            f"outside the {FINAL_MARKER!r} cell.")
+        if i == final and len(loads) != 1:
+            problems.append(f"the {FINAL_MARKER!r} cell loads a held-out split {len(loads)} "
+                            "times; load it once.")
+    if final is not None:
+        tainted = _names_bound_to(trees[final], _held_out_loads(trees[final]))
+        for i in range(final + 1, len(trees)):
+            used = {n.id for n in ast.walk(trees[i]) if isinstance(n, ast.Name)} & tainted
+            if used:
+                problems.append(f"code cell {i}, after the final test, uses the test data "
+                                f"again: {sorted(used)}.")
+    return problems
+
+
+test_split_problems.__test__ = False  # a helper, not a test
+
+
+def _marked_notebooks() -> list[str]:
+    return sorted(name for name, path in NOTEBOOKS.items()
+                  if name in MUST_HAVE_ONE or FINAL_MARKER in path.read_text())
+
+
+@pytest.mark.parametrize("name", _marked_notebooks())
+def test_notebook_touches_its_test_split_once(name):
+    nb = nbformat.read(NOTEBOOKS[name], as_version=4)
+    assert test_split_problems(nb) == []
+
+
+def _final_cell(nb: nbformat.NotebookNode) -> int:
+    return next(i for i, c in enumerate(nb.cells)
+                if c.cell_type == "code" and _is_marked(c.source))
+
+
+@pytest.mark.parametrize("name", MUST_HAVE_ONE)
+def test_a_copy_that_evaluates_twice_fails(name):
+    nb = nbformat.read(NOTEBOOKS[name], as_version=4)
+    final = _final_cell(nb)
+
+    early = copy.deepcopy(nb)   # the final cell's code also run earlier, unmarked
+    unmarked = copy.deepcopy(nb.cells[final])
+    unmarked.source = unmarked.source.replace(FINAL_MARKER, "# a peek")
+    early.cells.insert(final - 1, unmarked)
+    assert any("outside" in p for p in test_split_problems(early))
+
+    twice = copy.deepcopy(nb)   # two marked cells
+    twice.cells.insert(final + 1, copy.deepcopy(nb.cells[final]))
+    assert any("2 code cells are marked" in p for p in test_split_problems(twice))
+
+
+def test_reuse_after_the_final_cell_and_a_second_load_are_flagged():
+    cell = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("train = load_dataset('mnist', 'train')"),
+        cell(f"{FINAL_MARKER}\ntest = load_dataset('mnist', 'test')\nx, y = test.images, test.labels"),
+        cell("acc = evaluate(model, (x, y))"),
+    ])
+    assert any("uses the test data again: ['x', 'y']" in p for p in test_split_problems(nb))
+    nb.cells[2].source = "pets = load_dataset('pets', split='all')"
+    assert any("code cell 2 loads" in p for p in test_split_problems(nb))
+    nb.cells[2].source = "print('done')"
+    assert test_split_problems(nb) == []
+    nb.cells[1].source += "\nagain = load_dataset('mnist', 'test')"
+    assert any("2 times" in p for p in test_split_problems(nb))
+
+
+def test_a_notebook_without_a_marked_cell_is_flagged():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
+    assert test_split_problems(nb) == [
+        f"0 code cells are marked {FINAL_MARKER!r}; exactly one must be (the last look at the "
+        "test split)."]
