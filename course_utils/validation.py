@@ -429,6 +429,16 @@ def _channels_last(tensor: torch.Tensor) -> bool:
     return tensor.shape[-1] in (1, 3) and tensor.shape[-3] >= 8 and tensor.shape[-2] >= 8
 
 
+def check_cache(cache: object, keys: Sequence[str], forward: str) -> dict:
+    """Raise unless ``cache`` is the dict a ``forward`` function returned (it holds ``keys``)."""
+    if not isinstance(cache, dict) or not set(keys) <= set(cache):
+        got = (f"a dict without {sorted(set(keys) - set(cache))}" if isinstance(cache, dict)
+               else describe(cache))
+        raise InputError(f"cache must be the dict returned by {forward} (the second thing it "
+                         f"returns), got {got}.")
+    return cache
+
+
 def check_square_kernel(kernel: torch.Tensor, name: str = "kernel") -> int:
     """Return the side ``k`` of a ``(..., k, k)`` kernel; raise if it is not square."""
     kh, kw = kernel.shape[-2:]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.validation import check_positive_int, check_square_kernel, check_tensor
+from course_utils.validation import (
+    InputError, check_cache, check_positive_int, check_square_kernel, check_tensor,
+)
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -190,14 +192,18 @@ def conv2d_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torc
     dweight : (F, C, k, k) tensor
     dbias : (F,) tensor, or None when the forward pass had no bias
     """
+    check_cache(cache, ("x", "weight", "has_bias", "stride", "padding", "dilation"),
+                "conv2d_forward")
     x, weight = cache["x"], cache["weight"]
     stride, padding, dilation = cache["stride"], cache["padding"], cache["dilation"]
     n, c, h, w = x.shape
     k = weight.shape[-1]
-    ho, wo = dout.shape[-2:]
+    ho = conv_output_size(h, k, stride, padding, dilation)
+    wo = conv_output_size(w, k, stride, padding, dilation)
+    dout = check_tensor(dout, "dout", 4, "(N, F, H_out, W_out)", floating=True, numpy=False)
     if dout.shape != (n, weight.shape[0], ho, wo):
-        raise ValueError(f"dout has shape {tuple(dout.shape)}; expected the forward output's "
-                         f"shape ({n}, {weight.shape[0]}, H_out, W_out).")
+        raise InputError(f"dout has shape {tuple(dout.shape)}; expected the forward output's "
+                         f"shape ({n}, {weight.shape[0]}, {ho}, {wo}).")
     xp = _pad(x, padding)
     dxp = torch.zeros_like(xp)
     dweight = torch.zeros_like(weight)

@@ -10,14 +10,17 @@ from typing import Callable
 
 import torch
 
+from course_utils.validation import InputError, check_positive, check_tensor
+
 
 def relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
     """``||a - b|| / (||a|| + ||b||)`` over all elements (0 when both are zero).
 
     A norm-wise error stays meaningful where single entries of the gradient are near zero.
     """
+    a, b = check_tensor(a, "a", numpy=False), check_tensor(b, "b", numpy=False)
     if a.shape != b.shape:
-        raise ValueError(f"cannot compare gradients of shapes {tuple(a.shape)} and {tuple(b.shape)}.")
+        raise InputError(f"cannot compare gradients of shapes {tuple(a.shape)} and {tuple(b.shape)}.")
     a, b = a.double(), b.double()
     scale = (a.norm() + b.norm()).item()
     return 0.0 if scale == 0 else (a - b).norm().item() / scale
@@ -39,8 +42,13 @@ def numerical_gradient(f: Callable[[], torch.Tensor], x: torch.Tensor,
     -------
     tensor with the shape of ``x``
     """
+    if not callable(f):
+        raise InputError(f"f must be a function of no arguments returning the scalar loss, got "
+                         f"{type(f).__name__}; e.g. lambda: loss_of(x).")
+    x = check_tensor(x, "x", numpy=False)
+    eps = check_positive(eps, "eps", hint="1e-6 suits float64.")
     if x.dtype != torch.float64:
-        raise TypeError(f"x is {x.dtype}; check gradients in float64 (x.double()), where a "
+        raise InputError(f"x is {x.dtype}; check gradients in float64 (x.double()), where a "
                         "central difference is accurate to about 1e-10.")
     grad = torch.zeros_like(x)
     flat, flat_grad = x.view(-1), grad.view(-1)
@@ -73,7 +81,7 @@ def gradient_check(f: Callable[[], torch.Tensor], params: dict[str, torch.Tensor
     """
     missing = set(params) ^ set(grads)
     if missing:
-        raise KeyError(f"params and grads must have the same names; differ in {sorted(missing)}.")
+        raise InputError(f"params and grads must have the same names; differ in {sorted(missing)}.")
     with torch.no_grad():
         return {name: relative_error(numerical_gradient(f, params[name], eps), grads[name])
                 for name in params}

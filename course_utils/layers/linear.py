@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.validation import check_tensor
+from course_utils.validation import InputError, check_cache, check_tensor
 
 
 def flatten(x: torch.Tensor) -> torch.Tensor:
     """``(N, C, H, W)`` (or any ``(N, ...)``) to ``(N, C*H*W)``, keeping the batch axis."""
+    x = check_tensor(x, "x", numpy=False)
+    if x.ndim < 2:
+        raise InputError(f"x must have a batch axis first, (N, ...), got shape {tuple(x.shape)}; "
+                         "for one example use x[None].")
     return x.reshape(x.shape[0], -1)
 
 
@@ -35,8 +39,13 @@ def linear_forward(x: torch.Tensor, weight: torch.Tensor,
                      floating=True, numpy=False)
     weight = check_tensor(weight, "weight", 2, "(M, D)", floating=True, numpy=False)
     if weight.shape[1] != x.shape[1]:
-        raise ValueError(f"weight is {tuple(weight.shape)} so it expects {weight.shape[1]} "
+        raise InputError(f"weight is {tuple(weight.shape)} so it expects {weight.shape[1]} "
                          f"inputs per example, but x has {x.shape[1]}.")
+    if bias is not None:
+        bias = check_tensor(bias, "bias", 1, "(M,)", floating=True, numpy=False)
+        if bias.shape != (weight.shape[0],):
+            raise InputError(f"bias must have shape ({weight.shape[0]},), one per output, got "
+                             f"{tuple(bias.shape)}.")
     out = x @ weight.T
     if bias is not None:
         out = out + bias
@@ -52,6 +61,11 @@ def linear_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torc
     dweight : (M, D) ``dout.T @ x``
     dbias : (M,) ``dout.sum(0)``, or None without a bias
     """
+    check_cache(cache, ("x", "weight", "has_bias"), "linear_forward")
     x, weight = cache["x"], cache["weight"]
+    dout = check_tensor(dout, "dout", 2, "(N, M)", floating=True, numpy=False)
+    if dout.shape != (x.shape[0], weight.shape[0]):
+        raise InputError(f"dout has shape {tuple(dout.shape)}; expected the forward output's "
+                         f"shape ({x.shape[0]}, {weight.shape[0]}).")
     dbias = dout.sum(dim=0) if cache["has_bias"] else None
     return dout @ weight, dout.T @ x, dbias

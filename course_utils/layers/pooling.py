@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.validation import check_positive_int, check_tensor
 from course_utils.layers.conv import conv_output_size
+from course_utils.validation import InputError, check_cache, check_positive_int, check_tensor
 
 
 def _window_slices(x: torch.Tensor, k: int, stride: int) -> tuple[torch.Tensor, int, int]:
@@ -46,7 +46,7 @@ def pool2d(x: torch.Tensor, kernel_size: int = 2, stride: int | None = None,
     (N, C, H_out, W_out) tensor, ``H_out = floor((H - k) / stride) + 1``.
     """
     if mode not in ("max", "avg"):
-        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}.")
+        raise InputError(f"mode must be 'max' or 'avg', got {mode!r}.")
     x, k, stride = _check(x, kernel_size, stride)
     windows, _, _ = _window_slices(x, k, stride)
     return windows.amax(dim=0) if mode == "max" else windows.mean(dim=0)
@@ -78,9 +78,11 @@ def maxpool2d_backward(dout: torch.Tensor, cache: dict) -> torch.Tensor:
     -------
     dx : (N, C, H, W) tensor
     """
+    check_cache(cache, ("argmax", "x_shape", "k", "stride"), "maxpool2d_forward")
     k, stride, argmax = cache["k"], cache["stride"], cache["argmax"]
+    dout = check_tensor(dout, "dout", 4, "(N, C, H_out, W_out)", floating=True, numpy=False)
     if dout.shape != argmax.shape:
-        raise ValueError(f"dout has shape {tuple(dout.shape)}; expected the forward output's "
+        raise InputError(f"dout has shape {tuple(dout.shape)}; expected the forward output's "
                          f"shape {tuple(argmax.shape)}.")
     dx = torch.zeros(cache["x_shape"], dtype=dout.dtype, device=dout.device)
     ho, wo = argmax.shape[-2:]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from course_utils.validation import check_positive_int
+from course_utils.validation import InputError, check_positive_int
 
 
 def receptive_field(layers: Sequence[tuple[int, int] | tuple[int, int, int]]) -> int:
@@ -25,10 +25,13 @@ def receptive_field(layers: Sequence[tuple[int, int] | tuple[int, int, int]]) ->
     -------
     int
     """
+    if not isinstance(layers, (list, tuple)) or not layers:
+        raise InputError(f"layers must be a non-empty list of (k, stride) pairs, input first, got "
+                         f"{layers!r}; e.g. [(3, 1), (2, 2), (3, 1)].")
     r, jump = 1, 1
     for index, layer in enumerate(layers):
         if len(layer) not in (2, 3):
-            raise ValueError(f"layer {index} is {layer!r}; expected (k, stride) or "
+            raise InputError(f"layer {index} is {layer!r}; expected (k, stride) or "
                              "(k, stride, dilation).")
         k = check_positive_int(layer[0], "k")
         s = check_positive_int(layer[1], "stride")

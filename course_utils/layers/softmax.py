@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.validation import check_tensor
+from course_utils.validation import InputError, check_cache, check_int_range, check_tensor
 
 
 def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -17,6 +17,9 @@ def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     Subtracting the maximum first leaves the result unchanged (it cancels in the ratio) and keeps
     ``exp`` from overflowing on large scores.
     """
+    logits = check_tensor(logits, "logits", floating=True, numpy=False)
+    dim = check_int_range(dim, "dim", -max(logits.ndim, 1), max(logits.ndim, 1) - 1,
+                          hint="For (N, K) scores use dim=1 (or -1), the class axis.")
     shifted = logits - logits.amax(dim=dim, keepdim=True)
     e = shifted.exp()
     return e / e.sum(dim=dim, keepdim=True)
@@ -37,11 +40,12 @@ def softmax_cross_entropy_forward(logits: torch.Tensor,
     cache : dict with ``probs`` (N, K) and ``labels``
     """
     logits = check_tensor(logits, "logits", 2, "(N, K)", floating=True, numpy=False)
-    if labels.shape != (logits.shape[0],) or labels.dtype != torch.int64:
-        raise ValueError(f"labels must be a ({logits.shape[0]},) int64 tensor, got "
+    if not isinstance(labels, torch.Tensor) or labels.shape != (logits.shape[0],) \
+            or labels.dtype != torch.int64:
+        raise InputError(f"labels must be a ({logits.shape[0]},) int64 tensor, got "
                          f"{tuple(labels.shape)} {labels.dtype}.")
     if len(labels) and (labels.min() < 0 or labels.max() >= logits.shape[1]):
-        raise ValueError(f"labels must lie in 0..{logits.shape[1] - 1}, got values from "
+        raise InputError(f"labels must lie in 0..{logits.shape[1] - 1}, got values from "
                          f"{int(labels.min())} to {int(labels.max())}.")
     shifted = logits - logits.amax(dim=1, keepdim=True)
     log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
@@ -51,7 +55,8 @@ def softmax_cross_entropy_forward(logits: torch.Tensor,
 
 def softmax_cross_entropy_backward(cache: dict) -> torch.Tensor:
     """``dL/dlogits = (softmax(logits) - one_hot(labels)) / N``, shape (N, K)."""
-    probs, labels = cache["probs"], cache["labels"]
+    probs, labels = check_cache(cache, ("probs", "labels"), "softmax_cross_entropy_forward")[
+        "probs"], cache["labels"]
     grad = probs.clone()
     grad[torch.arange(len(labels)), labels] -= 1
     return grad / len(labels)
