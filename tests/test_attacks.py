@@ -15,7 +15,8 @@ import torchattacks
 from torch import nn
 
 from course_utils.attacks import (
-    CHECKS, FGSMRandomStart, InputQuantization, PGDTraining, clean_accuracy,
+    CHECKS, ROBUST_MNIST, FGSMRandomStart, InputQuantization, PGDTraining, adversarial_fit,
+    clean_accuracy,
     evaluation_checklist, fgsm, frozen_eval, input_gradient, pgd, random_sign_noise,
     robust_accuracy,
 )
@@ -285,6 +286,40 @@ def test_adversarial_batch_transforms(model, digits):
         PGDTraining("model", eps=0.3)
     with pytest.raises(ValueError, match="must lie in"):
         FGSMRandomStart(model, eps=0.3)(x * 2, y)
+
+
+@pytest.mark.parametrize("method", ["pgd", "fgsm-rs"])
+def test_adversarial_fit_keeps_the_most_robust_epoch(digits, method):
+    val_x, val_y = batch(digits, 100)
+    seed_everything(0)
+    net = MnistCNN(channels=(8, 16), hidden=0, dropout=0.0)
+    seen = []
+    run = adversarial_fit(net, digits[0], val_x, val_y, method=method, epochs=5, steps=2,
+                          ramp=0.4, batch_size=64, patience=1, select_steps=5, device="cpu",
+                          on_epoch_end=lambda history, robust: seen.append(list(robust)))
+    epochs = len(run.val_robust)
+    assert run.history.epoch == list(range(1, epochs + 1)) and seen[-1] == run.val_robust
+    assert run.val_robust[run.best_epoch - 1] == max(run.val_robust) > 0
+    assert epochs == 5 or epochs - max(run.best_epoch, 2) == 1, "stops one epoch after the best"
+    check = partial(pgd, steps=5, early_stop=True, generator=torch.Generator().manual_seed(0))
+    assert not net.training
+    assert robust_accuracy(net, val_x, val_y, check, eps=0.3) == max(run.val_robust), \
+        "the model holds the best epoch's weights"
+    assert run.seconds >= run.history.seconds[-1] > 0
+
+
+def test_adversarial_fit_recipe_and_bad_options(digits):
+    assert ROBUST_MNIST["eps"] == 0.3 and ROBUST_MNIST["method"] == "pgd"
+    val_x, val_y = batch(digits, 10)
+    net = MnistCNN(channels=(8, 16), hidden=0)
+    for options, message in (({"method": "fgsm"}, "method"), ({"ramp": 1.5}, "ramp"),
+                             ({"patience": 0}, "patience"), ({"eps": -0.1}, "eps")):
+        with pytest.raises(ValueError, match=message):
+            adversarial_fit(net, digits[0], val_x, val_y, **options)
+    with pytest.raises(ValueError, match="must lie in"):
+        adversarial_fit(net, digits[0], val_x * 255, val_y)
+    with pytest.raises(ValueError, match="shape"):
+        adversarial_fit(net, digits[0], val_x, val_y[:5])
 
 
 def test_fit_trains_on_adversarial_batches_reproducibly(digits):
