@@ -12,19 +12,27 @@ so a seeded run repeats exactly.
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
+from course_utils.validation import (
+    InputError, check_images, check_int_range, check_non_negative, check_number, check_positive,
+)
 
-def _check_batch(images: torch.Tensor) -> None:
-    if images.ndim != 4 or not images.is_floating_point():
-        raise ValueError(
-            f"expected a float batch of shape (B, C, H, W), got {tuple(images.shape)} "
-            f"{images.dtype}; convert uint8 images with images.float() / 255 first."
-        )
+
+def _check_batch(images: object, generator: object, value_range: str | None = None
+                 ) -> torch.Tensor:
+    """The batch as a float tensor (a NumPy array is converted); shape and dtype only, so that
+    the check costs nothing next to the augmentation (no pass over the values)."""
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise InputError(f"generator must be a torch.Generator (or None), got "
+                         f"{type(generator).__name__}; e.g. torch.Generator().manual_seed(0).")
+    return check_images(images, "images", finite=value_range is not None,
+                        value_range=value_range, layout="(B, C, H, W)")
 
 
 def _uniform(n: int, low: float, high: float, generator: torch.Generator | None,
@@ -50,9 +58,8 @@ def random_shift(images: torch.Tensor, max_shift: int = 2,
     -------
     (B, C, H, W) tensor on the same device and memory format as ``images``.
     """
-    _check_batch(images)
-    if max_shift < 0:
-        raise ValueError(f"max_shift must be >= 0, got {max_shift}.")
+    images = _check_batch(images, generator)
+    max_shift = check_int_range(max_shift, "max_shift", low=0, hint="It is a number of pixels.")
     if max_shift == 0:
         return images
     b, c, h, w = images.shape
@@ -86,9 +93,17 @@ def random_affine(images: torch.Tensor, degrees: float = 10.0, scale: tuple[floa
     -------
     (B, C, H, W) tensor on the same device as ``images``.
     """
-    _check_batch(images)
-    if not 0 < scale[0] <= scale[1]:
-        raise ValueError(f"scale must be (low, high) with 0 < low <= high, got {scale}.")
+    images = _check_batch(images, generator)
+    degrees = check_number(degrees, "degrees")
+    if not isinstance(scale, (tuple, list)) or len(scale) != 2:
+        raise InputError(f"scale must be a (low, high) pair of zoom factors, got {scale!r}; "
+                         "e.g. (0.9, 1.1).")
+    low, high = check_positive(scale[0], "scale[0]"), check_positive(scale[1], "scale[1]")
+    if not low <= high:
+        raise InputError(f"scale must be (low, high) with 0 < low <= high, got {scale}.")
+    scale = (low, high)
+    translate = check_number(translate, "translate", 0.0, 1.0,
+                             hint="It is a fraction of the image side; 0.1 is typical.")
     b = images.shape[0]
     angle = _uniform(b, -degrees, degrees, generator, images.device) * (math.pi / 180)
     zoom = _uniform(b, scale[0], scale[1], generator, images.device)
@@ -116,9 +131,8 @@ def gaussian_noise(images: torch.Tensor, std: float = 0.3,
     -------
     (B, C, H, W) tensor on the same device and memory format as ``images``.
     """
-    _check_batch(images)
-    if not (isinstance(std, (int, float)) and math.isfinite(std) and std >= 0):
-        raise ValueError(f"std must be a finite number >= 0, got {std!r}.")
+    images = _check_batch(images, generator, value_range="unit")
+    std = check_non_negative(std, "std")
     noise = torch.randn(images.shape, generator=generator).to(images.device) * std
     return (images + noise).clamp(0, 1).contiguous(memory_format=_format_of(images))
 
@@ -140,9 +154,20 @@ def images_only(fn: Callable[..., torch.Tensor], **options
         ``transform(images, labels, generator=g) -> (fn(images, ...), labels)``.
     """
     if not callable(fn):
-        raise TypeError(
+        raise InputError(
             f"fn must be an image function such as random_shift, got {type(fn).__name__}."
         )
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin without a signature: nothing to check
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(None, generator=None, **options)
+        except TypeError as error:
+            raise InputError(f"{getattr(fn, '__name__', 'fn')} cannot take the options "
+                             f"{sorted(options)}: {error}. Its parameters are "
+                             f"{list(signature.parameters)}.") from None
 
     def transform(images: torch.Tensor, labels: torch.Tensor, *,
                   generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:

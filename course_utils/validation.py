@@ -336,7 +336,7 @@ def range_problem(low: float, high: float, name: str = "images") -> str:
         return ""
     got = f"{name} must lie in [0, 1], got values in [{low:.4g}, {high:.4g}]"
     if low >= 0 and high <= 255:
-        return (f"{got}: they look like 0..255 floats. Divide by 255 or use "
+        return (f"{got}: they look like 0..255 floats: divide by 255 or use "
                 f"course_utils.validation.to_float_images({name}); keep any normalisation "
                 "inside the model (course_utils.models.Normalize).")
     if low < 0:
@@ -402,7 +402,8 @@ def check_images(value: object, name: str = "images", *, ndim: int | Sequence[in
     if dtype == "float" and not tensor.is_floating_point():
         fix = (f"convert uint8 pixels with {var}.float() / 255 (or to_float_images)"
                if tensor.dtype == torch.uint8 else f"convert with {var}.float()")
-        raise InputError(f"{name} must be float, got {tensor.dtype}: {fix}.")
+        kind = f" (a float batch {layout})" if 4 in allowed else ""
+        raise InputError(f"{name} must be float{kind}, got {tensor.dtype}: {fix}.")
     if dtype == "uint8" and tensor.dtype != torch.uint8:
         raise InputError(f"{name} must be uint8 pixels (0..255), got {tensor.dtype}; convert "
                          f"[0, 1] floats with ({var} * 255).round().to(torch.uint8).")
