@@ -12,6 +12,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import _to_display
+from course_utils.validation import InputError, check_int_range
 
 
 def perturbation_display(delta: torch.Tensor) -> tuple[np.ndarray, float]:
@@ -140,7 +141,8 @@ def format_table(rows: dict[str, dict[str, float | str]], digits: int = 3) -> st
     Numbers are printed with ``digits`` decimals (NaN as "-"), strings as they are.
     """
     if not rows:
-        raise ValueError("rows is empty; expected {row name: {column: value}}.")
+        raise InputError("rows is empty; expected {row name: {column: value}}.")
+    digits = check_int_range(digits, "digits", low=0)
     columns = list(dict.fromkeys(c for row in rows.values() for c in row))
 
     def cell(value: float | str | None) -> str:

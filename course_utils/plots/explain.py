@@ -11,6 +11,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import _to_display
+from course_utils.validation import check_positive_int
 
 
 def _numpy(values: torch.Tensor | np.ndarray) -> np.ndarray:
@@ -35,6 +36,7 @@ def plot_filters(weight: torch.Tensor, *, ncols: int = 16, title: str = "") -> F
     if w.ndim != 4 or w.shape[1] not in (1, 3):
         raise ValueError(f"weight must be (C_out, 1 or 3, k, k), got shape {w.shape}.")
     n, _, k, _ = w.shape
+    ncols = check_positive_int(ncols, "ncols")
     if w.shape[1] == 3:
         m = np.abs(w).max(axis=(1, 2, 3), keepdims=True)
         tiles = ((w / np.where(m > 0, m, 1) + 1) / 2).transpose(0, 2, 3, 1)

@@ -9,16 +9,34 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from course_utils.validation import (
+    InputError, as_tensor, check_finite, check_images, check_labels, check_positive,
+    check_positive_int, range_problem,
+)
+
 CORRECT, WRONG = "#1a7f37", "#cf222e"
 
 
 def _to_display(image: torch.Tensor) -> np.ndarray:
-    """(C, H, W) uint8 or float in [0, 1] -> (H, W) or (H, W, 3) float array for imshow."""
+    """(C, H, W) uint8 or float in [0, 1] -> (H, W) or (H, W, 3) float array for imshow.
+
+    Float values outside [0, 1] (beyond rounding) and NaN are refused: imshow would clip them
+    to white or black squares without a word.
+    """
+    image = as_tensor(image, "image", "(C, H, W)")
     if image.ndim != 3 or image.shape[0] not in (1, 3):
-        raise ValueError(
-            f"each image must be (C, H, W) with C = 1 or 3, got shape {tuple(image.shape)}."
+        hint = (" It looks channels-last (H, W, C): use image.permute(2, 0, 1)."
+                if image.ndim == 3 and image.shape[-1] in (1, 3) else
+                " For a grayscale (H, W) image use image[None]." if image.ndim == 2 else "")
+        raise InputError(
+            f"each image must be (C, H, W) with C = 1 or 3, got shape {tuple(image.shape)}.{hint}"
         )
     array = image.detach().cpu().float()
+    if image.is_floating_point() and array.numel():
+        check_finite(array, "image", hint="Fix the image before drawing it.")
+        low, high = float(array.min()), float(array.max())
+        if low < -0.01 or high > 1.01:
+            raise InputError(range_problem(low, high, "image"))
     if image.dtype == torch.uint8:
         array = array / 255
     array = array.clamp(0, 1).permute(1, 2, 0).numpy()
@@ -51,14 +69,27 @@ def show_images(
     -------
     matplotlib.figure.Figure
     """
+    if isinstance(images, (torch.Tensor, np.ndarray)):
+        images = check_images(images, "images", dtype="any", finite=False, nonempty=False)
+    elif not isinstance(images, (list, tuple)):
+        raise InputError(f"images must be an (N, C, H, W) tensor or a list of (C, H, W) "
+                         f"tensors, got {type(images).__name__}.")
     n = len(images)
     if n == 0:
-        raise ValueError("show_images got no images; pass at least one (C, H, W) image.")
+        raise InputError("show_images got no images; pass at least one (C, H, W) image.")
+    ncols, size = check_positive_int(ncols, "ncols"), check_positive(size, "size")
     for name, values in (("labels", labels), ("preds", preds)):
         if values is not None and len(values) != n:
-            raise ValueError(f"{name} has {len(values)} entries but there are {n} images.")
+            raise InputError(f"{name} has {len(values)} entries but there are {n} images.")
     if preds is not None and labels is None:
-        raise ValueError("preds need labels to compare with; pass labels= too.")
+        raise InputError("preds need labels to compare with; pass labels= too.")
+    labels = None if labels is None else check_labels(labels, "labels", n=n).tolist()
+    preds = None if preds is None else check_labels(preds, "preds", n=n).tolist()
+    if classes is not None and labels is not None:
+        top = max(labels + (preds or []))
+        if top >= len(classes):
+            raise InputError(f"classes has {len(classes)} names but the labels go up to {top}; "
+                             "pass one name per class.")
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3 * bool(title)),
@@ -83,8 +114,11 @@ def show_images(
 
 def plot_class_counts(counts: dict[str, int], title: str = "", ax: plt.Axes | None = None) -> Figure:
     """Bar chart of ``{class name: count}`` (as ``ImageSet.class_counts()`` returns)."""
-    if not counts:
-        raise ValueError("counts is empty; expected {class name: number of images}.")
+    if not isinstance(counts, dict) or not counts:
+        raise InputError(f"counts must be a non-empty dict {{class name: number of images}} (as "
+                         f"ImageSet.class_counts() returns), got {counts!r:.80}.")
+    for name, value in counts.items():
+        check_positive_int(value, f"counts[{name!r}]", minimum=0)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(4.0, 0.45 * len(counts)), 3))
     names, values = list(counts), list(counts.values())

@@ -11,6 +11,9 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import WRONG
+from course_utils.validation import InputError, check_positive, to_numpy
+
+METRICS = ("loss", "acc")
 
 
 def plot_history(histories: "dict[str, object] | object", metrics: Sequence[str] = ("loss", "acc"),
@@ -33,8 +36,17 @@ def plot_history(histories: "dict[str, object] | object", metrics: Sequence[str]
     """
     if not isinstance(histories, dict):
         histories = {"": histories}
+    for label, h in histories.items():
+        if not all(hasattr(h, f) for f in ("epoch", "train_loss", "val_loss", "train_acc",
+                                           "val_acc")):
+            raise InputError(f"histories must be a History (what fit returns) or a dict "
+                             f"{{label: History}}, got {type(h).__name__}"
+                             f"{' for ' + repr(label) if label else ''}.")
     if not histories or any(len(h.epoch) == 0 for h in histories.values()):
-        raise ValueError("plot_history needs at least one History with at least one epoch.")
+        raise InputError("plot_history needs at least one History with at least one epoch.")
+    unknown = [m for m in metrics if m not in METRICS]
+    if isinstance(metrics, str) or unknown or not metrics:
+        raise InputError(f"metrics must be a sequence of {METRICS}, got {metrics!r}.")
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.2), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes[0], metrics):
@@ -62,9 +74,15 @@ def plot_lr_range(lrs: Sequence[float], losses: Sequence[float], suggestion: flo
 
     Introduced in ``05_training_from_scratch.ipynb``; ``suggestion`` draws a vertical line.
     """
-    if len(lrs) != len(losses) or not lrs:
-        raise ValueError(f"need as many losses as rates (at least one), got {len(lrs)} and "
+    if len(lrs) != len(losses) or not len(lrs):
+        raise InputError(f"need as many losses as rates (at least one), got {len(lrs)} and "
                          f"{len(losses)}.")
+    rates = to_numpy(lrs, "lrs")
+    if not np.issubdtype(rates.dtype, np.number) or not (rates > 0).all():
+        raise InputError("lrs must be learning rates > 0 (the axis is logarithmic), got "
+                         f"values from {rates.min()} to {rates.max()}.")
+    if suggestion is not None:
+        check_positive(suggestion, "suggestion")
     fig, ax = plt.subplots(figsize=(5, 3.2))
     ax.plot(lrs, losses)
     ax.set_xscale("log")
@@ -90,9 +108,17 @@ def plot_heatmap(values: np.ndarray | torch.Tensor, row_labels: Sequence, col_la
     values : (R, K) array
     row_labels, col_labels : sequences of length R and K
     """
-    values = np.asarray(values, dtype=float)
+    values = to_numpy(values, "values")
+    if not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
+        raise InputError(f"values must be numbers, got dtype {values.dtype}.")
+    values = values.astype(float)
+    try:
+        fmt.format(0.5)
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as error:
+        raise InputError(f"fmt must format one float, e.g. '{{:.3f}}' or '{{:.0%}}', got "
+                         f"{fmt!r} ({error}).") from None
     if values.ndim != 2 or values.shape != (len(row_labels), len(col_labels)):
-        raise ValueError(f"values must be ({len(row_labels)}, {len(col_labels)}) to match the "
+        raise InputError(f"values must be ({len(row_labels)}, {len(col_labels)}) to match the "
                          f"labels, got {values.shape}.")
     fig, ax = plt.subplots(figsize=(1.2 * len(col_labels) + 2, 0.6 * len(row_labels) + 1.5))
     image = ax.imshow(values, cmap="viridis", aspect="auto")
