@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from course_utils.attacks import frozen_eval, input_gradient
-from course_utils.validation import check_eps, check_unit_images
+from course_utils.validation import check_eps, check_positive_int, check_unit_images
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
@@ -113,6 +113,7 @@ def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Seq
     -------
     matplotlib.figure.Figure
     """
+    check_positive_int(top, "top")
     direction = fgsm_direction(model, image, label)
     adv, probs = attack_view(model, image, direction, eps)
     _check_classes(classes, probs, label)
@@ -147,7 +148,8 @@ class EpsilonExplorer:
         self.model, self.image, self.label, self.classes = model, image, int(label), classes
         self.eps_values = tuple(check_eps(e) for e in (eps_values or (
             PHOTO_EPS if image.shape[0] == 3 else MNIST_EPS)))
-        self.top, self.zoom = top, zoom or max(1, 200 // image.shape[-1])
+        self.top = check_positive_int(top, "top")
+        self.zoom = zoom or max(1, 200 // image.shape[-1])
         self.direction = fgsm_direction(model, image, label)
         w = _widgets.widgets()
         self.slider = _widgets.slider("ε step", tuple(range(len(self.eps_values))),

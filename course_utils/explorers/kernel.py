@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import colorize, hstack_panels, is_signed, png_bytes
-from course_utils.validation import check_positive_int, check_square_kernel
+from course_utils.validation import check_finite, check_positive_int, check_square_kernel
 from course_utils.layers.conv import conv_output_size
 
 KERNEL_SIZES = (1, 3, 5, 7)
@@ -89,6 +89,7 @@ def to_gray(image: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"image must be (H, W) or (C, H, W) with C = 1 or 3, got shape "
                          f"{tuple(image.shape)}.")
     image = image.float() / 255 if image.dtype == torch.uint8 else image.float()
+    check_finite(image, "image", hint="Fix the image before filtering it.")
     if image.shape[0] == 3:
         image = (image * torch.tensor([0.299, 0.587, 0.114]).view(3, 1, 1)).sum(0, keepdim=True)
     return image[0]

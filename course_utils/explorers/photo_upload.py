@@ -16,12 +16,13 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from course_utils.explorers import _widgets
+from course_utils.validation import InputError
 
 MAX_BYTES = 30 * 2**20
 """Uploads above 30 MB are refused (a photo is a few MB)."""
 
 
-class PhotoError(ValueError):
+class PhotoError(InputError):
     """The uploaded file could not be used as a photo; the message says why and what to do."""
 
 
@@ -46,6 +47,9 @@ def decode_photo(data: bytes, size: int, channels: int = 3) -> torch.Tensor:
         raise ValueError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}.")
     if not isinstance(size, int) or not 8 <= size <= 1024:
         raise ValueError(f"size must be an int in [8, 1024] pixels, got {size!r}.")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise InputError(f"data must be the file's bytes, got {type(data).__name__}; read a file "
+                         "with open(path, 'rb').read() or pathlib.Path(path).read_bytes().")
     data = bytes(data)
     if not data:
         raise PhotoError("the file is empty; choose a JPEG or PNG photo.")
