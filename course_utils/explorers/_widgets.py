@@ -37,6 +37,11 @@ PIXELATED_CSS = ("<style>img.course-pixelated, .course-pixelated img "
 
 
 def set_png(image_widget: Any, png: bytes, width_px: int, zoom: float) -> None:
-    """Swap the PNG bytes of an ``ipywidgets.Image`` and its display width, in place."""
-    image_widget.value = png
-    image_widget.width = str(int(round(width_px * zoom)))
+    """Swap the PNG bytes of an ``ipywidgets.Image`` and its display width, in place.
+
+    Both go to the browser in one message (``hold_sync``), so the new image is never laid out
+    at the old width first.
+    """
+    with image_widget.hold_sync():
+        image_widget.value = png
+        image_widget.width = str(int(round(width_px * zoom)))

@@ -89,8 +89,10 @@ class PoolingExplorer:
         self.size_slider = _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size")
         self.stride_slider = _widgets.slider("stride", POOL_STRIDES, stride, "course-pool-stride")
         self.image = w.Image(format="png")
+        self.image.add_class("course-pooling")
         self.image.add_class("course-pixelated")
         self.readout = w.HTML()
+        self.readout.add_class("course-pool-readout")
         self.update()
         for s in (self.size_slider, self.stride_slider):
             s.observe(lambda change: self.update(), "value")

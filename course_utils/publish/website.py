@@ -13,8 +13,10 @@ drew, or when a lesson that plots drew none at all (a non-inline matplotlib back
 
 from __future__ import annotations
 
+import base64
 import copy
 import html
+import io
 import re
 from pathlib import Path
 
@@ -57,9 +59,7 @@ def widget_images(state: dict, model_id: str, seen: set | None = None) -> list[d
     if model.get("model_name") == "ImageModel":
         for buffer in model.get("buffers", []):
             if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
-                kind = model["state"].get("format", "png").replace("jpg", "jpeg")
-                if f"image/{kind}" in IMAGE_TYPES:
-                    found.append({f"image/{kind}": buffer["data"]})
+                found.append({"image/png": compressed_png(buffer["data"])})
     for output in model.get("state", {}).get("outputs", []):
         images = {k: v for k, v in output.get("data", {}).items() if k in IMAGE_TYPES}
         if images:
@@ -69,6 +69,16 @@ def widget_images(state: dict, model_id: str, seen: set | None = None) -> list[d
             if isinstance(child, str) and child.startswith("IPY_MODEL_"):
                 found += widget_images(state, child[len("IPY_MODEL_"):], seen)
     return found
+
+
+def compressed_png(data: str) -> str:
+    """An image (base64) as a well-compressed PNG (base64): explorers send theirs uncompressed."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(base64.b64decode(data))) as image:
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def snapshot_widgets(nb) -> None:
