@@ -487,8 +487,9 @@ def check_labels(value: object, name: str = "labels", *, n: int | None = None,
             raise InputError(f"{name} must hold class indices >= 0, got {low}. Number the "
                              "classes 0, 1, 2, ... (for -1/+1 labels use y == 1).")
         if num_classes is not None and high >= num_classes:
-            raise InputError(f"{name} go up to {high} but there are {num_classes} classes "
-                             f"(labels 0..{num_classes - 1}); fix the labels or the class list.")
+            raise InputError(f"{name} go up to {high} but there are {num_classes} classes: "
+                             f"labels must lie in [0, {num_classes}); fix the labels or the "
+                             "class list.")
     return tensor.long()
 
 

@@ -12,6 +12,7 @@ import torch
 from PIL import Image, ImageOps
 
 from course_utils.data import verified_path
+from course_utils.validation import InputError, check_images
 
 LABELS_FILE = "imagenet-mobilenet-v2/imagenet_labels.txt"
 IMAGENET_CLASSES = 1000
@@ -68,12 +69,10 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 def check_pixels(images: torch.Tensor) -> None:
     """Raise unless ``images`` is an ``(N, 3, H, W)`` uint8 tensor (an ``ImageSet.images``)."""
-    if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8:
-        got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
-        raise TypeError(f"images must be a uint8 tensor of 0..255 pixels, got {got}; "
-                        "ImageSet.images is already in that form.")
-    if images.ndim != 4 or images.shape[1] != 3:
-        raise ValueError(f"images must be (N, 3, H, W) RGB, got shape {tuple(images.shape)}; "
+    check_images(images, "images", dtype="uint8", finite=False, numpy=False,
+                 layout="(N, 3, H, W)")
+    if images.shape[1] != 3:
+        raise InputError(f"images must be (N, 3, H, W) RGB, got shape {tuple(images.shape)}; "
                          "for one image use image[None].")
 
 

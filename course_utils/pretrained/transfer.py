@@ -17,19 +17,10 @@ from torch import nn
 from torchvision.transforms.v2 import functional as TF
 
 from course_utils import metrics
-
-
-def check_labels(labels: torch.Tensor, n: int, num_classes: int | None = None) -> None:
-    """Raise unless ``labels`` is an ``(n,)`` int64 tensor of class indices."""
-    if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64:
-        got = labels.dtype if isinstance(labels, torch.Tensor) else type(labels).__name__
-        raise TypeError(f"labels must be an int64 tensor of class indices, got {got}.")
-    if labels.shape != (n,):
-        raise ValueError(f"labels must have shape ({n},) to match the inputs, got "
-                         f"{tuple(labels.shape)}.")
-    if num_classes is not None and n and not 0 <= int(labels.min()) <= int(labels.max()) < num_classes:
-        raise ValueError(f"labels must lie in [0, {num_classes}), got values "
-                         f"{int(labels.min())}..{int(labels.max())}.")
+from course_utils.validation import (
+    InputError, check_finite, check_labels, check_model, check_non_negative, check_positive,
+    check_positive_int, describe,
+)
 
 
 @torch.no_grad()
@@ -63,6 +54,7 @@ def run_batched(module: nn.Module, inputs: torch.Tensor, batch_size: int = 64,
                          f"{getattr(inputs, 'shape', type(inputs).__name__)}.")
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+    check_model(module, "module", has_parameters=True)
     device = next(module.parameters()).device
     outputs = []
     for start in range(0, len(inputs), batch_size):
@@ -94,6 +86,9 @@ def split_mobilenet(model: nn.Module, at: int) -> tuple[nn.Sequential, nn.Sequen
     tail : nn.Sequential
         Those activations -> ``(N, 1280)`` pooled features.
     """
+    if not isinstance(getattr(model, "features", None), nn.Sequential):
+        raise InputError(f"model must be a MobileNetV2 with its blocks in model.features (from "
+                         f"load_mobilenet_v2()), got {describe(model)}.")
     blocks = len(model.features)
     if not isinstance(at, int) or not 1 <= at <= blocks:
         raise ValueError(f"at must be an int in [1, {blocks}] (a block of model.features), "
@@ -128,9 +123,12 @@ def fit_linear_head(features: torch.Tensor, labels: torch.Tensor, num_classes: i
     if not isinstance(features, torch.Tensor) or features.ndim != 2 or not features.is_floating_point():
         raise ValueError("features must be a (N, D) float tensor, got "
                          f"{getattr(features, 'shape', type(features).__name__)}.")
-    check_labels(labels, len(features), num_classes)
-    if weight_decay < 0:
-        raise ValueError(f"weight_decay must be >= 0, got {weight_decay}.")
+    check_finite(features, "features", hint="Recompute the features from finite images.")
+    num_classes = check_positive_int(num_classes, "num_classes", minimum=2,
+                                     hint="A classifier needs at least 2 classes.")
+    labels = check_labels(labels, "labels", n=len(features), num_classes=num_classes)
+    weight_decay = check_non_negative(weight_decay, "weight_decay")
+    steps = check_positive_int(steps, "steps")
     head = nn.Linear(features.shape[1], num_classes)
     nn.init.zeros_(head.weight)
     nn.init.zeros_(head.bias)
@@ -159,7 +157,7 @@ def accuracy(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor,
     inputs : (N, ...) tensor
     labels : (N,) int64 tensor
     """
-    check_labels(labels, len(inputs))
+    labels = check_labels(labels, "labels", n=len(inputs))
     was_training = model.training
     model.eval()
     predictions = run_batched(model, inputs, batch_size).argmax(1)
@@ -174,7 +172,7 @@ def batchnorm_eval(model: nn.Module) -> nn.Module:
     running statistics it has. Needed for the converted MobileNetV2, whose BatchNorm layers only
     carry biases (see ``07_transfer_learning.ipynb``, "the BatchNorm pitfall").
     """
-    for module in model.modules():
+    for module in check_model(model).modules():
         if isinstance(module, nn.modules.batchnorm._BatchNorm):
             module.eval()
     return model
@@ -211,9 +209,15 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
     list of float
         The mean training loss of each epoch.
     """
-    check_labels(labels, len(inputs))
+    check_model(model, has_parameters=True)
+    labels = check_labels(labels, "labels", n=len(inputs))
     if not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be an int >= 0, got {epochs!r}.")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise InputError(f"optimizer must be a torch.optim.Optimizer over the parameters to "
+                         f"train, got {describe(optimizer)}; e.g. "
+                         "torch.optim.AdamW(model.parameters(), lr=1e-3).")
+    batch_size = check_positive_int(batch_size, "batch_size")
     generator = torch.Generator().manual_seed(seed)
     device = next(model.parameters()).device
     history = []
@@ -239,6 +243,8 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
 
 def with_head(tail: nn.Module, head: nn.Linear) -> nn.Sequential:
     """A trainable copy of ``tail`` followed by a copy of ``head`` (the originals are untouched)."""
+    check_model(tail, "tail")
+    check_model(head, "head")
     return nn.Sequential(copy.deepcopy(tail), copy.deepcopy(head))
 
 
@@ -274,6 +280,10 @@ def fine_tune(tail: nn.Module, head: nn.Linear, inputs: torch.Tensor, labels: to
     nn.Sequential
         ``(tail copy, head copy)``, trained, in eval mode; ``tail`` and ``head`` are untouched.
     """
+    check_positive_int(epochs, "epochs")
+    check_non_negative(lr_blocks, "lr_blocks", hint="0 keeps the pretrained blocks as they are.")
+    check_positive(lr_head, "lr_head")
+    check_non_negative(weight_decay, "weight_decay")
     torch.manual_seed(seed)
     model = with_head(tail, head)
     optimizer = torch.optim.AdamW([
@@ -301,7 +311,7 @@ def balanced_subset(labels: torch.Tensor, n: int, seed: int = 0) -> torch.Tensor
     -------
     (n,) int64 tensor of indices into ``labels``, sorted.
     """
-    check_labels(labels, len(labels))
+    labels = check_labels(labels, "labels")
     classes = labels.unique()
     if not isinstance(n, int) or not len(classes) <= n <= len(labels):
         raise ValueError(f"n must be an int in [{len(classes)}, {len(labels)}] (at least one "
