@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="training images: the first N of the shipped MNIST train split")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64, help="global batch, all ranks")
-    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch threads per process")
     parser.add_argument("--out", type=Path, required=True, help="where rank 0 saves the run")
@@ -119,7 +119,7 @@ def free_port() -> int:
 
 
 def launch(nproc: int, *, epochs: int = 3, images: int = 4000, batch_size: int = 64,
-           lr: float = 3e-3, seed: int = 0, threads: int = 1, timeout: float = 600) -> dict:
+           lr: float = 1e-2, seed: int = 0, threads: int = 1, timeout: float = 600) -> dict:
     """Run this module in ``nproc`` processes with ``torchrun`` (or one plain process).
 
     Introduced in ``14_scaling_out.ipynb``. The processes meet on 127.0.0.1 (a free port), so
