@@ -13,11 +13,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_utils.validation import (
-    ArrayLike, check_choice, check_label_array, check_pair, check_positive_int, check_same_length,
-    check_scores,
-)
 from course_utils.metrics.confusion import confusion_matrix, resolve_labels
+from course_utils.validation import (
+    ArrayLike, InputError, check_choice, check_label_array, check_pair, check_positive_int,
+    check_same_length, check_scores,
+)
 
 AVERAGES = (None, "binary", "macro", "micro", "weighted")
 
@@ -80,6 +80,9 @@ def top_k_accuracy(y_true: ArrayLike, y_score: ArrayLike, *, k: int = 5) -> floa
     check_same_length(y_true=true, y_score=scores)
     k = check_positive_int(k, "k")
     n_classes = scores.shape[1]
+    if k > n_classes:
+        raise InputError(f"k={k} is more than the {n_classes} classes of y_score; every label "
+                         f"would count as found (accuracy 1). Use k <= {n_classes}.")
     if true.max() >= n_classes:
         raise ValueError(f"y_true has label {int(true.max())} but y_score has only {n_classes} "
                          "columns (one per class, labels 0..K-1).")
