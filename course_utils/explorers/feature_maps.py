@@ -16,17 +16,12 @@ from torch import nn
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import colorize, mosaic, png_bytes, show_canvas
+from course_utils.validation import check_images, check_labels, check_number, check_positive_int
 
 
 def _check_images(images: torch.Tensor) -> torch.Tensor:
-    if not isinstance(images, torch.Tensor) or images.ndim != 4:
-        got = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
-        raise ValueError(f"images must be a (N, C, H, W) tensor, got {got}; for one image "
-                         "pass image[None].")
-    if not images.is_floating_point():
-        raise TypeError(f"images must be float (as the network expects them), got "
-                        f"{images.dtype}; use images.float() / 255 for uint8 images.")
-    return images
+    """Float ``(N, C, H, W)`` images, as the network expects them."""
+    return check_images(images, "images", numpy=False)
 
 
 def map_layers(model: nn.Module, example: torch.Tensor) -> dict[str, tuple[int, ...]]:
@@ -95,7 +90,7 @@ def render_feature_maps(maps: torch.Tensor, channels: Sequence[int], ncols: int 
     channels : channel indices to draw, row by row
     """
     tiles = [colorize(maps[c], "viridis", symmetric=False) for c in channels]
-    return mosaic(tiles, ncols=min(ncols, len(tiles)), gap=1)
+    return mosaic(tiles, ncols=min(check_positive_int(ncols, "ncols"), len(tiles)), gap=1)
 
 
 def show_feature_maps(model: nn.Module, image: torch.Tensor, layer: str,
@@ -150,10 +145,12 @@ class FeatureMapExplorer:
                  layer: str | None = None, n_maps: int = 16, zoom: float = 4.0) -> None:
         self.model = model.eval()
         self.images = _check_images(images)
-        self.labels = labels
+        self.labels = None if labels is None else check_labels(labels, "labels",
+                                                               n=len(self.images))
         if isinstance(n_maps, bool) or not isinstance(n_maps, int) or n_maps < 1:
             raise ValueError(f"n_maps must be a positive int, got {n_maps!r}.")
-        self.n_maps, self.zoom = n_maps, zoom
+        self.n_maps = n_maps
+        self.zoom = check_number(zoom, "zoom", 0.25, 8.0, hint="It is display pixels per value.")
         self.layers = map_layers(self.model, self.images[:1])
         if not self.layers:
             raise ValueError("the model has no layer that outputs maps (N, C, H, W).")

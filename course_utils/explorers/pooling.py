@@ -15,6 +15,7 @@ from course_utils.explorers import _widgets
 from course_utils.explorers.kernel import to_gray
 from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
 from course_utils.layers.pooling import pool2d
+from course_utils.validation import check_number
 
 POOL_SIZES = (1, 2, 3, 4)
 POOL_STRIDES = (1, 2, 3, 4)
@@ -84,7 +85,7 @@ class PoolingExplorer:
         self.gray = to_gray(image)
         _widgets.check_choice("kernel_size", kernel_size, POOL_SIZES)
         _widgets.check_choice("stride", stride, POOL_STRIDES)
-        self.zoom = zoom
+        self.zoom = check_number(zoom, "zoom", 0.25, 8.0, hint="It is display pixels per value.")
         w = _widgets.widgets()
         self.size_slider = _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size")
         self.stride_slider = _widgets.slider("stride", POOL_STRIDES, stride, "course-pool-stride")

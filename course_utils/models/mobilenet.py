@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, conv_bn_relu
+from course_utils.models.blocks import check_input, check_network, conv_bn_relu
 from course_utils.validation import check_int_range, check_positive_int
 
 
@@ -97,6 +97,7 @@ class MobileNet(nn.Module):
         super().__init__()
         if len(widths) != len(strides):
             raise ValueError(f"widths {widths} and strides {strides} need the same length.")
+        check_network(in_channels, num_classes, widths=widths, strides=strides, stem=stem)
         self.in_channels, self.num_classes = in_channels, num_classes
         layers, c = [conv_bn_relu(in_channels, stem)], stem
         for width, stride in zip(widths, strides):
