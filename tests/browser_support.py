@@ -30,7 +30,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
 RUN_ALL_TIMEOUT_MS = 240_000
-IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+"""The notebook on show (other tabs stay in the page, hidden)."""
+IDLE = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']"
 
 
 def missing_browser() -> str | None:
@@ -142,7 +144,7 @@ def restart_and_run_all(page, attempts: int = 3) -> None:
     A click that lands while JupyterLab is still connecting the kernel can be lost; then the
     prompts stay ``[ ]`` and the menu is used again.
     """
-    started = ("() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+    started = (f"() => [...document.querySelectorAll(\"{PANEL} .jp-InputArea-prompt\")]"
                ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))")
     for _ in range(attempts):
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
@@ -169,13 +171,15 @@ def open_and_run(context, url: str, notebook: str, width: int = 1280, height: in
     ARTIFACTS.mkdir(exist_ok=True)
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{url}/lab/tree/{notebook}")
+    # A workspace of its own, reset: no tab of an earlier page is restored beside it.
+    page.goto(f"{url}/lab/workspaces/{Path(notebook).stem}/tree/{notebook}?reset")
     page.wait_for_selector(IDLE, timeout=60_000)
     page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle")).first.wait_for(
         timeout=60_000)
     restart_and_run_all(page)
-    done = ("() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];"
-            " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }")
+    done = (f"() => {{ const p = [...document.querySelectorAll(\"{PANEL} .jp-CodeCell "
+            ".jp-InputArea-prompt\")]; return p.length > 0 && "
+            "p.every(x => /\\[\\d+\\]/.test(x.textContent)); }")
     stem = Path(notebook).stem
     try:
         page.wait_for_function(done, timeout=RUN_ALL_TIMEOUT_MS, polling=500)
@@ -183,7 +187,7 @@ def open_and_run(context, url: str, notebook: str, width: int = 1280, height: in
     except Exception:
         page.screenshot(path=str(ARTIFACTS / f"browser_failure_{stem}.png"))
         raise
-    error = page.locator("[data-mime-type='application/vnd.jupyter.error']")
+    error = page.locator(f"{PANEL} [data-mime-type='application/vnd.jupyter.error']")
     if error.count():
         page.screenshot(path=str(ARTIFACTS / f"browser_failure_{stem}.png"))
         raise AssertionError(f"{notebook} raised in the browser: {error.first.inner_text()[:2000]}")

@@ -31,6 +31,20 @@ def check_choice(name: str, value: int, allowed: tuple[int, ...]) -> int:
     return value
 
 
+def image(*classes: str) -> Any:
+    """An ``ipywidgets.Image`` for an explorer's picture, with CSS ``classes``.
+
+    It may shrink with a narrow window but never stretches: in a row of widgets (an ``HBox``)
+    a flex item would otherwise be squeezed in width and stretched to the row's height.
+    """
+    w = widgets()
+    picture = w.Image(format="png", layout=w.Layout(align_self="flex-start", height="auto",
+                                                    max_width="100%", min_width="0"))
+    for css in classes:
+        picture.add_class(css)
+    return picture
+
+
 PIXELATED_CSS = ("<style>img.course-pixelated, .course-pixelated img "
                  "{image-rendering: pixelated;}</style>")
 """Make the browser enlarge explorer images by repeating pixels, not blurring them."""

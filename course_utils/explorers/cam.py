@@ -197,8 +197,7 @@ class CamExplorer:
                                      description="opacity", continuous_update=True,
                                      style={"description_width": "80px"})
         self.opacity.add_class("course-opacity")
-        self.image = w.Image(format="png")
-        self.image.add_class("course-cam")
+        self.image = _widgets.image("course-cam")
         self.readout = w.HTML()
         self.readout.add_class("course-cam-readout")
         self.message = w.HTML()

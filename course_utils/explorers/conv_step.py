@@ -180,8 +180,7 @@ class ConvStepExplorer:
         self.position = w.IntSlider(0, 0, self.view.out.numel() - 1, description="output cell",
                                     style={"description_width": "initial"})
         self.position.add_class("course-position")
-        self.image = w.Image(format="png")
-        self.image.add_class("course-conv-step")
+        self.image = _widgets.image("course-conv-step")
         self.readout = w.HTML()
         self.readout.add_class("course-conv-sum")
         self.update()

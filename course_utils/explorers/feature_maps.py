@@ -165,9 +165,7 @@ class FeatureMapExplorer:
         self.layer_menu = w.Dropdown(options=list(self.layers), value=layer, description="layer")
         self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="first channel",
                                           style={"description_width": "initial"})
-        self.image = w.Image(format="png")
-        self.image.add_class("course-feature-maps")
-        self.image.add_class("course-pixelated")
+        self.image = _widgets.image("course-feature-maps", "course-pixelated")
         self.readout = w.HTML()
         self.readout.add_class("course-maps-readout")
         self._cache: tuple[int, str, torch.Tensor] | None = None

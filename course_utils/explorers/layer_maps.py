@@ -218,13 +218,10 @@ class LayerMapExplorer:
                                           continuous_update=True,
                                           style={"description_width": "80px"})
         self.channel_slider.add_class("course-channel")
-        self.input_image = w.Image(format="png")
-        self.input_image.add_class("course-pixelated")
+        self.input_image = _widgets.image("course-pixelated")
         self._shown_input: int | None = None
         self._quiet = False
-        self.image = w.Image(format="png")
-        self.image.add_class("course-layer-maps")
-        self.image.add_class("course-pixelated")
+        self.image = _widgets.image("course-layer-maps", "course-pixelated")
         self.readout = w.HTML()
         self.readout.add_class("course-layer-readout")
         self.message = w.HTML()
