@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from course_utils.validation import InputError
+
 BRIGHTNESS_SHIFT = (0.1, 0.2, 0.3, 0.4, 0.5)
 CONTRAST_FACTOR = (0.5, 0.4, 0.3, 0.2, 0.1)
 JPEG_QUALITY = (25, 18, 15, 10, 7)
@@ -38,7 +40,8 @@ def jpeg(images: torch.Tensor, severity: int, generator: torch.Generator | None 
     """Save each image as a JPEG of ``JPEG_QUALITY`` and read it back (Pillow): ``(N, C, H, W)``
     with 1 (grayscale) or 3 (RGB) channels."""
     if images.shape[1] not in (1, 3):
-        raise ValueError(f"jpeg needs 1 or 3 channels, got {images.shape[1]}.")
+        raise InputError(f"jpeg needs images with 1 (grayscale) or 3 (RGB) channels, got "
+                         f"{images.shape[1]}.")
     pixels = (images.detach().cpu() * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
     out = np.empty_like(pixels)
     for i, pixel in enumerate(pixels):

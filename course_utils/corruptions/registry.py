@@ -18,9 +18,7 @@ from course_utils.corruptions.blur import defocus_blur, motion_blur
 from course_utils.corruptions.digital import brightness, contrast, jpeg, pixelate
 from course_utils.corruptions.noise import gaussian_noise, impulse_noise, shot_noise
 from course_utils.corruptions.occlusion import occluding_patch
-from course_utils.validation import (
-    InputError, check_choice, check_images, check_int_range,
-)
+from course_utils.validation import InputError, check_images, check_int_range
 
 Corruption = Callable[[torch.Tensor, int, torch.Generator], torch.Tensor]
 
@@ -63,7 +61,6 @@ def corrupt(images: torch.Tensor, name: str, severity: int, seed: int = 0) -> to
     if not isinstance(name, str) or name not in CORRUPTIONS:
         raise InputError(f"unknown corruption {name!r}; the corruptions are "
                          f"{', '.join(CORRUPTIONS)}.")
-    check_choice(name, "name", tuple(CORRUPTIONS))
     severity = check_int_range(severity, "severity", 1, 5,
                                hint="Severity 1 is the mildest and 5 the strongest.")
     generator = torch.Generator().manual_seed(seed)

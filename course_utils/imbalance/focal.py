@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.validation import (
-    InputError, check_choice, check_non_negative, check_probability, check_tensor, describe,
+    InputError, check_choice, check_non_negative, check_number, check_tensor, describe,
 )
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -88,8 +88,9 @@ def binary_focal_loss(logits: torch.Tensor, targets: torch.Tensor, alpha: float 
     ce = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
     p_t = p * targets + (1 - p) * (1 - targets)
     loss = ce * (1 - p_t).pow(gamma)
+    alpha = check_number(alpha, "alpha", high=1.0,
+                         hint="Use a weight in [0, 1], or a negative number for no weighting.")
     if alpha >= 0:
-        alpha = check_probability(alpha, "alpha")
         loss = (alpha * targets + (1 - alpha) * (1 - targets)) * loss
     if reduction == "none":
         return loss

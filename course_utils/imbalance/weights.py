@@ -11,8 +11,8 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.validation import (
-    check_choice, check_labels, check_number, check_positive_int, check_tensor, describe,
-    InputError,
+    InputError, check_choice, check_labels, check_number, check_positive_int, check_tensor,
+    describe,
 )
 
 SCHEMES = ("inverse", "sqrt_inverse", "effective")

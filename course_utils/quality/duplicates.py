@@ -65,7 +65,7 @@ def exact_duplicates(images: torch.Tensor, others: torch.Tensor | None = None) -
     images = check_images(images, "images", dtype="any")
     digests = _digests(images)
     if others is None:
-        first: dict[str, int] = {}
+        first: dict[str, list[int]] = {}
         pairs = []
         for j, digest in enumerate(digests):
             members = first.setdefault(digest, [])
