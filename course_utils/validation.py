@@ -152,15 +152,25 @@ def check_probability(value: object, name: str, *, open_low: bool = False,
                         hint=hint)
 
 
-def check_choice(value: object, name: str, choices: Sequence) -> object:
-    """Return ``value`` after checking it is one of ``choices`` (strings compared by value)."""
-    if not any(value is c or (isinstance(value, str) and isinstance(c, str) and value == c)
-               for c in choices):
+def check_choice(value: object, name: str, choices: Sequence, hint: str = "") -> object:
+    """Return ``value`` after checking it is one of ``choices`` (None and bools by identity,
+    numbers and strings by value; ``True`` is not ``1``)."""
+    def same(a: object, b: object) -> bool:
+        if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
+            return a is b
+        if isinstance(a, str) or isinstance(b, str):
+            return isinstance(a, str) and isinstance(b, str) and a == b
+        if isinstance(a, numbers.Number) and isinstance(b, numbers.Number):
+            return a == b
+        return a is b
+
+    if not any(same(value, c) for c in choices):
         close = ""
         if isinstance(value, str):
             near = [c for c in choices if isinstance(c, str) and c.lower() == value.lower().strip()]
             close = f" Did you mean {near[0]!r}?" if near else ""
-        raise InputError(f"{name} must be one of {tuple(choices)}, got {value!r}.{close}")
+        raise InputError(f"{name} must be one of {tuple(choices)}, got {value!r}.{close}"
+                         f"{' ' + hint if hint else ''}")
     return value
 
 

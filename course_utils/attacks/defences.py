@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from course_utils.validation import InputError
 
 
 class InputQuantization(nn.Module):
@@ -30,7 +31,7 @@ class InputQuantization(nn.Module):
     def __init__(self, model: nn.Module, levels: int = 8, straight_through: bool = False) -> None:
         super().__init__()
         if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
-            raise ValueError(f"levels must be an int >= 2, got {levels!r}.")
+            raise InputError(f"levels must be an int >= 2, got {levels!r}.")
         self.model, self.levels, self.straight_through = model, levels, straight_through
 
     def quantize(self, images: torch.Tensor) -> torch.Tensor:

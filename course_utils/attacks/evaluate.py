@@ -14,7 +14,7 @@ import torch
 
 from course_utils.attacks.mode import frozen_eval
 from course_utils.validation import (
-    check_batch_labels, check_eps, check_model, check_positive_int, check_unit_images,
+    InputError, check_batch_labels, check_eps, check_model, check_positive_int, check_unit_images,
 )
 
 Attack = Callable[..., torch.Tensor]
@@ -63,12 +63,12 @@ def robust_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.
         Accuracies in [0, 1].
     """
     if not callable(attack):
-        raise TypeError(f"attack must be callable as attack(model, images, labels, eps=...), "
+        raise InputError(f"attack must be callable as attack(model, images, labels, eps=...), "
                         f"got {type(attack).__name__}.")
     single = isinstance(eps, (int, float))
     radii = [check_eps(e) for e in ([eps] if single else list(eps))]
     if not radii:
-        raise ValueError("eps is an empty list; give at least one radius.")
+        raise InputError("eps is an empty list; give at least one radius.")
     images = check_unit_images(images)
     labels = check_batch_labels(labels, images)
     batch_size = check_positive_int(batch_size, "batch_size")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import torch
+from course_utils.validation import InputError
 
 
 @contextmanager
@@ -31,7 +32,7 @@ def frozen_eval(model: torch.nn.Module) -> Iterator[torch.nn.Module]:
         The same model.
     """
     if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
+        raise InputError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
     modes = [(m, m.training) for m in model.modules()]
     flags = [(p, p.requires_grad) for p in model.parameters()]
     try:

@@ -13,7 +13,8 @@ import torch.nn.functional as F
 
 from course_utils.attacks.mode import frozen_eval
 from course_utils.validation import (
-    check_batch_labels, check_eps, check_logits, check_model, check_positive_int, check_unit_images,
+    InputError, check_batch_labels, check_eps, check_logits, check_model, check_positive_int,
+    check_unit_images,
 )
 
 NORMS = ("linf", "l2")
@@ -85,7 +86,7 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
     steps = check_positive_int(steps, "steps")
     restarts = check_positive_int(restarts, "restarts")
     if norm not in NORMS:
-        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}.")
+        raise InputError(f"norm must be one of {NORMS}, got {norm!r}.")
     alpha = 2.5 * eps / steps if alpha is None else check_eps(alpha, "alpha")
     images = check_unit_images(images).detach()
     labels = check_batch_labels(labels, images)

@@ -21,7 +21,7 @@ import torch
 from course_utils.attacks.mode import frozen_eval
 from course_utils.attacks.pgd import _step, input_gradient, pgd
 from course_utils.validation import (
-    check_batch_labels, check_eps, check_positive_int, check_unit_images,
+    InputError, check_batch_labels, check_eps, check_positive_int, check_unit_images,
 )
 
 
@@ -30,10 +30,10 @@ class _Adversarial:
 
     def __init__(self, model: torch.nn.Module, eps: float, ramp_batches: int) -> None:
         if not isinstance(model, torch.nn.Module):
-            raise TypeError(f"model must be the torch.nn.Module being trained, got "
+            raise InputError(f"model must be the torch.nn.Module being trained, got "
                             f"{type(model).__name__}.")
         if isinstance(ramp_batches, bool) or not isinstance(ramp_batches, int) or ramp_batches < 0:
-            raise ValueError(f"ramp_batches must be an int >= 0, got {ramp_batches!r}.")
+            raise InputError(f"ramp_batches must be an int >= 0, got {ramp_batches!r}.")
         self.model, self.eps, self.ramp_batches = model, check_eps(eps), ramp_batches
         self.calls = 0
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from course_utils.data.paths import data_dir
+from course_utils.validation import InputError, MissingFileError
 
 MANIFEST_NAME = "SHA256SUMS"
 
@@ -37,7 +38,7 @@ def read_manifest(folder: Path | None = None) -> dict[str, str]:
             continue
         digest, _, name = line.partition("  ")
         if len(digest) != 64 or not name:
-            raise ValueError(
+            raise InputError(
                 f"{folder / MANIFEST_NAME}, line {number}: expected '<sha256>  <path>' as "
                 f"sha256sum writes it, got {line!r}."
             )
@@ -74,13 +75,13 @@ def verified_path(relative: str) -> Path:
     folder = data_dir()
     expected = read_manifest(folder).get(relative)
     if expected is None:
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"{relative!r} is not listed in {folder / MANIFEST_NAME}; only shipped, "
             "checksummed files can be loaded. See data/README.md for what is shipped."
         )
     path = folder / relative
     if not path.is_file():
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"Shipped file {path} is missing. Restore the data/ folder from the course "
             "repository (git checkout -- data/)."
         )

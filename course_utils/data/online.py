@@ -16,6 +16,7 @@ from torch.utils.data import Dataset
 from torchvision import datasets
 
 from course_utils.data.paths import cache_dir
+from course_utils.validation import InputError
 
 OFFLINE_ENV_VAR = "COURSE_OFFLINE"
 
@@ -68,10 +69,10 @@ def load_full_dataset(name: str, split: str = "train", **kwargs) -> Dataset:
         If the dataset is not cached and no network is reachable; the message says what to run.
     """
     if name not in FULL_DATASETS:
-        raise ValueError(f"Unknown full dataset {name!r}; choose one of {sorted(FULL_DATASETS)}.")
+        raise InputError(f"Unknown full dataset {name!r}; choose one of {sorted(FULL_DATASETS)}.")
     cls, host, splits = FULL_DATASETS[name]
     if split not in splits:
-        raise ValueError(f"Full dataset {name!r} has no split {split!r}; use 'train' or 'test'.")
+        raise InputError(f"Full dataset {name!r} has no split {split!r}; use 'train' or 'test'.")
     root = str(full_dataset_root())
     try:
         return cls(root, download=False, **splits[split], **kwargs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from course_utils.validation import InputError
 
 SAMPLE_PHOTOS = ("astronaut", "camera", "chelsea", "coffee", "rocket")
 
@@ -17,7 +18,7 @@ def sample_photo(name: str = "chelsea") -> torch.Tensor:
     ``"chelsea"`` is a cat (3, 300, 451); ``"camera"`` is grayscale (1, 512, 512).
     """
     if name not in SAMPLE_PHOTOS:
-        raise ValueError(f"Unknown sample photo {name!r}; choose one of {SAMPLE_PHOTOS}.")
+        raise InputError(f"Unknown sample photo {name!r}; choose one of {SAMPLE_PHOTOS}.")
     from skimage import data as skdata  # imported on use: scikit-image is slow to import
 
     array = np.asarray(getattr(skdata, name)())

@@ -20,7 +20,7 @@ import torch
 from course_utils.data.manifest import verified_path
 from course_utils.data.splits import stratified_split
 from course_utils.data.textset import TextSet
-from course_utils.validation import check_file
+from course_utils.validation import InputError, check_file
 
 SENTIMENT_FOLDER = "sentiment-sentences"
 SENTIMENT_FILES = {
@@ -68,7 +68,7 @@ def read_labelled_sentences(path: str | Path) -> tuple[list[str], list[int]]:
             continue
         sentence, tab, label = line.rstrip("\r").rpartition("\t")
         if not tab or label.strip() not in ("0", "1") or not sentence.strip():
-            raise ValueError(
+            raise InputError(
                 f"{path}, line {number}: expected 'sentence<TAB>0' or 'sentence<TAB>1', got "
                 f"{line[:80]!r}. Restore the file from the course repository."
             )
@@ -93,7 +93,7 @@ def load_sentiment(split: str) -> TextSet:
         ``meta["sources"]`` (``("amazon", "imdb", "yelp")``).
     """
     if split not in ("train", "test"):
-        raise ValueError(f"the sentiment sentences have splits 'train' and 'test', got {split!r}.")
+        raise InputError(f"the sentiment sentences have splits 'train' and 'test', got {split!r}.")
     texts, labels, sources = [], [], []
     for index, (source, file) in enumerate(SENTIMENT_FILES.items()):
         sentences, marks = read_labelled_sentences(verified_path(f"{SENTIMENT_FOLDER}/{file}"))

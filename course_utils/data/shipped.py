@@ -16,7 +16,7 @@ from PIL import Image, ImageOps
 from course_utils.data.imageset import ImageSet
 from course_utils.data.manifest import read_manifest, verified_path
 from course_utils.data.splits import stratified_split
-from course_utils.validation import check_int_range, check_type
+from course_utils.validation import InputError, check_int_range, check_type
 
 DIGITS = tuple(str(d) for d in range(10))
 FASHION_CLASSES = (
@@ -35,7 +35,7 @@ def _read_idx(path: Path, magic: int) -> np.ndarray:
     ndim = magic & 0xFF
     header = np.frombuffer(raw, dtype=">u4", count=1 + ndim)
     if header[0] != magic:
-        raise ValueError(f"{path} is not an IDX file with magic {magic:#x}.")
+        raise InputError(f"{path} is not an IDX file with magic {magic:#x}.")
     return np.frombuffer(raw, dtype=np.uint8, offset=4 * (1 + ndim)).reshape(header[1:]).copy()
 
 

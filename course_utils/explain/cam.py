@@ -21,13 +21,13 @@ from torch import nn
 
 from course_utils.explain.hooks import get_layer, record_activations
 from course_utils.validation import (
-    check_images, check_model, check_targets, model_device, target_scores,
+    InputError, check_images, check_model, check_targets, model_device, target_scores,
 )
 
 
 def _check_layer_output(layer: str, activation: torch.Tensor) -> torch.Tensor:
     if activation.ndim != 4:
-        raise ValueError(f"layer {layer!r} outputs shape {tuple(activation.shape)}, not maps "
+        raise InputError(f"layer {layer!r} outputs shape {tuple(activation.shape)}, not maps "
                          "(N, C, h, w); pick a convolutional layer or block.")
     return activation
 
@@ -47,7 +47,7 @@ def grad_cam_from(activations: torch.Tensor, gradients: torch.Tensor,
     (N, h, w) tensor
     """
     if activations.shape != gradients.shape or activations.ndim != 4:
-        raise ValueError(f"activations and gradients must both be (N, C, h, w), got "
+        raise InputError(f"activations and gradients must both be (N, C, h, w), got "
                          f"{tuple(activations.shape)} and {tuple(gradients.shape)}.")
     weights = gradients.mean(dim=(2, 3), keepdim=True)
     maps = (weights * activations).sum(dim=1)
@@ -115,14 +115,14 @@ def class_activation_map(model: nn.Module, images: torch.Tensor, targets: torch.
     targets = check_targets(targets, len(images))
     linear = get_layer(model, classifier)
     if not isinstance(linear, nn.Linear):
-        raise ValueError(f"classifier {classifier!r} is a {type(linear).__name__}; CAM needs "
+        raise InputError(f"classifier {classifier!r} is a {type(linear).__name__}; CAM needs "
                          "the nn.Linear layer that reads the pooled features. Use grad_cam for "
                          "other networks.")
     with torch.no_grad(), record_activations(model, [features]) as acts:
         target_scores(model(images), targets)  # checks the targets against the outputs
         activation = _check_layer_output(features, acts[features])
     if activation.shape[1] != linear.in_features:
-        raise ValueError(f"layer {features!r} has {activation.shape[1]} channels but "
+        raise InputError(f"layer {features!r} has {activation.shape[1]} channels but "
                          f"{classifier!r} reads {linear.in_features} features: CAM needs the "
                          "layer just before the global average pooling.")
     weights = linear.weight.detach()[targets.to(linear.weight.device)]  # (N, K')

@@ -17,8 +17,8 @@ import torch
 from torch import nn
 
 from course_utils.validation import (
-    check_images, check_maps, check_model, check_positive_int, check_target_range, check_targets,
-    model_device,
+    InputError, check_images, check_maps, check_model, check_positive_int, check_target_range,
+    check_targets, model_device,
 )
 
 
@@ -109,6 +109,6 @@ def insertion_curve(model: nn.Module, images: torch.Tensor, targets: torch.Tenso
 def curve_area(fractions: torch.Tensor, probabilities: torch.Tensor) -> torch.Tensor:
     """Area under each curve by the trapezoid rule: ``(S,), (N, S) -> (N,)``, in [0, 1]."""
     if fractions.ndim != 1 or probabilities.ndim != 2 or probabilities.shape[1] != len(fractions):
-        raise ValueError(f"need fractions (S,) and probabilities (N, S), got "
+        raise InputError(f"need fractions (S,) and probabilities (N, S), got "
                          f"{tuple(fractions.shape)} and {tuple(probabilities.shape)}.")
     return torch.trapezoid(probabilities, fractions, dim=1)

@@ -17,6 +17,7 @@ from typing import Iterator, Sequence
 
 import torch
 from torch import nn
+from course_utils.validation import InputError
 
 
 def layer_names(model: nn.Module) -> list[str]:
@@ -33,10 +34,10 @@ def get_layer(model: nn.Module, name: str) -> nn.Module:
         If ``model`` has no submodule of that name.
     """
     if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
+        raise InputError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
     modules = dict(model.named_modules())
     if not isinstance(name, str) or not name or name not in modules:
-        raise ValueError(f"the model has no layer named {name!r}. Valid layer names "
+        raise InputError(f"the model has no layer named {name!r}. Valid layer names "
                          f"(from model.named_modules()): {layer_names(model)}.")
     return modules[name]
 
@@ -70,14 +71,14 @@ def record_activations(model: nn.Module, layers: Sequence[str] | str,
     """
     names = [layers] if isinstance(layers, str) else list(layers)
     if not names:
-        raise ValueError("layers is empty; name at least one layer, e.g. layer_names(model)[0].")
+        raise InputError("layers is empty; name at least one layer, e.g. layer_names(model)[0].")
     modules = [get_layer(model, name) for name in names]
     recorded: dict[str, torch.Tensor] = {}
 
     def hook_for(name: str):
         def hook(module: nn.Module, inputs: tuple, output: object) -> torch.Tensor:
             if not isinstance(output, torch.Tensor):
-                raise TypeError(f"layer {name!r} returns {type(output).__name__}, not a tensor; "
+                raise InputError(f"layer {name!r} returns {type(output).__name__}, not a tensor; "
                                 "record a layer whose output is a tensor.")
             recorded[name] = output.detach() if detach else output
             return output.clone()

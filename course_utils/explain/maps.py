@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from course_utils.validation import InputError
 
 
 def _check(maps: object) -> torch.Tensor:
     if not isinstance(maps, torch.Tensor) or not maps.is_floating_point() or maps.ndim != 3:
         got = tuple(maps.shape) if isinstance(maps, torch.Tensor) else type(maps).__name__
-        raise ValueError(f"maps must be a float tensor (N, h, w), got {got}.")
+        raise InputError(f"maps must be a float tensor (N, h, w), got {got}.")
     if not torch.isfinite(maps).all():
-        raise ValueError("maps contain NaN or inf.")
+        raise InputError("maps contain NaN or inf.")
     return maps
 
 
@@ -45,7 +46,7 @@ def upsample_maps(maps: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     maps = _check(maps)
     if (not isinstance(size, (tuple, list)) or len(size) != 2
             or not all(isinstance(s, int) and s > 0 for s in size)):
-        raise ValueError(f"size must be (H, W) positive ints, got {size!r}.")
+        raise InputError(f"size must be (H, W) positive ints, got {size!r}.")
     if tuple(maps.shape[1:]) == tuple(size):
         return maps
     return F.interpolate(maps[:, None], size=tuple(size), mode="bilinear",

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from course_utils.explain.hooks import record_activations
-from course_utils.validation import check_model, check_positive_int, model_device
+from course_utils.validation import InputError, check_model, check_positive_int, model_device
 
 
 def total_variation(images: torch.Tensor) -> torch.Tensor:
@@ -30,10 +30,10 @@ def total_variation(images: torch.Tensor) -> torch.Tensor:
 def _channel_map(acts: dict, layer: str, channel: int) -> torch.Tensor:
     out = acts[layer]
     if out.ndim != 4:
-        raise ValueError(f"layer {layer!r} outputs shape {tuple(out.shape)}, not maps "
+        raise InputError(f"layer {layer!r} outputs shape {tuple(out.shape)}, not maps "
                          "(N, C, h, w); pick a convolutional layer or block.")
     if not 0 <= channel < out.shape[1]:
-        raise ValueError(f"channel {channel} is out of range: layer {layer!r} has "
+        raise InputError(f"channel {channel} is out of range: layer {layer!r} has "
                          f"{out.shape[1]} channels, so use 0..{out.shape[1] - 1}.")
     return out[:, channel]
 
@@ -74,11 +74,11 @@ def maximize_channel(model: nn.Module, layer: str, channel: int, *,
     """
     check_model(model, eval_mode=True, has_parameters=True)
     if not isinstance(channel, int) or isinstance(channel, bool):
-        raise TypeError(f"channel must be an int, got {type(channel).__name__}.")
+        raise InputError(f"channel must be an int, got {type(channel).__name__}.")
     steps = check_positive_int(steps, "steps")
     low, high = value_range
     if not low < high:
-        raise ValueError(f"value_range must be (low, high) with low < high, got {value_range}.")
+        raise InputError(f"value_range must be (low, high) with low < high, got {value_range}.")
     generator = torch.Generator().manual_seed(seed)
     start = low + (high - low) * (0.5 + 0.1 * torch.randn((1, *shape), generator=generator))
     image = start.clamp(low, high).to(model_device(model)).requires_grad_(True)
@@ -130,12 +130,12 @@ def top_patches(model: nn.Module, images: torch.Tensor, *, layer: str, channel: 
     """
     check_model(model, eval_mode=True, has_parameters=True)
     if not isinstance(images, torch.Tensor) or images.ndim != 4 or len(images) == 0:
-        raise ValueError("images must be a non-empty (N, C, H, W) tensor, got "
+        raise InputError("images must be a non-empty (N, C, H, W) tensor, got "
                          f"{getattr(images, 'shape', type(images).__name__)}.")
     k = check_positive_int(k, "k")
     patch = check_positive_int(patch, "patch")
     if k > len(images):
-        raise ValueError(f"k={k} patches need at least {k} images, got {len(images)}.")
+        raise InputError(f"k={k} patches need at least {k} images, got {len(images)}.")
     device = model_device(model)
     best, where = [], []
     with record_activations(model, [layer]) as acts:

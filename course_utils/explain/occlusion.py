@@ -14,17 +14,18 @@ import torch
 from torch import nn
 
 from course_utils.validation import (
-    check_images, check_model, check_positive_int, check_targets, model_device, target_scores,
+    InputError, check_images, check_model, check_positive_int, check_targets, model_device,
+    target_scores,
 )
 
 
 def window_starts(size: int, patch: int, stride: int) -> list[int]:
     """Top (or left) edges of the patch along one side: 0, stride, ... until the side is covered."""
     if patch > size:
-        raise ValueError(f"patch {patch} is larger than the image side {size}; use a patch of "
+        raise InputError(f"patch {patch} is larger than the image side {size}; use a patch of "
                          f"at most {size} pixels.")
     if stride > patch and patch < size:
-        raise ValueError(f"stride {stride} is larger than the patch {patch}: some pixels would "
+        raise InputError(f"stride {stride} is larger than the patch {patch}: some pixels would "
                          "never be covered. Use stride <= patch.")
     return [i * stride for i in range(math.ceil((size - patch) / stride) + 1)]
 
@@ -59,7 +60,7 @@ def occlusion(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | in
     patch, stride = check_positive_int(patch, "patch"), check_positive_int(stride, "stride")
     batch_size = check_positive_int(batch_size, "batch_size")
     if not isinstance(baseline, (int, float)) or not math.isfinite(baseline):
-        raise ValueError(f"baseline must be a finite number, got {baseline!r}.")
+        raise InputError(f"baseline must be a finite number, got {baseline!r}.")
     _, _, height, width = images.shape
     corners = [(top, left) for top in window_starts(height, patch, stride)
                for left in window_starts(width, patch, stride)]

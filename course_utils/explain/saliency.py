@@ -21,7 +21,8 @@ import torch
 from torch import nn
 
 from course_utils.validation import (
-    check_images, check_model, check_positive_int, check_targets, model_device, target_scores,
+    InputError, check_images, check_model, check_positive_int, check_targets, model_device,
+    target_scores,
 )
 
 IG_METHODS = ("riemann_left", "riemann_right", "riemann_middle", "gausslegendre")
@@ -81,7 +82,7 @@ def smoothgrad(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | i
     targets = check_targets(targets, len(images))
     samples = check_positive_int(samples, "samples")
     if not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a share of the value range in [0, 1], got {noise!r}.")
+        raise InputError(f"noise must be a share of the value range in [0, 1], got {noise!r}.")
     generator = torch.Generator().manual_seed(seed)
     spread = (images.amax(dim=(1, 2, 3)) - images.amin(dim=(1, 2, 3))).view(-1, 1, 1, 1)
     total = torch.zeros_like(images)
@@ -106,7 +107,7 @@ def ig_steps(steps: int, method: str = "gausslegendre") -> tuple[torch.Tensor, t
     """
     steps = check_positive_int(steps, "steps")
     if method not in IG_METHODS:
-        raise ValueError(f"method must be one of {IG_METHODS}, got {method!r}.")
+        raise InputError(f"method must be one of {IG_METHODS}, got {method!r}.")
     if method == "gausslegendre":
         x, w = np.polynomial.legendre.leggauss(steps)
         return torch.from_numpy(0.5 * (x + 1)), torch.from_numpy(0.5 * w)
@@ -149,10 +150,10 @@ def integrated_gradients(model: nn.Module, images: torch.Tensor, targets: torch.
     try:
         base = base.expand_as(images)
     except RuntimeError:
-        raise ValueError(f"baseline of shape {tuple(base.shape)} does not broadcast to the "
+        raise InputError(f"baseline of shape {tuple(base.shape)} does not broadcast to the "
                          f"images {tuple(images.shape)}.") from None
     if not torch.isfinite(base).all():
-        raise ValueError("baseline contains NaN or inf.")
+        raise InputError("baseline contains NaN or inf.")
     delta = images - base
     total = torch.zeros_like(images)
     for i in range(len(images)):
@@ -173,5 +174,5 @@ def pixel_map(attributions: torch.Tensor) -> torch.Tensor:
     if not isinstance(attributions, torch.Tensor) or attributions.ndim != 4:
         got = tuple(attributions.shape) if isinstance(attributions, torch.Tensor) else \
             type(attributions).__name__
-        raise ValueError(f"attributions must be (N, C, H, W), got {got}.")
+        raise InputError(f"attributions must be (N, C, H, W), got {got}.")
     return attributions.abs().amax(dim=1)

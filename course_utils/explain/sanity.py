@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from course_utils.explain.hooks import get_layer
+from course_utils.validation import InputError
 
 Explainer = Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -40,11 +41,11 @@ def rank_correlation(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """
     if not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor) or a.shape != b.shape \
             or a.ndim < 2:
-        raise ValueError(f"need two batches of maps of the same shape (N, ...), got "
+        raise InputError(f"need two batches of maps of the same shape (N, ...), got "
                          f"{getattr(a, 'shape', type(a).__name__)} and "
                          f"{getattr(b, 'shape', type(b).__name__)}.")
     if not (torch.isfinite(a).all() and torch.isfinite(b).all()):
-        raise ValueError("the maps contain NaN or inf.")
+        raise InputError("the maps contain NaN or inf.")
     result = []
     for x, y in zip(a.flatten(1).cpu().double(), b.flatten(1).cpu().double()):
         rx, ry = _average_ranks(x), _average_ranks(y)
@@ -98,7 +99,7 @@ def cascading_randomization(model: nn.Module, explain: Explainer, images: torch.
         The name of the last block randomised at each step, with each image's correlation.
     """
     if not blocks:
-        raise ValueError("blocks is empty; name the layers to randomise, from the output down.")
+        raise InputError("blocks is empty; name the layers to randomise, from the output down.")
     for name in blocks:
         get_layer(model, name)
     reference = explain(model, images, targets)

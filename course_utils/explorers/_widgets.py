@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from course_utils import validation
+
 
 def widgets():
     """The ``ipywidgets`` module, imported on first use so importing explorers stays cheap."""
@@ -24,11 +26,10 @@ def slider(description: str, values: tuple[int, ...], value: int, css: str) -> A
 
 
 def check_choice(name: str, value: int, allowed: tuple[int, ...]) -> int:
-    """Raise unless ``value`` is one of the slider's ``allowed`` settings."""
-    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
-        hint = " A stride of 0 would never move the window." if name == "stride" and value == 0 else ""
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}.{hint}")
-    return value
+    """Raise unless ``value`` is one of the slider's ``allowed`` settings
+    (:func:`course_utils.validation.check_choice`, with the slider's hint)."""
+    hint = "A stride of 0 would never move the window." if name == "stride" and value == 0 else ""
+    return validation.check_choice(value, name, allowed, hint=hint)
 
 
 def image(*classes: str) -> Any:

@@ -26,6 +26,7 @@ from course_utils.explorers import _widgets
 from course_utils.explorers.layer_maps import check_display_images, colour_bar, to_rgb
 from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
 from course_utils.explorers.render import colormap_lut, hstack_panels, png_bytes, show_canvas
+from course_utils.validation import InputError
 
 METHODS = ("Grad-CAM", "CAM")
 HEAT_CMAP = "jet"
@@ -59,11 +60,11 @@ def cam_views(model: nn.Module, image: torch.Tensor, *, layers: Sequence[str],
         logits = model(x)
         for name in layers:
             if acts[name].ndim != 4:
-                raise ValueError(f"layer {name!r} outputs shape {tuple(acts[name].shape)}, not "
+                raise InputError(f"layer {name!r} outputs shape {tuple(acts[name].shape)}, not "
                                  "maps; pick convolutional layers or blocks.")
         for c in classes:
             if not 0 <= c < logits.shape[1]:
-                raise ValueError(f"class index {c} is out of range: the model has "
+                raise InputError(f"class index {c} is out of range: the model has "
                                  f"{logits.shape[1]} outputs.")
             grads = torch.autograd.grad(logits[0, c], [acts[n] for n in layers], retain_graph=True)
             for name, grad in zip(layers, grads):
@@ -72,7 +73,7 @@ def cam_views(model: nn.Module, image: torch.Tensor, *, layers: Sequence[str],
         weight = get_layer(model, classifier).weight.detach()
         last = acts[layers[-1]].detach()[0]
         if weight.shape[1] != last.shape[0]:
-            raise ValueError(f"classifier {classifier!r} reads {weight.shape[1]} features but "
+            raise InputError(f"classifier {classifier!r} reads {weight.shape[1]} features but "
                              f"{layers[-1]!r} has {last.shape[0]} channels: CAM needs the layer "
                              "just before the global average pooling as the last layer.")
         for c in classes:
@@ -96,7 +97,7 @@ def render_overlay(image: torch.Tensor, heat: torch.Tensor | np.ndarray,
 
 def _check_opacity(opacity: float) -> float:
     if not isinstance(opacity, (int, float)) or not 0 <= opacity <= 1:
-        raise ValueError(f"opacity must be in [0, 1], got {opacity!r}.")
+        raise InputError(f"opacity must be in [0, 1], got {opacity!r}.")
     return float(opacity)
 
 
@@ -124,9 +125,9 @@ def show_cam(model: nn.Module, image: torch.Tensor, target: int, *, layer: str,
     matplotlib.figure.Figure
     """
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
+        raise InputError(f"method must be one of {METHODS}, got {method!r}.")
     if method == "CAM" and classifier is None:
-        raise ValueError("CAM needs classifier= the nn.Linear after the global pooling.")
+        raise InputError("CAM needs classifier= the nn.Linear after the global pooling.")
     image = check_display_images(image[None] if isinstance(image, torch.Tensor) else image)[0]
     maps, probs = cam_views(model.eval(), image, layers=[layer], classes=[int(target)],
                             prepare=prepare, classifier=classifier if method == "CAM" else None)
@@ -167,18 +168,18 @@ class CamExplorer:
         self.images = list(check_display_images(images))
         self.prepare, self.layers, self.classifier = prepare, list(layers), classifier
         if not self.layers:
-            raise ValueError("layers is empty; pass the names of the layers to explain.")
+            raise InputError("layers is empty; pass the names of the layers to explain.")
         for name in self.layers + ([classifier] if classifier else []):
             get_layer(self.model, name)
         self.class_names, self.top = list(class_names), top
         self.extra_classes = [int(c) for c in extra_classes]
         bad = [c for c in self.extra_classes if not 0 <= c < len(self.class_names)]
         if bad:
-            raise ValueError(f"extra_classes {bad} are out of range: there are "
+            raise InputError(f"extra_classes {bad} are out of range: there are "
                              f"{len(self.class_names)} classes.")
         names = list(names) if names is not None else [f"image {i}" for i in range(len(images))]
         if len(names) != len(self.images):
-            raise ValueError(f"names has {len(names)} entries for {len(self.images)} images.")
+            raise InputError(f"names has {len(names)} entries for {len(self.images)} images.")
         self.zoom = zoom
         self._cache: dict[int, tuple[dict, torch.Tensor, list[int]]] = {}
         self._heat: dict[tuple, np.ndarray] = {}

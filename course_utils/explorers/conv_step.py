@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle
 
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import png_bytes
-from course_utils.validation import check_positive_int, check_square_kernel
+from course_utils.validation import InputError, check_positive_int, check_square_kernel
 from course_utils.layers.conv import conv2d, conv_output_size
 
 MAX_SIDE = 12
@@ -33,10 +33,10 @@ def _check_inputs(x, kernel, stride, padding) -> tuple[torch.Tensor, torch.Tenso
     x = torch.as_tensor(x, dtype=torch.float64)
     kernel = torch.as_tensor(kernel, dtype=torch.float64)
     if x.ndim != 2 or max(x.shape) > MAX_SIDE:
-        raise ValueError(f"x must be a small 2-D grid (H, W) with sides up to {MAX_SIDE}, got "
+        raise InputError(f"x must be a small 2-D grid (H, W) with sides up to {MAX_SIDE}, got "
                          f"shape {tuple(x.shape)}; crop it, e.g. x[:8, :8].")
     if kernel.ndim != 2:
-        raise ValueError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
+        raise InputError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
     k = check_square_kernel(kernel, "kernel")
     check_positive_int(stride, "stride")
     check_positive_int(padding, "padding", minimum=0)
@@ -157,7 +157,7 @@ def show_conv_step(x: torch.Tensor, kernel: torch.Tensor, position: int = 0, str
     view = _StepFigure(x, kernel, stride, padding)
     n = view.out.numel()
     if not 0 <= position < n:
-        raise ValueError(f"position must be in 0..{n - 1} (the output has {n} cells), got {position}.")
+        raise InputError(f"position must be in 0..{n - 1} (the output has {n} cells), got {position}.")
     view.draw(position)
     return view.fig
 

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from course_utils.attacks import frozen_eval, input_gradient
-from course_utils.validation import check_eps, check_positive_int, check_unit_images
+from course_utils.validation import InputError, check_eps, check_positive_int, check_unit_images
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
@@ -30,7 +30,7 @@ def _as_batch(image: torch.Tensor) -> torch.Tensor:
     """A ``(C, H, W)`` uint8 or [0, 1] float image as a checked ``(1, C, H, W)`` float batch."""
     if not isinstance(image, torch.Tensor) or image.ndim != 3 or image.shape[0] not in (1, 3):
         got = tuple(image.shape) if isinstance(image, torch.Tensor) else type(image).__name__
-        raise ValueError(f"image must be one (C, H, W) tensor with C = 1 or 3, got {got}.")
+        raise InputError(f"image must be one (C, H, W) tensor with C = 1 or 3, got {got}.")
     x = image.float() / 255 if image.dtype == torch.uint8 else image.float()
     return check_unit_images(x[None])
 
@@ -84,10 +84,10 @@ def _readout(eps: float, probs: torch.Tensor, classes: Sequence[str], label: int
 
 def _check_classes(classes: Sequence[str], probs: torch.Tensor, label: int) -> None:
     if len(classes) != len(probs):
-        raise ValueError(f"classes has {len(classes)} names but the model has {len(probs)} "
+        raise InputError(f"classes has {len(classes)} names but the model has {len(probs)} "
                          "outputs; pass one name per output.")
     if not 0 <= int(label) < len(classes):
-        raise ValueError(f"label must be a class index in [0, {len(classes)}), got {label}.")
+        raise InputError(f"label must be a class index in [0, {len(classes)}), got {label}.")
 
 
 def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Sequence[str], *,

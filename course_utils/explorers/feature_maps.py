@@ -16,7 +16,9 @@ from torch import nn
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import colorize, mosaic, png_bytes, show_canvas
-from course_utils.validation import check_images, check_labels, check_number, check_positive_int
+from course_utils.validation import (
+    InputError, check_images, check_labels, check_number, check_positive_int,
+)
 
 
 def _check_images(images: torch.Tensor) -> torch.Tensor:
@@ -54,7 +56,7 @@ def layer_activations(model: nn.Module, image: torch.Tensor, layer: str) -> torc
     """The output of ``layer`` for one ``(C, H, W)`` image: a ``(channels, H', W')`` tensor."""
     modules = dict(model.named_modules())
     if layer not in modules or not layer:
-        raise ValueError(f"the model has no layer named {layer!r}; its layers are "
+        raise InputError(f"the model has no layer named {layer!r}; its layers are "
                          f"{[n for n in modules if n]}. Pass one of those names.")
     captured = {}
     hook = modules[layer].register_forward_hook(lambda m, i, out: captured.setdefault("out", out))
@@ -65,7 +67,7 @@ def layer_activations(model: nn.Module, image: torch.Tensor, layer: str) -> torc
         hook.remove()
     out = captured["out"]
     if out.ndim != 4:
-        raise ValueError(f"layer {layer!r} outputs shape {tuple(out.shape)}, not maps "
+        raise InputError(f"layer {layer!r} outputs shape {tuple(out.shape)}, not maps "
                          "(1, C, H, W); pick a convolution, activation or pooling layer.")
     return out[0]
 
@@ -73,10 +75,10 @@ def layer_activations(model: nn.Module, image: torch.Tensor, layer: str) -> torc
 def _channel_list(channels: Sequence[int] | range, available: int, layer: str) -> list[int]:
     channels = [int(c) for c in channels]
     if not channels:
-        raise ValueError("channels is empty; pass e.g. range(16).")
+        raise InputError("channels is empty; pass e.g. range(16).")
     bad = [c for c in channels if not 0 <= c < available]
     if bad:
-        raise ValueError(f"layer {layer!r} has channels 0..{available - 1}, got {bad}; "
+        raise InputError(f"layer {layer!r} has channels 0..{available - 1}, got {bad}; "
                          f"pick channels in range({available}).")
     return channels
 
@@ -148,15 +150,15 @@ class FeatureMapExplorer:
         self.labels = None if labels is None else check_labels(labels, "labels",
                                                                n=len(self.images))
         if isinstance(n_maps, bool) or not isinstance(n_maps, int) or n_maps < 1:
-            raise ValueError(f"n_maps must be a positive int, got {n_maps!r}.")
+            raise InputError(f"n_maps must be a positive int, got {n_maps!r}.")
         self.n_maps = n_maps
         self.zoom = check_number(zoom, "zoom", 0.25, 8.0, hint="It is display pixels per value.")
         self.layers = map_layers(self.model, self.images[:1])
         if not self.layers:
-            raise ValueError("the model has no layer that outputs maps (N, C, H, W).")
+            raise InputError("the model has no layer that outputs maps (N, C, H, W).")
         layer = next(iter(self.layers)) if layer is None else layer
         if layer not in self.layers:
-            raise ValueError(f"no layer named {layer!r} outputs maps; choose one of "
+            raise InputError(f"no layer named {layer!r} outputs maps; choose one of "
                              f"{list(self.layers)} (names from model.named_modules()).")
         w = _widgets.widgets()
         self.image_slider = w.IntSlider(0, 0, len(self.images) - 1, description="image",

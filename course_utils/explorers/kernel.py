@@ -16,7 +16,9 @@ from matplotlib.figure import Figure
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import colorize, hstack_panels, is_signed, png_bytes
-from course_utils.validation import check_finite, check_positive_int, check_square_kernel
+from course_utils.validation import (
+    InputError, check_finite, check_positive_int, check_square_kernel,
+)
 from course_utils.layers.conv import conv_output_size
 
 KERNEL_SIZES = (1, 3, 5, 7)
@@ -53,10 +55,10 @@ def kernel_preset(name: str, k: int = 3) -> torch.Tensor:
     (k, k) float32 tensor
     """
     if name not in PRESETS:
-        raise ValueError(f"unknown kernel preset {name!r}; choose one of {PRESETS}.")
+        raise InputError(f"unknown kernel preset {name!r}; choose one of {PRESETS}.")
     k = check_positive_int(k, "k")
     if k % 2 == 0:
-        raise ValueError(f"presets need an odd kernel size so they have a centre, got k={k}; "
+        raise InputError(f"presets need an odd kernel size so they have a centre, got k={k}; "
                          f"use {k - 1} or {k + 1}.")
     identity = torch.zeros(k, k)
     identity[k // 2, k // 2] = 1
@@ -82,11 +84,11 @@ def kernel_preset(name: str, k: int = 3) -> torch.Tensor:
 def to_gray(image: torch.Tensor) -> torch.Tensor:
     """A ``(C, H, W)`` or ``(H, W)`` image (uint8 or float in [0, 1]) as ``(H, W)`` float in [0, 1]."""
     if not isinstance(image, torch.Tensor):
-        raise TypeError(f"image must be a torch.Tensor, got {type(image).__name__}.")
+        raise InputError(f"image must be a torch.Tensor, got {type(image).__name__}.")
     if image.ndim == 2:
         image = image[None]
     if image.ndim != 3 or image.shape[0] not in (1, 3):
-        raise ValueError(f"image must be (H, W) or (C, H, W) with C = 1 or 3, got shape "
+        raise InputError(f"image must be (H, W) or (C, H, W) with C = 1 or 3, got shape "
                          f"{tuple(image.shape)}.")
     image = image.float() / 255 if image.dtype == torch.uint8 else image.float()
     check_finite(image, "image", hint="Fix the image before filtering it.")
@@ -98,7 +100,7 @@ def to_gray(image: torch.Tensor) -> torch.Tensor:
 def _check_kernel(kernel) -> torch.Tensor:
     kernel = torch.as_tensor(kernel, dtype=torch.float32)
     if kernel.ndim != 2:
-        raise ValueError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
+        raise InputError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
     check_square_kernel(kernel, "kernel")
     return kernel
 
@@ -213,10 +215,10 @@ class KernelExplorer:
             kernel_size = _widgets.check_choice("kernel size", custom.shape[0], KERNEL_SIZES)
             preset = "custom"
         if not 0.25 <= zoom <= 8:
-            raise ValueError(f"zoom must be between 0.25 and 8 (display pixels per value), got {zoom}.")
+            raise InputError(f"zoom must be between 0.25 and 8 (display pixels per value), got {zoom}.")
         self.zoom = zoom
         if preset not in (*PRESETS, "custom") or (preset == "custom" and custom is None):
-            raise ValueError(f"unknown kernel preset {preset!r}; choose one of {PRESETS} or pass "
+            raise InputError(f"unknown kernel preset {preset!r}; choose one of {PRESETS} or pass "
                              "a (k, k) tensor of your own.")
         kernel_size = _widgets.check_choice("kernel_size", kernel_size, KERNEL_SIZES)
         stride = _widgets.check_choice("stride", stride, STRIDES)

@@ -29,6 +29,7 @@ from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upl
 from course_utils.explorers.render import (
     colormap_lut, hstack_panels, mosaic, png_bytes, show_canvas, upscale,
 )
+from course_utils.validation import InputError
 
 TILE = 112
 """Maps are enlarged (by whole pixels) to about this many pixels a side."""
@@ -39,10 +40,10 @@ def check_display_images(images: object) -> torch.Tensor:
     """Raise unless ``images`` is a non-empty ``(N, 1 or 3, H, W)`` uint8 tensor."""
     if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8:
         got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
-        raise TypeError(f"images must be uint8 pixels (N, C, H, W), as ImageSet.images holds "
+        raise InputError(f"images must be uint8 pixels (N, C, H, W), as ImageSet.images holds "
                         f"them, got {got}; the model's preprocessing goes in `prepare`.")
     if images.ndim != 4 or images.shape[1] not in (1, 3) or len(images) == 0:
-        raise ValueError(f"images must have shape (N, 1 or 3, H, W) with N >= 1, got "
+        raise InputError(f"images must have shape (N, 1 or 3, H, W) with N >= 1, got "
                          f"{tuple(images.shape)}; for one image use image[None].")
     return images
 
@@ -55,7 +56,7 @@ def record_layers(model: nn.Module, image: torch.Tensor, layers: Sequence[str],
         model(prepare(image[None]).to(device))
     bad = [name for name in layers if acts[name].ndim != 4]
     if bad:
-        raise ValueError(f"layers {bad} do not output maps (1, C, h, w); pick convolutional "
+        raise InputError(f"layers {bad} do not output maps (1, C, h, w); pick convolutional "
                          "layers or blocks.")
     return {name: acts[name][0].cpu().float() for name in layers}
 
@@ -134,7 +135,7 @@ def _check_channels(channels: Sequence[int], available: int, layer: str) -> list
     channels = [int(c) for c in channels]
     bad = [c for c in channels if not 0 <= c < available]
     if not channels or bad:
-        raise ValueError(f"layer {layer!r} has channels 0..{available - 1}, got "
+        raise InputError(f"layer {layer!r} has channels 0..{available - 1}, got "
                          f"{bad or 'none'}; pick channels in range({available}).")
     return channels
 
@@ -195,14 +196,14 @@ class LayerMapExplorer:
         self.prepare = prepare
         self.layers = list(layers)
         if not self.layers:
-            raise ValueError("layers is empty; pass the names of the layers to show.")
+            raise InputError("layers is empty; pass the names of the layers to show.")
         for name in self.layers:
             get_layer(self.model, name)
         if isinstance(n_maps, bool) or not isinstance(n_maps, int) or n_maps < 1:
-            raise ValueError(f"n_maps must be a positive int, got {n_maps!r}.")
+            raise InputError(f"n_maps must be a positive int, got {n_maps!r}.")
         names = list(names) if names is not None else [f"image {i}" for i in range(len(images))]
         if len(names) != len(self.images):
-            raise ValueError(f"names has {len(names)} entries for {len(self.images)} images.")
+            raise InputError(f"names has {len(names)} entries for {len(self.images)} images.")
         self.n_maps, self.zoom = n_maps, zoom
         self._cache: dict[int, dict[str, np.ndarray]] = {}
         self.shapes = {k: tuple(v.shape) for k, v in self.outputs(0).items()}

@@ -44,9 +44,9 @@ def decode_photo(data: bytes, size: int, channels: int = 3) -> torch.Tensor:
         If the bytes are empty, too large or not an image Pillow can read.
     """
     if channels not in (1, 3):
-        raise ValueError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}.")
+        raise InputError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}.")
     if not isinstance(size, int) or not 8 <= size <= 1024:
-        raise ValueError(f"size must be an int in [8, 1024] pixels, got {size!r}.")
+        raise InputError(f"size must be an int in [8, 1024] pixels, got {size!r}.")
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise InputError(f"data must be the file's bytes, got {type(data).__name__}; read a file "
                          "with open(path, 'rb').read() or pathlib.Path(path).read_bytes().")
@@ -74,7 +74,7 @@ def add_to_picker(images: list[torch.Tensor], picker: Any, name: str, photo: tor
     ``picker`` (a Dropdown of ``(name, index)`` options)."""
     expected = tuple(images[0].shape)
     if tuple(photo.shape) != expected or photo.dtype != torch.uint8:
-        raise ValueError(f"a new photo must be uint8 {expected}, got {photo.dtype} "
+        raise InputError(f"a new photo must be uint8 {expected}, got {photo.dtype} "
                          f"{tuple(photo.shape)}; decode_photo resizes uploads.")
     images.append(photo)
     picker.options = [*picker.options, (name, len(images) - 1)]

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from course_utils.validation import InputError
 
 GAP_COLOR = (255, 255, 255)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -29,7 +30,7 @@ def colormap_lut(name: str) -> np.ndarray:
     try:
         cmap = colormaps[name]
     except KeyError:
-        raise ValueError(f"unknown colormap {name!r}; try 'gray', 'viridis' or 'RdBu_r'.") from None
+        raise InputError(f"unknown colormap {name!r}; try 'gray', 'viridis' or 'RdBu_r'.") from None
     return (cmap(np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
 
 
@@ -39,7 +40,7 @@ def as_numpy_2d(values: torch.Tensor | np.ndarray, name: str = "map") -> np.ndar
         values = values.detach().to("cpu", torch.float32).numpy()
     values = np.asarray(values, dtype=np.float32)
     if values.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (H, W), got shape {values.shape}.")
+        raise InputError(f"{name} must be 2-D (H, W), got shape {values.shape}.")
     return values
 
 
@@ -99,7 +100,7 @@ def hstack_panels(panels: list[np.ndarray], gap: int = 8) -> np.ndarray:
 def mosaic(tiles: list[np.ndarray], ncols: int, gap: int = 2) -> np.ndarray:
     """Arrange equally sized ``(h, w, 3)`` tiles in a grid with ``ncols`` columns."""
     if not tiles:
-        raise ValueError("mosaic got no tiles.")
+        raise InputError("mosaic got no tiles.")
     h, w = tiles[0].shape[:2]
     nrows = -(-len(tiles) // ncols)
     canvas = np.full((nrows * h + (nrows - 1) * gap, ncols * w + (ncols - 1) * gap, 3), GAP_COLOR,
@@ -122,7 +123,7 @@ def png_bytes(rgb: np.ndarray, compress_level: int = 1) -> bytes:
     """
     rgb = np.ascontiguousarray(rgb)
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
-        raise ValueError(f"png_bytes needs an (H, W, 3) uint8 array, got {rgb.dtype} "
+        raise InputError(f"png_bytes needs an (H, W, 3) uint8 array, got {rgb.dtype} "
                          f"{rgb.shape}; colour a map first with colorize().")
     height, width = rgb.shape[:2]
     rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0: "none"

@@ -40,7 +40,7 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation
     dilation = check_positive_int(dilation, "dilation")
     span = dilation * (k - 1) + 1
     if span > n + 2 * padding:
-        raise ValueError(
+        raise InputError(
             f"the kernel spans {span} pixels (k={k}, dilation={dilation}) but the padded input "
             f"has only {n + 2 * padding} (n={n}, padding={padding}); use a smaller kernel or "
             "dilation, or more padding."
@@ -53,12 +53,12 @@ def _check_conv_inputs(x, weight, bias, stride, padding, dilation):
     weight = check_tensor(weight, "weight", 4, "(F, C, k, k)", floating=True, numpy=False)
     k = check_square_kernel(weight, "weight")
     if weight.shape[1] != x.shape[1]:
-        raise ValueError(
+        raise InputError(
             f"weight has {weight.shape[1]} input channels but x has {x.shape[1]}; each filter "
             f"must cover every input channel: weight shape (F, {x.shape[1]}, k, k)."
         )
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(
+        raise InputError(
             f"bias must have shape ({weight.shape[0]},), one per filter, got {tuple(bias.shape)}."
         )
     ho = conv_output_size(x.shape[2], k, stride, padding, dilation)

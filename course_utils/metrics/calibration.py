@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, check_label_array, check_positive_int, check_same_length, check_scores,
+    ArrayLike, InputError, check_label_array, check_positive_int, check_same_length, check_scores,
 )
 
 
@@ -40,7 +40,7 @@ def _check_probs(y_true: ArrayLike, y_prob: ArrayLike) -> tuple[np.ndarray, np.n
     probs = check_scores(y_prob, "y_prob", ndim=2, probabilities=True)
     check_same_length(y_true=true, y_prob=probs)
     if true.max() >= probs.shape[1]:
-        raise ValueError(f"y_true has label {int(true.max())} but y_prob has only "
+        raise InputError(f"y_true has label {int(true.max())} but y_prob has only "
                          f"{probs.shape[1]} columns (one per class, labels 0..K-1).")
     return true, probs
 
@@ -107,7 +107,7 @@ def _check_logits(logits: ArrayLike, y_true: ArrayLike | None = None
     true = check_label_array(y_true, "y_true")
     check_same_length(y_true=true, logits=z)
     if true.max() >= z.shape[1]:
-        raise ValueError(f"y_true has label {int(true.max())} but logits has only {z.shape[1]} "
+        raise InputError(f"y_true has label {int(true.max())} but logits has only {z.shape[1]} "
                          "columns (one per class, labels 0..K-1).")
     return z, true
 
@@ -135,7 +135,7 @@ def apply_temperature(logits: ArrayLike, temperature: float) -> np.ndarray:
     z, _ = _check_logits(logits)
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.floating)) \
             or not np.isfinite(temperature) or temperature <= 0:
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}.")
+        raise InputError(f"temperature must be a finite number > 0, got {temperature!r}.")
     return _softmax(z / float(temperature))
 
 
@@ -166,11 +166,11 @@ def fit_temperature(logits: ArrayLike, y_true: ArrayLike) -> float:
 
     low, high = np.log(1e-2), np.log(1e2)
     if slope(high) <= 0:
-        raise ValueError("the loss keeps falling as the temperature goes to 0: the model gets "
+        raise InputError("the loss keeps falling as the temperature goes to 0: the model gets "
                          "every one of these examples right with a margin. Fit the temperature "
                          "on a held-out set with some mistakes (validation, not training data).")
     if slope(low) > 0:
-        raise ValueError("the best temperature is above 100: these logits carry almost no "
+        raise InputError("the best temperature is above 100: these logits carry almost no "
                          "information about y_true. Check that logits and labels are in the same "
                          "order.")
     for _ in range(60):

@@ -84,7 +84,7 @@ def top_k_accuracy(y_true: ArrayLike, y_score: ArrayLike, *, k: int = 5) -> floa
         raise InputError(f"k={k} is more than the {n_classes} classes of y_score; every label "
                          f"would count as found (accuracy 1). Use k <= {n_classes}.")
     if true.max() >= n_classes:
-        raise ValueError(f"y_true has label {int(true.max())} but y_score has only {n_classes} "
+        raise InputError(f"y_true has label {int(true.max())} but y_score has only {n_classes} "
                          "columns (one per class, labels 0..K-1).")
     rows = np.arange(len(true))
     mine = scores[rows, true][:, None]
@@ -125,7 +125,7 @@ def _mean(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 def _check_zero_division(zero_division: object) -> float:
     if isinstance(zero_division, bool) or not isinstance(zero_division, (int, float)) \
             or not (zero_division in (0, 1) or math.isnan(zero_division)):
-        raise ValueError("zero_division must be 0.0, 1.0 or float('nan') (the value of a "
+        raise InputError("zero_division must be 0.0, 1.0 or float('nan') (the value of a "
                          f"ratio whose denominator is 0), got {zero_division!r}.")
     return float(zero_division)
 
@@ -167,7 +167,7 @@ def precision_recall_f1(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLi
     if average == "binary":
         seen = np.union1d(true, pred)
         if labels is not None or seen.max() > 1 or pos_label not in (0, 1):
-            raise ValueError("average='binary' is for labels 0 and 1 and pos_label 0 or 1 "
+            raise InputError("average='binary' is for labels 0 and 1 and pos_label 0 or 1 "
                              f"(without labels=); got labels {seen[:10].tolist()} and pos_label "
                              f"{pos_label!r}. For several classes use average='macro', 'micro' "
                              "or 'weighted'.")
@@ -194,7 +194,7 @@ def precision_recall_f1(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLi
     weights = None
     if average == "weighted":
         if support.sum() == 0:
-            raise ValueError("average='weighted' weighs each class by its count in y_true, but "
+            raise InputError("average='weighted' weighs each class by its count in y_true, but "
                              f"none of labels {chosen.tolist()} occurs in y_true.")
         weights = support.astype(np.float64)
     return PrecisionRecallF1(_mean(precision, weights), _mean(recall, weights),

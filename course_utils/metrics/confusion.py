@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.validation import ArrayLike, check_choice, check_label_array, check_pair
+from course_utils.validation import (
+    ArrayLike, InputError, check_choice, check_label_array, check_pair,
+)
 
 NORMALIZE = (None, "true", "pred", "all")
 
@@ -20,7 +22,7 @@ def resolve_labels(y_true: np.ndarray, y_pred: np.ndarray, labels: ArrayLike | N
         return np.union1d(y_true, y_pred)
     chosen = check_label_array(labels, "labels")
     if len(np.unique(chosen)) != len(chosen):
-        raise ValueError(f"labels must not repeat a class, got {chosen.tolist()}.")
+        raise InputError(f"labels must not repeat a class, got {chosen.tolist()}.")
     return chosen
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, check_label_array, check_positive_int, check_same_length, check_scores,
+    ArrayLike, InputError, check_label_array, check_positive_int, check_same_length, check_scores,
 )
 
 
@@ -35,7 +35,7 @@ def most_confident_mistakes(y_true: ArrayLike, y_prob: ArrayLike, *, n: int = 16
     check_same_length(y_true=true, y_prob=scores)
     n = check_positive_int(n, "n")
     if true.max() >= scores.shape[1]:
-        raise ValueError(f"y_true has label {int(true.max())} but y_prob has only "
+        raise InputError(f"y_true has label {int(true.max())} but y_prob has only "
                          f"{scores.shape[1]} columns (one per class, labels 0..K-1).")
     wrong = np.flatnonzero(scores.argmax(axis=1) != true)
     order = np.argsort(-scores[wrong].max(axis=1), kind="stable")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, check_binary, check_choice, check_label_array, check_same_length, check_scores,
-    to_numpy,
+    ArrayLike, InputError, check_binary, check_choice, check_label_array, check_same_length,
+    check_scores, to_numpy,
 )
 
 
@@ -133,7 +133,7 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike, *, average: str = "macro") ->
     n_classes = probs.shape[1]
     counts = np.bincount(true, minlength=n_classes)
     if len(counts) > n_classes or (counts == 0).any():
-        raise ValueError(f"one-vs-rest ROC AUC needs every class 0..{n_classes - 1} of the "
+        raise InputError(f"one-vs-rest ROC AUC needs every class 0..{n_classes - 1} of the "
                          f"{n_classes} score columns in y_true; counts per label are "
                          f"{counts.tolist()}. Use a test set with every class, or drop the "
                          "columns of missing classes and renumber.")

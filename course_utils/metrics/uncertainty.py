@@ -13,7 +13,8 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, check_label_array, check_pair, check_positive_int, check_same_length, to_numpy,
+    ArrayLike, InputError, check_label_array, check_pair, check_positive_int, check_same_length,
+    to_numpy,
 )
 
 
@@ -53,7 +54,7 @@ def bootstrap_ci(metric: Callable[[np.ndarray, np.ndarray], float], y_true: Arra
         ``(estimate, low, high)``; ``estimate`` is the metric on the whole set.
     """
     if not callable(metric):
-        raise TypeError(f"metric must be a function metric(y_true, y_pred) -> float, got "
+        raise InputError(f"metric must be a function metric(y_true, y_pred) -> float, got "
                         f"{type(metric).__name__}.")
     true = check_label_array(y_true, "y_true")
     pred = to_numpy(y_pred, "y_pred")
@@ -61,7 +62,7 @@ def bootstrap_ci(metric: Callable[[np.ndarray, np.ndarray], float], y_true: Arra
     n_resamples = check_positive_int(n_resamples, "n_resamples", minimum=2)
     if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) \
             or not 0 < confidence < 1:
-        raise ValueError(f"confidence must be a number in (0, 1), e.g. 0.95, got {confidence!r}.")
+        raise InputError(f"confidence must be a number in (0, 1), e.g. 0.95, got {confidence!r}.")
     rng = np.random.default_rng(seed)
     estimate = _value(metric, true, pred, "the whole set")
     values = np.empty(n_resamples)
@@ -77,11 +78,11 @@ def _value(metric: Callable, y_true: np.ndarray, y_pred: np.ndarray, where: str)
     try:
         value = float(metric(y_true, y_pred))
     except ValueError as error:
-        raise ValueError(f"metric failed on {where}: {error}") from error
+        raise InputError(f"metric failed on {where}: {error}") from error
     except TypeError as error:
-        raise TypeError(f"metric failed on {where}: {error}") from error
+        raise InputError(f"metric failed on {where}: {error}") from error
     if not math.isfinite(value):
-        raise ValueError(f"metric returned {value} on {where}; it must return a finite number "
+        raise InputError(f"metric returned {value} on {where}; it must return a finite number "
                          "(on small sets a resample may lack a class: use a larger set).")
     return value
 

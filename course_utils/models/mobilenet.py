@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from course_utils.models.blocks import check_input, check_network, conv_bn_relu
-from course_utils.validation import check_int_range, check_positive_int
+from course_utils.validation import InputError, check_int_range, check_positive_int
 
 
 def depthwise_separable(c_in: int, c_out: int, stride: int = 1) -> nn.Sequential:
@@ -70,7 +70,7 @@ class InvertedResidual(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 4 or x.shape[1] != self.c_in:
-            raise ValueError(f"InvertedResidual expects (B, {self.c_in}, H, W), got "
+            raise InputError(f"InvertedResidual expects (B, {self.c_in}, H, W), got "
                              f"{tuple(x.shape)}; build it with c_in={x.shape[1] if x.ndim == 4 else '...'}.")
         out = self.conv(x)
         return x + out if self.use_res_connect else out
@@ -96,7 +96,7 @@ class MobileNet(nn.Module):
                  in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
         if len(widths) != len(strides):
-            raise ValueError(f"widths {widths} and strides {strides} need the same length.")
+            raise InputError(f"widths {widths} and strides {strides} need the same length.")
         check_network(in_channels, num_classes, widths=widths, strides=strides, stem=stem)
         self.in_channels, self.num_classes = in_channels, num_classes
         layers, c = [conv_bn_relu(in_channels, stem)], stem

@@ -22,7 +22,7 @@ def perturbation_display(delta: torch.Tensor) -> tuple[np.ndarray, float]:
     (``0.5 / max |delta|``; 1 for an all-zero perturbation).
     """
     if not isinstance(delta, torch.Tensor) or delta.ndim != 3:
-        raise ValueError(f"delta must be a (C, H, W) tensor, got "
+        raise InputError(f"delta must be a (C, H, W) tensor, got "
                          f"{getattr(delta, 'shape', type(delta).__name__)}.")
     peak = float(delta.detach().abs().max())
     gain = 0.5 / peak if peak > 0 else 1.0
@@ -48,14 +48,14 @@ def plot_perturbations(images: torch.Tensor, adversarial: torch.Tensor, *,
     """
     if not (isinstance(images, torch.Tensor) and isinstance(adversarial, torch.Tensor)
             and images.ndim == 4 and images.shape == adversarial.shape):
-        raise ValueError(
+        raise InputError(
             f"images and adversarial must be (N, C, H, W) tensors of the same shape, got "
             f"{getattr(images, 'shape', None)} and {getattr(adversarial, 'shape', None)}."
         )
     n = len(images)
     for name, caps in (("titles", titles), ("adversarial_titles", adversarial_titles)):
         if caps is not None and len(caps) != n:
-            raise ValueError(f"{name} needs one caption per example ({n}), got {len(caps)}.")
+            raise InputError(f"{name} needs one caption per example ({n}), got {len(caps)}.")
     fig, axes = plt.subplots(n, 3, figsize=(3 * size, n * size + 0.4), squeeze=False)
     for i in range(n):
         delta = adversarial[i] - images[i]
@@ -92,10 +92,10 @@ def plot_robustness_curves(eps: Sequence[float], curves: dict[str, Sequence[floa
         Accuracy of guessing, drawn as a dashed line.
     """
     if not curves:
-        raise ValueError("curves is empty; expected {name: accuracies}.")
+        raise InputError("curves is empty; expected {name: accuracies}.")
     for name, values in curves.items():
         if len(values) != len(eps):
-            raise ValueError(f"curve {name!r} has {len(values)} points for {len(eps)} radii.")
+            raise InputError(f"curve {name!r} has {len(values)} points for {len(eps)} radii.")
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         ax.plot(list(eps), list(values), marker="o", label=name)
@@ -121,7 +121,7 @@ def plot_epoch_accuracies(curves: dict[str, Sequence[float]], *, title: str = ""
         ``{name: accuracy after epoch 1, 2, ...}``, in [0, 1].
     """
     if not curves or not all(len(v) for v in curves.values()):
-        raise ValueError("curves must map names to non-empty lists of accuracies.")
+        raise InputError("curves must map names to non-empty lists of accuracies.")
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         ax.plot(range(1, len(values) + 1), list(values), marker="o", label=name)

@@ -13,7 +13,7 @@ from matplotlib.ticker import NullFormatter
 from torch import nn
 
 from course_utils.models import BasicBlock, DenseBlock, InvertedResidual, Normalize
-from course_utils.validation import check_size
+from course_utils.validation import InputError, check_size
 
 # Modules that only reshape or squash: drawn inside the box of the layer before them.
 _FOLDED = (nn.ReLU, nn.ReLU6, nn.Tanh, nn.Flatten, nn.Dropout, nn.BatchNorm2d, nn.Identity)
@@ -75,7 +75,7 @@ def _blocks(model: nn.Module) -> list[nn.Module]:
     if isinstance(model, nn.Sequential):   # Normalize, then the network
         model = next(m for m in model if not isinstance(m, Normalize))
     if not hasattr(model, "features"):
-        raise ValueError(f"{type(model).__name__} has no .features to draw; expected a network "
+        raise InputError(f"{type(model).__name__} has no .features to draw; expected a network "
                          "of course_utils.models (features, then head).")
     parts = list(model.features.children()) + list(getattr(model, "head", nn.Sequential()).children())
     return [m for m in parts if not isinstance(m, _FOLDED)]
@@ -89,7 +89,7 @@ def block_rows(model: nn.Module, input_shape: tuple[int, int, int]
     Introduced in ``06_architectures.ipynb``.
     """
     if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (C, H, W), got {input_shape}.")
+        raise InputError(f"input_shape must be (C, H, W), got {input_shape}.")
     check_size(input_shape[1:], "input_shape[1:]")
     shapes: dict[int, tuple[int, ...]] = {}
     blocks = _blocks(model)
@@ -135,7 +135,7 @@ def plot_block_diagrams(models: dict[str, nn.Module], input_shape: tuple[int, in
     matplotlib.figure.Figure
     """
     if not models:
-        raise ValueError("models is empty; expected {name: network}.")
+        raise InputError("models is empty; expected {name: network}.")
     tables = {name: block_rows(model, input_shape) for name, model in models.items()}
     tallest = max(len(rows) for rows in tables.values()) + 1
     fig, axes = plt.subplots(1, len(tables), figsize=(3.3 * len(tables), 0.5 * tallest + 0.8),
@@ -173,7 +173,7 @@ def plot_tradeoffs(names: Sequence[str], accuracy: Sequence[float], macs: Sequen
     """
     n = len(names)
     if not n or any(len(v) != n for v in (accuracy, macs, latency_ms, params)):
-        raise ValueError("names, accuracy, macs, latency_ms and params need one entry per model.")
+        raise InputError("names, accuracy, macs, latency_ms and params need one entry per model.")
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     size = 300 * np.asarray(params, dtype=float) / max(params)
     for ax, x, label in ((axes[0], macs, "multiply-accumulates per image"),

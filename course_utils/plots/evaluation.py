@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.metrics import most_confident_mistakes
-from course_utils.validation import to_numpy
+from course_utils.validation import InputError, to_numpy
 from course_utils.plots.images import WRONG, _to_display
 
 
@@ -45,16 +45,16 @@ def plot_confident_mistakes(images: torch.Tensor, y_true: torch.Tensor | np.ndar
     matplotlib.figure.Figure
     """
     if not isinstance(images, torch.Tensor) or images.ndim != 4 or len(images) != len(y_true):
-        raise ValueError("images must be a (N, C, H, W) tensor with one image per label, got "
+        raise InputError("images must be a (N, C, H, W) tensor with one image per label, got "
                          f"{getattr(images, 'shape', type(images).__name__)} for "
                          f"{len(y_true)} labels.")
     probs = to_numpy(y_prob, "y_prob")
     if probs.ndim != 2 or probs.shape[1] != len(classes):
-        raise ValueError(f"y_prob must be (N, K) with K = len(classes) = {len(classes)}, got "
+        raise InputError(f"y_prob must be (N, K) with K = len(classes) = {len(classes)}, got "
                          f"shape {probs.shape}.")
     chosen = most_confident_mistakes(y_true, probs, n=n)
     if len(chosen) == 0:
-        raise ValueError("there are no mistakes to show: every prediction is right.")
+        raise InputError("there are no mistakes to show: every prediction is right.")
     true = to_numpy(y_true, "y_true")
     ncols = max(1, min(ncols, len(chosen)))
     nrows = -(-len(chosen) // ncols)
@@ -95,10 +95,10 @@ def plot_per_class_accuracy(classes: Sequence[str], estimates: Sequence[float],
     est, low, high = (np.asarray(v, dtype=float) for v in (estimates, lows, highs))
     k = len(classes)
     if not est.shape == low.shape == high.shape == (k,):
-        raise ValueError(f"estimates, lows and highs need one value per class ({k}), got "
+        raise InputError(f"estimates, lows and highs need one value per class ({k}), got "
                          f"shapes {est.shape}, {low.shape}, {high.shape}.")
     if np.any(low > est) or np.any(est > high):
-        raise ValueError("each interval must contain its estimate (lows <= estimates <= highs).")
+        raise InputError("each interval must contain its estimate (lows <= estimates <= highs).")
     fig, ax = plt.subplots(figsize=(6, 0.32 * k + 1.2))
     rows = np.arange(k)[::-1]
     ax.errorbar(est, rows, xerr=[est - low, high - est], fmt="o", color="#4c72b0", capsize=3)
@@ -139,16 +139,16 @@ def plot_ci_width(sizes: Sequence[int], widths: Sequence[float], *,
     """
     n, w = np.asarray(sizes, dtype=float), np.asarray(widths, dtype=float)
     if n.ndim != 1 or n.shape != w.shape or len(n) < 2:
-        raise ValueError(f"sizes and widths need the same length (2 or more), got {n.shape} and "
+        raise InputError(f"sizes and widths need the same length (2 or more), got {n.shape} and "
                          f"{w.shape}.")
     if np.any(n <= 0) or np.any(w <= 0):
-        raise ValueError("sizes and widths must be > 0 (they are drawn on log axes).")
+        raise InputError("sizes and widths must be > 0 (they are drawn on log axes).")
     fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.loglog(n, w * 100, "o", color="#4c72b0", label="bootstrap, measured")
     if reference is not None:
         ref = np.asarray(reference, dtype=float)
         if ref.shape != n.shape:
-            raise ValueError(f"reference needs one width per size ({len(n)}), got {ref.shape}.")
+            raise InputError(f"reference needs one width per size ({len(n)}), got {ref.shape}.")
         ax.loglog(n, ref * 100, "-", color="0.4", label=r"normal approximation, $\propto 1/\sqrt{n}$")
     for label, size in (marks or {}).items():
         ax.axvline(size, color="#dd8452", linestyle=":", linewidth=1.2)

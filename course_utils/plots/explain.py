@@ -11,7 +11,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import _to_display
-from course_utils.validation import check_positive_int
+from course_utils.validation import InputError, check_positive_int
 
 
 def _numpy(values: torch.Tensor | np.ndarray) -> np.ndarray:
@@ -34,7 +34,7 @@ def plot_filters(weight: torch.Tensor, *, ncols: int = 16, title: str = "") -> F
     """
     w = _numpy(weight)
     if w.ndim != 4 or w.shape[1] not in (1, 3):
-        raise ValueError(f"weight must be (C_out, 1 or 3, k, k), got shape {w.shape}.")
+        raise InputError(f"weight must be (C_out, 1 or 3, k, k), got shape {w.shape}.")
     n, _, k, _ = w.shape
     ncols = check_positive_int(ncols, "ncols")
     if w.shape[1] == 3:
@@ -84,7 +84,7 @@ def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
     n = len(images)
     for name, maps in columns.items():
         if tuple(maps.shape) != (n, *images.shape[2:]):
-            raise ValueError(f"column {name!r} must be ({n}, H, W) at the images' size "
+            raise InputError(f"column {name!r} must be ({n}, H, W) at the images' size "
                              f"{tuple(images.shape[2:])}, got {tuple(maps.shape)}.")
     ncols = len(columns) + int(show_input)
     fig, axes = plt.subplots(n, ncols, figsize=(2.1 * ncols, 2.1 * n + 0.3), squeeze=False)
@@ -170,7 +170,7 @@ def plot_curves(fractions: torch.Tensor, curves: Mapping[str, torch.Tensor], *,
     for name, probs in curves.items():
         p = _numpy(probs)
         if p.ndim != 2 or p.shape[1] != len(x):
-            raise ValueError(f"curve {name!r} must be (N, {len(x)}), got {p.shape}.")
+            raise InputError(f"curve {name!r} must be (N, {len(x)}), got {p.shape}.")
         mean = p.mean(axis=0)
         area = np.trapezoid(mean, x)
         line, = ax.plot(x, mean, label=f"{name} (area {area:.3f})")
@@ -230,7 +230,7 @@ def plot_embedding(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.
     """
     xy, y = _numpy(points), np.asarray(labels)
     if xy.ndim != 2 or xy.shape[1] != 2 or len(y) != len(xy):
-        raise ValueError(f"need points (N, 2) and labels (N,), got {xy.shape} and {y.shape}.")
+        raise InputError(f"need points (N, 2) and labels (N,), got {xy.shape} and {y.shape}.")
     fig, ax = plt.subplots(figsize=(7, 5.2))
     cmap = plt.get_cmap("tab10")
     for k, name in enumerate(classes):

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from course_utils.validation import InputError
 
 
 def _numbers(values: np.ndarray | torch.Tensor | Sequence[float], ndim: int, what: str
@@ -16,7 +17,7 @@ def _numbers(values: np.ndarray | torch.Tensor | Sequence[float], ndim: int, wha
     array = values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else values
     array = np.asarray(array, dtype=float)
     if array.ndim != ndim or array.size == 0 or not np.isfinite(array).all():
-        raise ValueError(f"{what} must be a non-empty {ndim}-D array of finite numbers, got "
+        raise InputError(f"{what} must be a non-empty {ndim}-D array of finite numbers, got "
                          f"shape {array.shape}.")
     return array
 
@@ -36,7 +37,7 @@ def plot_token_vectors(vectors: torch.Tensor | np.ndarray, tokens: Sequence[str]
     """
     values = _numbers(vectors, 2, "vectors")
     if values.shape[1] != len(tokens):
-        raise ValueError(f"vectors has {values.shape[1]} columns but there are {len(tokens)} "
+        raise InputError(f"vectors has {values.shape[1]} columns but there are {len(tokens)} "
                          "tokens; pass the (E, L) matrix, one column per token.")
     fig, ax = plt.subplots(figsize=(max(4.0, 0.55 * len(tokens) + 1.5), 3.2))
     limit = np.abs(values).max()
@@ -66,7 +67,7 @@ def plot_window_scores(tokens: Sequence[str], scores: torch.Tensor | np.ndarray,
     """
     values = _numbers(scores, 1, "scores")
     if len(values) != len(tokens) - width + 1:
-        raise ValueError(f"{len(tokens)} tokens have {len(tokens) - width + 1} windows of width "
+        raise InputError(f"{len(tokens)} tokens have {len(tokens) - width + 1} windows of width "
                          f"{width}, but scores has {len(values)} values.")
     labels = [" ".join(tokens[i:i + width]) for i in range(len(values))]
     best = int(np.argmax(values))
@@ -95,7 +96,7 @@ def plot_filter_ngrams(hits: Mapping[str, Sequence], *, title: str = "") -> Figu
     title : str
     """
     if not hits or any(len(h) == 0 for h in hits.values()):
-        raise ValueError("hits must map each filter name to a non-empty list of hits.")
+        raise InputError("hits must map each filter name to a non-empty list of hits.")
     ncols = min(3, len(hits))
     nrows = -(-len(hits) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, 0.35 * max(map(len, hits.values()))
@@ -129,10 +130,10 @@ def plot_accuracy_intervals(results: Mapping[str, Sequence[float]], *, chance: f
     title : str
     """
     if not results:
-        raise ValueError("results is empty; expected {model name: (estimate, low, high)}.")
+        raise InputError("results is empty; expected {model name: (estimate, low, high)}.")
     rows = _numbers([tuple(v) for v in results.values()], 2, "the intervals")
     if rows.shape[1] != 3 or not ((rows[:, 1] <= rows[:, 0]) & (rows[:, 0] <= rows[:, 2])).all():
-        raise ValueError("each result must be (estimate, low, high) with low <= estimate <= high.")
+        raise InputError("each result must be (estimate, low, high) with low <= estimate <= high.")
     fig, ax = plt.subplots(figsize=(5.5, 0.5 * len(rows) + 1.4))
     y = np.arange(len(rows))[::-1]
     ax.errorbar(rows[:, 0], y, xerr=[rows[:, 0] - rows[:, 1], rows[:, 2] - rows[:, 0]], fmt="o",

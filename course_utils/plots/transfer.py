@@ -11,6 +11,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import _to_display
+from course_utils.validation import InputError
 
 
 def plot_top_predictions(image: torch.Tensor, probs: torch.Tensor, labels: Sequence[str],
@@ -31,10 +32,10 @@ def plot_top_predictions(image: torch.Tensor, probs: torch.Tensor, labels: Seque
         How many classes to show.
     """
     if probs.ndim != 1 or len(probs) != len(labels):
-        raise ValueError(f"probs must be (K,) with K = len(labels) = {len(labels)}, got shape "
+        raise InputError(f"probs must be (K,) with K = len(labels) = {len(labels)}, got shape "
                          f"{tuple(probs.shape)}.")
     if not 1 <= k <= len(labels):
-        raise ValueError(f"k must be in [1, {len(labels)}], got {k}.")
+        raise InputError(f"k must be in [1, {len(labels)}], got {k}.")
     top = probs.detach().cpu().topk(k)
     fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(8, 3),
                                          gridspec_kw={"width_ratios": [1, 1.6]})
@@ -67,10 +68,10 @@ def plot_accuracy_curves(sizes: Sequence[int], curves: dict[str, Sequence[float]
         Drawn as a dashed line (e.g. always guessing the majority class).
     """
     if not curves:
-        raise ValueError("curves is empty; expected {method: accuracies}.")
+        raise InputError("curves is empty; expected {method: accuracies}.")
     for name, values in curves.items():
         if len(values) != len(sizes):
-            raise ValueError(f"curve {name!r} has {len(values)} points for {len(sizes)} sizes.")
+            raise InputError(f"curve {name!r} has {len(values)} points for {len(sizes)} sizes.")
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         ax.plot(sizes, values, marker="o", label=name)
@@ -94,7 +95,7 @@ def plot_accuracy_bars(groups: dict[str, dict[str, float]], baseline: float | No
     Introduced in ``07_transfer_learning.ipynb`` (methods compared, domain shift).
     """
     if not groups:
-        raise ValueError("groups is empty; expected {group: {series: accuracy}}.")
+        raise InputError("groups is empty; expected {group: {series: accuracy}}.")
     series = list(dict.fromkeys(s for values in groups.values() for s in values))
     width = 0.8 / len(series)
     fig, ax = plt.subplots(figsize=(max(5.0, 1.2 * len(groups)), 3.2))

@@ -27,6 +27,7 @@ from course_utils.pretrained.imagenet import (
     imagenet_labels, tflite_preprocess, torchvision_preprocess,
 )
 from course_utils.pretrained.mobilenet import load_mobilenet_v2
+from course_utils.validation import InputError
 
 SHIPPED = "mobilenet_v2"
 WEIGHTS_HOST = "download.pytorch.org"
@@ -97,7 +98,7 @@ def load_pretrained(name: str = SHIPPED) -> Pretrained:
         return Pretrained(SHIPPED, load_mobilenet_v2(), imagenet_labels(), tflite_preprocess,
                           "shipped TFLite file, converted by course_utils.pretrained")
     if name not in TORCHVISION_MODELS:
-        raise ValueError(f"Unknown pretrained model {name!r}; choose one of {PRETRAINED_MODELS}.")
+        raise InputError(f"Unknown pretrained model {name!r}; choose one of {PRETRAINED_MODELS}.")
     weights = TORCHVISION_MODELS[name]
     if not _cached_file(weights).is_file() and not network_available(WEIGHTS_HOST):
         raise OfflineError(

@@ -34,7 +34,7 @@ def imagenet_labels() -> tuple[str, ...]:
     path = verified_path(LABELS_FILE)
     labels = tuple(path.read_text(encoding="utf-8").splitlines())
     if len(labels) != IMAGENET_CLASSES + 1:
-        raise ValueError(f"{path} has {len(labels)} lines, expected {IMAGENET_CLASSES + 1}.")
+        raise InputError(f"{path} has {len(labels)} lines, expected {IMAGENET_CLASSES + 1}.")
     return labels
 
 
@@ -54,7 +54,7 @@ def cat_dog_indices(num_outputs: int) -> tuple[list[int], list[int]]:
         5 cat classes and 118 dog classes, shifted by one when there is a background class.
     """
     if num_outputs not in (IMAGENET_CLASSES, IMAGENET_CLASSES + 1):
-        raise ValueError(
+        raise InputError(
             f"num_outputs must be 1000 (torchvision) or 1001 (the shipped MobileNetV2 with its "
             f"background class), got {num_outputs!r}."
         )
@@ -129,7 +129,7 @@ def cat_photo(size: int = 224) -> torch.Tensor:
     (3, size, size) uint8 tensor
     """
     if not isinstance(size, int) or not 8 <= size <= 1024:
-        raise ValueError(f"size must be an int in [8, 1024] pixels, got {size!r}.")
+        raise InputError(f"size must be an int in [8, 1024] pixels, got {size!r}.")
     with Image.open(verified_path(CAT_PHOTO)) as photo:
         square = ImageOps.fit(photo.convert("RGB"), (size, size), Image.Resampling.BICUBIC)
     return torch.from_numpy(np.asarray(square).copy()).permute(2, 0, 1)

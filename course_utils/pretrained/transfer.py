@@ -50,10 +50,10 @@ def run_batched(module: nn.Module, inputs: torch.Tensor, batch_size: int = 64,
     convolutions (and cuDNN's) run fastest (``13_deployment.ipynb`` measures it).
     """
     if not isinstance(inputs, torch.Tensor) or inputs.ndim < 2 or len(inputs) == 0:
-        raise ValueError("inputs must be a non-empty (N, ...) tensor, got "
+        raise InputError("inputs must be a non-empty (N, ...) tensor, got "
                          f"{getattr(inputs, 'shape', type(inputs).__name__)}.")
     if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+        raise InputError(f"batch_size must be a positive int, got {batch_size!r}.")
     check_model(module, "module", has_parameters=True)
     device = next(module.parameters()).device
     outputs = []
@@ -91,7 +91,7 @@ def split_mobilenet(model: nn.Module, at: int) -> tuple[nn.Sequential, nn.Sequen
                          f"load_mobilenet_v2()), got {describe(model)}.")
     blocks = len(model.features)
     if not isinstance(at, int) or not 1 <= at <= blocks:
-        raise ValueError(f"at must be an int in [1, {blocks}] (a block of model.features), "
+        raise InputError(f"at must be an int in [1, {blocks}] (a block of model.features), "
                          f"got {at!r}.")
     trunk = nn.Sequential(*model.features[:at])
     tail = nn.Sequential(*model.features[at:], nn.AdaptiveAvgPool2d(1), nn.Flatten(1))
@@ -121,7 +121,7 @@ def fit_linear_head(features: torch.Tensor, labels: torch.Tensor, num_classes: i
         ``D -> num_classes``.
     """
     if not isinstance(features, torch.Tensor) or features.ndim != 2 or not features.is_floating_point():
-        raise ValueError("features must be a (N, D) float tensor, got "
+        raise InputError("features must be a (N, D) float tensor, got "
                          f"{getattr(features, 'shape', type(features).__name__)}.")
     check_finite(features, "features", hint="Recompute the features from finite images.")
     num_classes = check_positive_int(num_classes, "num_classes", minimum=2,
@@ -212,7 +212,7 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
     check_model(model, has_parameters=True)
     labels = check_labels(labels, "labels", n=len(inputs))
     if not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}.")
+        raise InputError(f"epochs must be an int >= 0, got {epochs!r}.")
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise InputError(f"optimizer must be a torch.optim.Optimizer over the parameters to "
                          f"train, got {describe(optimizer)}; e.g. "
@@ -314,7 +314,7 @@ def balanced_subset(labels: torch.Tensor, n: int, seed: int = 0) -> torch.Tensor
     labels = check_labels(labels, "labels")
     classes = labels.unique()
     if not isinstance(n, int) or not len(classes) <= n <= len(labels):
-        raise ValueError(f"n must be an int in [{len(classes)}, {len(labels)}] (at least one "
+        raise InputError(f"n must be an int in [{len(classes)}, {len(labels)}] (at least one "
                          f"example per class), got {n!r}.")
     generator = torch.Generator().manual_seed(seed)
     counts = torch.stack([(labels == c).sum() for c in classes])
@@ -352,7 +352,7 @@ def shift_images(images: torch.Tensor, kind: str) -> torch.Tensor:
     """
     if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8 or images.ndim != 4 \
             or images.shape[1] != 3:
-        raise ValueError("images must be a (N, 3, H, W) uint8 tensor, got "
+        raise InputError("images must be a (N, 3, H, W) uint8 tensor, got "
                          f"{getattr(images, 'shape', type(images).__name__)} "
                          f"{getattr(images, 'dtype', '')}.")
     size = images.shape[-1]
@@ -366,4 +366,4 @@ def shift_images(images: torch.Tensor, kind: str) -> torch.Tensor:
     if kind == "crop":
         side = size // 3
         return TF.resize(TF.center_crop(images, side), [size, size], antialias=True)
-    raise ValueError(f"kind must be one of {SHIFTS}, got {kind!r}.")
+    raise InputError(f"kind must be one of {SHIFTS}, got {kind!r}.")

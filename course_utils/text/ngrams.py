@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from course_utils.text.vocabulary import Vocabulary
+from course_utils.validation import InputError
 
 
 class NgramHit(NamedTuple):
@@ -53,13 +54,13 @@ def top_ngrams(model: nn.Module, ids: torch.Tensor, vocabulary: Vocabulary, *, w
         of its sentence), ``row`` and ``start`` say where the window is in ``ids``.
     """
     if width not in model.widths:
-        raise ValueError(f"width must be one of the model's widths {model.widths}, got {width!r}.")
+        raise InputError(f"width must be one of the model's widths {model.widths}, got {width!r}.")
     if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be an int >= 1, got {k!r}.")
+        raise InputError(f"k must be an int >= 1, got {k!r}.")
     which = model.widths.index(width)
     filters = model.convs[which].out_channels
     if not isinstance(filter_index, int) or not 0 <= filter_index < filters:
-        raise ValueError(f"filter_index must be an int in [0, {filters}), got {filter_index!r}.")
+        raise InputError(f"filter_index must be an int in [0, {filters}), got {filter_index!r}.")
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()

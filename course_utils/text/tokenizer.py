@@ -9,6 +9,7 @@ punctuation mark counts (an exclamation mark carries sentiment).
 from __future__ import annotations
 
 import re
+from course_utils.validation import InputError
 
 TOKEN = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 """A word (letters, digits, underscores, inner apostrophes) or one other visible character."""
@@ -34,7 +35,7 @@ def tokenize(text: str) -> list[str]:
         If ``text`` is not a string (say, a list of sentences: tokenize each one).
     """
     if not isinstance(text, str):
-        raise TypeError(
+        raise InputError(
             f"tokenize takes one sentence as a str, got {type(text).__name__}; for many "
             "sentences use [tokenize(t) for t in texts]."
         )

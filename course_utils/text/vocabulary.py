@@ -17,6 +17,7 @@ import torch
 
 from course_utils.data.textset import TextSet
 from course_utils.text.tokenizer import tokenize
+from course_utils.validation import InputError
 
 PAD = "<pad>"
 UNK = "<unk>"
@@ -43,9 +44,9 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         if self.tokens[:2] != (PAD, UNK):
-            raise ValueError(f"tokens must start with {PAD!r}, {UNK!r}; got {self.tokens[:2]}.")
+            raise InputError(f"tokens must start with {PAD!r}, {UNK!r}; got {self.tokens[:2]}.")
         if len(set(self.tokens)) != len(self.tokens) or len(self.counts) != len(self.tokens):
-            raise ValueError("tokens must be unique and have one count each.")
+            raise InputError("tokens must be unique and have one count each.")
         object.__setattr__(self, "_ids", {token: i for i, token in enumerate(self.tokens)})
 
     @classmethod
@@ -69,7 +70,7 @@ class Vocabulary:
         """
         if isinstance(texts, TextSet):
             if texts.split != "train":
-                raise ValueError(
+                raise InputError(
                     f"build the vocabulary from the training split only, got a TextSet with "
                     f"split={texts.split!r}: words seen only in validation or test sentences "
                     "must stay unknown to the model."
@@ -78,14 +79,14 @@ class Vocabulary:
         if not isinstance(texts, str):
             texts = list(texts) if hasattr(texts, "__iter__") else texts
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-            raise TypeError(
+            raise InputError(
                 "texts must be a sequence of sentences (str), e.g. train.texts; got "
                 f"{type(texts).__name__}."
             )
         if not isinstance(min_count, int) or min_count < 1:
-            raise ValueError(f"min_count must be an int >= 1, got {min_count!r}.")
+            raise InputError(f"min_count must be an int >= 1, got {min_count!r}.")
         if max_size is not None and (not isinstance(max_size, int) or max_size < 2):
-            raise ValueError(f"max_size must be None or an int >= 2 (PAD and UNK), got {max_size!r}.")
+            raise InputError(f"max_size must be None or an int >= 2 (PAD and UNK), got {max_size!r}.")
         counter = Counter(token for text in texts for token in tokenize(text))
         kept = sorted((t for t, n in counter.items() if n >= min_count),
                       key=lambda t: (-counter[t], t))
@@ -124,14 +125,14 @@ class Vocabulary:
             sentence, or ``max_length``; at least 1, so that empty sentences still get a row).
         """
         if isinstance(texts, str):
-            raise TypeError("encode takes a list of sentences; wrap one sentence as [text].")
+            raise InputError("encode takes a list of sentences; wrap one sentence as [text].")
         if isinstance(texts, TextSet):
             texts = texts.texts
         if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
-            raise ValueError(f"max_length must be None or an int >= 1, got {max_length!r}.")
+            raise InputError(f"max_length must be None or an int >= 1, got {max_length!r}.")
         rows = [self.ids(text) for text in texts]
         if not rows:
-            raise ValueError("encode got no sentences; pass at least one.")
+            raise InputError("encode got no sentences; pass at least one.")
         length = max_length or max(1, max(map(len, rows)))
         out = torch.full((len(rows), length), self.pad_id, dtype=torch.int64)
         for i, row in enumerate(rows):
@@ -144,7 +145,7 @@ class Vocabulary:
         values = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
         bad = [i for i in values if not isinstance(i, int) or not 0 <= i < len(self)]
         if bad:
-            raise ValueError(
+            raise InputError(
                 f"ids must be ints in [0, {len(self)}) for this vocabulary of {len(self)} "
                 f"tokens, got {bad[:3]}."
             )

@@ -303,7 +303,10 @@ def _warn_if_not_unit_range(images: torch.Tensor) -> None:
     """One warning when float training images lie outside the [0, 1] the model expects."""
     if images.ndim != 4 or not images.is_floating_point() or images.numel() == 0:
         return
-    problem = range_problem(float(images.min()), float(images.max()), "train images")
+    low, high = float(images.min()), float(images.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return  # NaN or inf: the first step stops with TrainingDiverged
+    problem = range_problem(low, high, "train images")
     if problem:
         warnings.warn(f"{problem} Training goes on, but the model (and its Normalize) expects "
                       "[0, 1].", UserWarning, stacklevel=3)
@@ -429,14 +432,14 @@ def _transformed(transform: BatchTransform, x: torch.Tensor, y: torch.Tensor,
     out = transform(x, y, generator=generator)
     if not (isinstance(out, tuple) and len(out) == 2 and all(isinstance(t, torch.Tensor)
                                                              for t in out)):
-        raise TypeError(
+        raise InputError(
             f"batch_transform must return an (images, labels) pair of tensors, got "
             f"{type(out).__name__}; wrap an images-only function with "
             "course_utils.augment.images_only(fn)."
         )
     images, labels = out
     if images.ndim != 4 or not images.is_floating_point() or labels.shape[:1] != images.shape[:1]:
-        raise ValueError(
+        raise InputError(
             f"batch_transform returned images {tuple(images.shape)} {images.dtype} and labels "
             f"{tuple(labels.shape)}; expected (B, C, H, W) float images and (B,) or (B, K) labels "
             "for the same B."
@@ -488,7 +491,7 @@ def _restore(path, model, opt, scaler, batches, device: torch.device) -> _Run:
     try:
         model.load_state_dict(state["model"])
     except RuntimeError as error:
-        raise ValueError(
+        raise InputError(
             f"the checkpoint {path} was written for a different model: {error}\nUse another "
             "checkpoint path, or resume=False to start from scratch."
         ) from None

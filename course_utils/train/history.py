@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from course_utils.validation import InputError
 
 METRICS = ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds", "images_per_s")
 
@@ -53,7 +54,7 @@ class History:
         """Add one epoch: ``append(epoch=3, train_loss=..., ...)`` with every metric."""
         missing = {"epoch", *METRICS} - set(values)
         if missing:
-            raise ValueError(f"History.append needs every metric; missing {sorted(missing)}.")
+            raise InputError(f"History.append needs every metric; missing {sorted(missing)}.")
         self.epoch.append(int(values["epoch"]))
         for name in METRICS:
             getattr(self, name).append(float(values[name]))
@@ -65,7 +66,7 @@ class History:
         """The latest value of a metric, e.g. ``history.last("val_acc")``."""
         values = getattr(self, name)
         if not values:
-            raise ValueError(f"no epoch finished yet, so there is no {name!r}.")
+            raise InputError(f"no epoch finished yet, so there is no {name!r}.")
         return values[-1]
 
     def first_epoch_reaching(self, name: str, level: float) -> int | None:

@@ -49,4 +49,4 @@ def make_optimizer(name: str, params: Iterable[torch.nn.Parameter], lr: float,
         return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
     if name == "adamw":
         return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    raise ValueError(f"optimizer={name!r} is not known; use one of {OPTIMIZERS}.")
+    raise InputError(f"optimizer={name!r} is not known; use one of {OPTIMIZERS}.")
