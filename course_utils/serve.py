@@ -21,6 +21,7 @@ import argparse
 import atexit
 import base64
 import io
+import json
 import os
 import socket
 import subprocess
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Sequence
@@ -221,6 +223,8 @@ def create_app(model: torch.nn.Module, class_names: Sequence[str], *,
     async def refuse_large_bodies(request: Request, call_next):
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > max_bytes + 64 * 1024:  # room for the form fields
+            async for _ in request.stream():  # read and drop it, so the client hears the answer
+                pass
             return JSONResponse(status_code=413, content={
                 "detail": f"The upload has {int(length) / 2**20:.1f} MB; the limit is "
                           f"{max_bytes / 2**20:.0f} MB. Send a smaller photo."})
@@ -262,6 +266,26 @@ def load_classifier(path: str | Path) -> tuple[torch.nn.Module, list[str]]:
     model = pet_classifier_skeleton(len(saved["classes"]))
     model.load_state_dict(saved["state_dict"])
     return model.eval(), list(saved["classes"])
+
+
+def post_file(url: str, data: bytes, filename: str = "photo.jpg",
+              timeout: float = 60) -> tuple[int, dict]:
+    """POST ``data`` as the form field ``file`` to ``url``; return the status and the JSON answer.
+
+    A plain-``urllib`` client (what a browser's form sends: ``multipart/form-data``), so the
+    notebook needs no HTTP library. 4xx and 5xx answers are returned, not raised.
+    """
+    boundary = "course-boundary-7d1f0c"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
 
 
 class Server:

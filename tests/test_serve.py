@@ -15,7 +15,7 @@ from PIL import Image
 from course_utils.data import load_dataset
 from course_utils.deploy import pet_classifier_skeleton
 from course_utils.serve import (
-    MAX_PIXELS, Server, UploadError, create_app, load_classifier, read_upload,
+    MAX_PIXELS, Server, UploadError, create_app, load_classifier, post_file, read_upload,
 )
 from course_utils.validation import InputError
 
@@ -153,4 +153,10 @@ def test_server_subprocess_answers_and_stops(tmp_path, model, pet_png):
     with server as url:
         with urllib.request.urlopen(f"{url}/health", timeout=10) as answer:
             assert answer.status == 200
+        status, body = post_file(f"{url}/predict", pet_png, "pet.png")
+        assert status == 200 and len(body["predictions"]) == 2
+        status, body = post_file(f"{url}/predict", b"hello", "notes.txt")
+        assert status == 415 and "not an image" in body["detail"]
+        status, body = post_file(f"{url}/predict", bytes(6 * 2**20), "huge.jpg")
+        assert status == 413 and "limit is 5 MB" in body["detail"]
     assert not server.running
