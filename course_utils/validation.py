@@ -1,18 +1,18 @@
 """Input checks for every public helper of the course, and the one error type they raise.
 
-Introduced in ``00_setup.ipynb`` (what an error from the course looks like); every later
-notebook meets it whenever something odd is passed. Each ``check_*`` function is named after
-what it checks, takes the value first and the argument's name second, and either returns the
-value in the form the helper works with (a tensor, an int, a float, a path) or raises
-:class:`InputError` with a sentence that says what was given, what was expected and the usual
-fix, e.g.::
+Met from ``01_images_as_tensors.ipynb`` on, whenever a helper is given something odd. Each
+``check_*`` function is named after what it checks, takes the value first and the argument's
+name second, and either returns the value in the form the helper works with (a tensor, an int,
+a float, a path) or raises :class:`InputError` with a sentence that says what was given, what
+was expected and the usual fix, e.g.::
 
     >>> check_images(torch.full((2, 1, 28, 28), 200.0), "images", value_range="unit")
-    InputError: images look like 0..255 floats (values 200 to 200), but [0, 1] is expected:
-    divide by 255 or use course_utils.validation.to_float_images(images).
+    InputError: images must lie in [0, 1], got values in [200, 200]: they look like 0..255
+    floats: divide by 255 or use course_utils.validation.to_float_images(images); keep any
+    normalisation inside the model (course_utils.models.Normalize).
 
-Use the checks at the boundary of a public helper (its first lines), never inside a loop over
-batches. A helper that needs a check missing here adds one small function to this module; no
+Use the checks at the boundary of a public helper (its first lines). Inside a training step
+check shapes and dtypes only: a check that reads values (NaN, range) waits for the GPU. A helper that needs a check missing here adds one small function to this module; no
 module keeps a private copy of a check.
 
 Floor 1: imports only torch and NumPy.
