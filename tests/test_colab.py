@@ -133,3 +133,12 @@ def test_the_install_cell_installs_the_course_on_a_simulated_colab(tmp_path):
     added = sorted(p.name for p in purelib.iterdir() if "course_utils" not in p.name
                    and p.name not in ("course_env.pth", "__pycache__"))
     assert added == [], f"the install replaced packages Colab already has: {added}"
+
+
+def test_an_upload_is_read_from_the_ipywidgets_colab_ships_and_from_8():
+    from course_utils.explorers.photo_upload import uploaded_files
+
+    colab_7 = {"cat.png": {"metadata": {"name": "cat.png", "size": 3}, "content": b"abc"}}
+    widgets_8 = ({"name": "cat.png", "type": "image/png", "size": 3, "content": memoryview(b"abc")},)
+    assert uploaded_files(colab_7) == uploaded_files(widgets_8) == [("cat.png", b"abc")]
+    assert uploaded_files(()) == uploaded_files({}) == []

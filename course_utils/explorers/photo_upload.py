@@ -81,6 +81,17 @@ def add_to_picker(images: list[torch.Tensor], picker: Any, name: str, photo: tor
     picker.value = len(images) - 1
 
 
+def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
+    """``(name, content)`` of each file in a ``FileUpload`` value.
+
+    ipywidgets 8 gives a tuple of dicts with ``name`` and ``content``; ipywidgets 7.7, which
+    Colab ships, a dict ``{name: {"metadata": ..., "content": ...}}``.
+    """
+    if isinstance(value, dict):
+        return [(name, bytes(item["content"])) for name, item in value.items()]
+    return [(item.get("name", "upload"), bytes(item["content"])) for item in value or ()]
+
+
 def upload_button(on_photo: Callable[[str, bytes], None], message: Any) -> Any:
     """A FileUpload for one image; calls ``on_photo(name, content)`` for each file uploaded.
 
@@ -91,10 +102,9 @@ def upload_button(on_photo: Callable[[str, bytes], None], message: Any) -> Any:
     button.add_class("course-upload")
 
     def changed(change) -> None:
-        for item in change["new"] or ():
-            name = item.get("name", "upload")
+        for name, content in uploaded_files(change["new"]):
             try:
-                on_photo(name, bytes(item["content"]))
+                on_photo(name, content)
                 message.value = f"added <b>{name}</b>"
             except PhotoError as error:
                 message.value = f"<span style='color:#b00'>could not use <b>{name}</b>: {error}</span>"
