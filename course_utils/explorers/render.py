@@ -16,6 +16,8 @@ from functools import lru_cache
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+
+from course_utils.env import in_colab
 from course_utils.validation import InputError
 
 GAP_COLOR = (255, 255, 255)
@@ -111,16 +113,19 @@ def mosaic(tiles: list[np.ndarray], ncols: int, gap: int = 2) -> np.ndarray:
     return canvas
 
 
-def png_bytes(rgb: np.ndarray, compress_level: int = 1) -> bytes:
+def png_bytes(rgb: np.ndarray, compress_level: int | None = None) -> bytes:
     """Encode an ``(H, W, 3)`` uint8 array as PNG, fast.
 
-    The rows go in unfiltered (PNG filter 0) and zlib compresses them at ``compress_level``:
-    choosing a filter per row, as Pillow does, costs more than the rest of a slider step. On 2
-    busy cores (load 9) the kernel explorer's 150 x 458 canvas took 12 ms (Pillow: 27 ms) and
-    shrank to half its raw size; the mostly white conv-step figure took 2 ms and shrank 25-fold.
-    Level 0 (stored) encodes in under 1 ms but sends the raw bytes, which the browser then takes
-    longer to receive and decode (``benchmarks/browser_latency.py --compress-level 0``).
+    The rows go in unfiltered (PNG filter 0): choosing a filter per row, as Pillow does, costs
+    more than the rest of a slider step. zlib then packs them at ``compress_level``; by default
+    0 (stored) when the kernel runs on this machine, and 1 on Colab, whose kernel is across the
+    internet. Measured on 2 busy cores: level 1 cost 12 ms for the kernel explorer's 150 x 458
+    canvas (Pillow: 27 ms) and 74 ms per layer-map grid at load 20, the largest part of a step,
+    while stored takes under 1 ms; in JupyterLab in Chromium, stored was also faster from key
+    press to new image for 3 of 4 explorers (``benchmarks/browser_latency.py --compress-level``).
     """
+    if compress_level is None:
+        compress_level = 1 if in_colab() else 0
     rgb = np.ascontiguousarray(rgb)
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         raise InputError(f"png_bytes needs an (H, W, 3) uint8 array, got {rgb.dtype} "
