@@ -74,8 +74,7 @@ def test_no_false_duplicates_on_the_shipped_data(name, size):
     assert len(exact_duplicates(train).pairs) == len(exact_duplicates(train, test).pairs) == 0
     assert len(near_duplicates(train).pairs) == 0
     assert len(near_duplicates(train, test).pairs) == 0
-    if len(test) < 2000:
-        assert len(near_duplicates(test).pairs) == 0
+    assert len(near_duplicates(test).pairs) == 0  # 10,000 MNIST test digits: about 6 s
 
 
 def test_embeddings_work_in_place_of_images():
