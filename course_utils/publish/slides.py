@@ -73,6 +73,8 @@ def deck_html(nb, name: str) -> str:
     from nbconvert import SlidesExporter
 
     nb = copy.deepcopy(nb)
+    if not any(set(SLIDE_TAGS) & set(c.metadata.get("tags", [])) for c in nb.cells):
+        tag_slides(nb)  # not prepared yet: the headings make the slides
     for cell in nb.cells:
         cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
     if nb.cells and slide_type(nb.cells[0]) != "slide":  # the deck must open on a slide
@@ -82,8 +84,9 @@ def deck_html(nb, name: str) -> str:
     nb.metadata.pop("widgets", None)  # no widget manager to load
     exporter = SlidesExporter(template_name="course_slides",
                               extra_template_basedirs=[str(TEMPLATES)],
-                              reveal_url_prefix="reveal.js", reveal_theme="white", reveal_transition="none",
-                              exclude_input_prompt=True, exclude_output_prompt=True)
+                              reveal_url_prefix="reveal.js", reveal_theme="white",
+                              reveal_transition="none", exclude_input_prompt=True,
+                              exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body
 
