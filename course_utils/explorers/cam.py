@@ -26,7 +26,7 @@ from course_utils.explorers import _widgets
 from course_utils.explorers.layer_maps import check_display_images, colour_bar, to_rgb
 from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
 from course_utils.explorers.render import colormap_lut, hstack_panels, png_bytes, show_canvas
-from course_utils.validation import InputError
+from course_utils.validation import InputError, check_probability
 
 METHODS = ("Grad-CAM", "CAM")
 HEAT_CMAP = "jet"
@@ -96,9 +96,7 @@ def render_overlay(image: torch.Tensor, heat: torch.Tensor | np.ndarray,
 
 
 def _check_opacity(opacity: float) -> float:
-    if not isinstance(opacity, (int, float)) or not 0 <= opacity <= 1:
-        raise InputError(f"opacity must be in [0, 1], got {opacity!r}.")
-    return float(opacity)
+    return check_probability(opacity, "opacity", hint="0 shows the photo, 1 only the heat map.")
 
 
 def show_cam(model: nn.Module, image: torch.Tensor, target: int, *, layer: str,

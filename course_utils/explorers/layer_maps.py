@@ -29,7 +29,7 @@ from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upl
 from course_utils.explorers.render import (
     colormap_lut, hstack_panels, mosaic, png_bytes, show_canvas, upscale,
 )
-from course_utils.validation import InputError
+from course_utils.validation import InputError, check_images
 
 TILE = 112
 """Maps are enlarged (by whole pixels) to about this many pixels a side."""
@@ -38,11 +38,11 @@ BAR_WIDTH = 14
 
 def check_display_images(images: object) -> torch.Tensor:
     """Raise unless ``images`` is a non-empty ``(N, 1 or 3, H, W)`` uint8 tensor."""
-    if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8:
-        got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
+    if isinstance(images, torch.Tensor) and images.dtype != torch.uint8:
         raise InputError(f"images must be uint8 pixels (N, C, H, W), as ImageSet.images holds "
-                        f"them, got {got}; the model's preprocessing goes in `prepare`.")
-    if images.ndim != 4 or images.shape[1] not in (1, 3) or len(images) == 0:
+                         f"them, got {images.dtype}; the model's preprocessing goes in `prepare`.")
+    images = check_images(images, "images", dtype="uint8", finite=False, numpy=False)
+    if images.shape[1] not in (1, 3):
         raise InputError(f"images must have shape (N, 1 or 3, H, W) with N >= 1, got "
                          f"{tuple(images.shape)}; for one image use image[None].")
     return images
