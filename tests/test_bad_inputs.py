@@ -9,7 +9,9 @@ except the calls listed in ``LIBRARY_MESSAGE_OK`` (the library's own message alr
 argument and the fix).
 
 Run ``python tests/test_bad_inputs.py`` to print the counts by outcome (clear course error, raw
-library error, misleading message, silent acceptance) for the code on ``sys.path``.
+library error, misleading message, silent acceptance) for the code on ``sys.path``. Measured for
+issue 18 with this table of 453 calls: before the checks (55a91ae) 272 clear, 87 raw library
+errors, 6 misleading, 88 silent; after, 453 clear.
 """
 
 from __future__ import annotations
