@@ -168,7 +168,7 @@ def index_html(names: list[str], titles: dict[str, str]) -> str:
             "li{margin:.3em 0}</style><h1>Image classification with CNNs</h1>"
             "<p>The lessons, executed. Each page links to its slides; the notebooks themselves "
             "run in JupyterLab (<code>./course lab</code>) or on Colab.</p>"
-            f"<ol start='0'>{rows}</ol></html>")
+            f"<ul style='list-style:none;padding:0'>{rows}</ul></html>")  # titles carry numbers
 
 
 def build_site(executed: list[Path], out_dir: Path) -> list[Path]:
