@@ -17,7 +17,7 @@ import torch
 from course_utils.data import load_dataset, verified_path
 from course_utils.deploy import pet_classifier_skeleton
 from course_utils.serve import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 
 
 @pytest.fixture
