@@ -38,7 +38,7 @@ MANAGER_FOR_IPYWIDGETS = {"8": "5", "7": "3"}
 RUN_SECONDS: dict[str, tuple[float | None, float | None]] = {
     "00": (5.5, None), "01": (19.4, None), "02": (10.4, None), "03": (37.9, None),
     "04": (18.8, None), "05": (61.2, None), "06": (32.9, None), "07": (53.0, None),
-    "08": (23.6, None), "09": (38.0, 340.0), "10": (42.2, None), "11": (41.3, None),
+    "08": (23.6, None), "09": (38.0, 340.0), "10": (42.2, 154.6), "11": (41.3, 128.6),
     "12": (117.2, None), "13": (35.8, None), "14": (16.5, None), "15": (22.7, None),
 }
 """Seconds to run each notebook (by number) top to bottom on a 2-core CPU: (fast, default mode).
