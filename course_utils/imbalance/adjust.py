@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import torch
 
+from course_utils.imbalance.weights import class_counts
 from course_utils.validation import (
-    InputError, check_labels, check_non_negative, check_positive_int, check_tensor, describe,
+    InputError, check_non_negative, check_tensor, describe,
 )
 
 
@@ -27,9 +28,7 @@ def class_priors(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
     -------
     (num_classes,) float32 tensor summing to 1
     """
-    num_classes = check_positive_int(num_classes, "num_classes")
-    labels = check_labels(labels, "labels", num_classes=num_classes)
-    counts = torch.bincount(labels.cpu(), minlength=num_classes).float()
+    counts = class_counts(labels, num_classes).float()
     return counts / counts.sum()
 
 
