@@ -1,15 +1,21 @@
-"""The ε explorer (in place, static twin) and the adversarial figures of notebook 12."""
+"""The ε explorer (one frame per ε, or one image in place without ``ipywidgets.Stack``; static
+twin) and the adversarial figures of notebook 12."""
 
 from __future__ import annotations
 
+import io
+
+import ipywidgets
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
+from PIL import Image
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
 from course_utils.explorers import EpsilonExplorer, show_epsilon
-from course_utils.explorers.epsilon import MNIST_EPS, attack_view, fgsm_direction
+from course_utils.explorers.epsilon import MNIST_EPS, attack_view, fgsm_direction, render_attack
 from course_utils.plots import (
     format_table, plot_epoch_accuracies, plot_perturbations, plot_robustness_curves,
 )
@@ -26,18 +32,36 @@ def digit():
     return torch.rand(1, 12, 12, generator=torch.Generator().manual_seed(0))
 
 
-def test_explorer_swaps_the_image_and_readout_in_place(digit):
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_explorer_shows_the_frame_and_readout_of_each_eps(digit):
     model = tiny_model()
     explorer = EpsilonExplorer(model, digit, 2, ["a", "b", "c", "d"])
+    assert len(explorer.frames.view.children) == len(MNIST_EPS)  # one forward pass each
+    first_png, first_text = explorer.image_widget.value, explorer.readout.value
+    explorer.slider.value = len(MNIST_EPS) - 1
+    assert explorer.image_widget.value != first_png and explorer.readout.value != first_text
+    assert "ε = 0.30" in explorer.readout.value and "true class: c" in explorer.readout.value
+    assert float((explorer.adversarial - digit).abs().max()) <= 0.3 + 1e-6
+    adv, probs = attack_view(model, digit, fgsm_direction(model, digit, 2), 0.3)
+    assert torch.equal(explorer.adversarial, adv) and torch.equal(explorer.probs, probs)
+    assert np.array_equal(pixels(explorer.image_widget.value),
+                          render_attack(digit, adv, explorer.zoom))  # the static twin's canvas
+    explorer.slider.value = 0
+    assert torch.equal(explorer.adversarial, digit)
+
+
+def test_explorer_without_stack_swaps_one_image_in_place(digit, monkeypatch):
+    monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
+    explorer = EpsilonExplorer(tiny_model(), digit, 2, ["a", "b", "c", "d"])
     image_widget = explorer.image_widget
     first_png, first_text = image_widget.value, explorer.readout.value
     explorer.slider.value = len(MNIST_EPS) - 1
     assert explorer.image_widget is image_widget
-    assert explorer.image_widget.value != first_png and explorer.readout.value != first_text
-    assert "ε = 0.30" in explorer.readout.value and "true class: c" in explorer.readout.value
-    assert float((explorer.adversarial - digit).abs().max()) <= 0.3 + 1e-6
-    explorer.slider.value = 0
-    assert torch.equal(explorer.adversarial, digit)
+    assert image_widget.value != first_png and explorer.readout.value != first_text
+    assert "ε = 0.30" in explorer.readout.value
 
 
 def test_fgsm_direction_raises_the_loss_and_matches_the_static_twin(digit):

@@ -1,5 +1,5 @@
-"""The layer-map and CAM explorers of notebook 09: in-place updates, static twins, uploads,
-errors; and the figures of ``plots.explain``."""
+"""The layer-map and CAM explorers of notebook 09: the frame shown follows the slider and matches
+the static twin's canvas, static twins, uploads, errors; and the figures of ``plots.explain``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from course_utils.explain import grad_cam, heatmaps
 from course_utils.explorers import (
     CamExplorer, LayerMapExplorer, PhotoError, decode_photo, show_cam, show_layer_maps,
 )
-from course_utils.explorers.cam import cam_views
+from course_utils.explorers.cam import cam_views, render_overlay
 from course_utils.explorers.layer_maps import color_scale, render_layer_maps
 from course_utils.plots import (
     plot_channel, plot_curves, plot_embedding, plot_filters, plot_overlays, plot_randomization,
@@ -52,17 +52,27 @@ def png_of(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def test_layer_map_explorer_updates_one_image_in_place(photos):
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_layer_map_explorer_shows_the_frame_of_the_channel_slider(photos):
     explorer = LayerMapExplorer(rgb_net(), photos, prepare=prepare, layers=["1", "2"], n_maps=4)
-    image, first = explorer.image, explorer.image.value
+    first = explorer.image.value
     assert first[:4] == b"\x89PNG" and "not signed" in explorer.readout.value  # after the ReLU
+    assert [label for label, _ in explorer.channel_slider.options] == ["0–3", "4–7"]
     explorer.layer_slider.value = "2"
-    assert explorer.image is image and image.value != first
+    assert explorer.image.value != first
     assert "signed: blue" in explorer.readout.value and "(20, 16, 16)" in explorer.readout.value
-    assert explorer.channel_slider.max == 16
-    before = image.value
+    assert [start for _, start in explorer.channel_slider.options] == [0, 4, 8, 12, 16]
+    assert len(explorer.frames.view.children) == 5  # one grid per block of channels
+    before = explorer.image.value
     explorer.channel_slider.value = 4
-    assert image.value != before and "channels 4–7" in explorer.readout.value
+    assert explorer.image.value != before and "channels 4–7" in explorer.readout.value
+    twin, _ = render_layer_maps(explorer.outputs(0)["2"], range(4, 8))
+    assert np.array_equal(pixels(explorer.image.value), twin)  # what show_layer_maps draws
+    explorer.layer_slider.value = "1"  # 8 channels: the block 4–7 is still there
+    assert explorer.channel_slider.value == 4 and "channels 4–7" in explorer.readout.value
     shown_input = explorer.input_image.value
     explorer.picker.value = 2
     assert explorer.input_image.value != shown_input
@@ -78,23 +88,28 @@ def test_layer_maps_share_one_colour_scale():
     assert cmap == "viridis" and low == 0
 
 
-def test_cam_explorer_updates_in_place_and_offers_cam_only_at_the_last_layer(photos):
+def test_cam_explorer_shows_the_frame_of_the_opacity_and_offers_cam_only_at_the_last_layer(
+        photos):
     names = ["cat", "dog", "fox"]
     explorer = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["0", "2"],
-                           classifier="5", class_names=names, top=2, extra_classes=[0, 1, 2])
-    image, first = explorer.image, explorer.image.value
+                           classifier="5", class_names=names, top=2, extra_classes=[0, 1, 2],
+                           opacity=0.44)
+    assert explorer.opacity.value == 0.4 and len(explorer.frames.view.children) == 11
+    first = explorer.image.value
     offered = [c for _, c in explorer.class_menu.options]
     assert sorted(offered) == [0, 1, 2] and "Grad-CAM" in explorer.readout.value
     explorer.opacity.value = 1.0
-    assert explorer.image is image and image.value != first
+    assert explorer.image.value != first
+    heat, _ = explorer.heat()
+    assert np.array_equal(pixels(explorer.image.value), render_overlay(photos[0], heat, 1.0))
     explorer.method.value = "CAM"
     explorer.layer_slider.value = "0"
     assert "<b>CAM</b> at <b>2</b>" in explorer.readout.value and "only at the layer" in \
         explorer.readout.value
     explorer.method.value = "Grad-CAM"
-    before = image.value
+    before = explorer.image.value
     explorer.layer_slider.value = "2"
-    assert image.value != before
+    assert explorer.image.value != before
     explorer.picker.value = 1
     assert 1 in explorer._cache
 

@@ -1,17 +1,29 @@
-"""The explorers update one image in place, agree with their static twins, and reject bad input."""
+"""The explorers show a pre-rendered frame per main-slider setting (or, without
+``ipywidgets.Stack``, one image updated in place), agree with their static twins, and reject bad
+input."""
 
 from __future__ import annotations
 
+import io
+
+import ipywidgets
+import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
+from PIL import Image
 from torch import nn
 
 from course_utils.explorers import (
     ConvStepExplorer, FeatureMapExplorer, KernelExplorer, PoolingExplorer, kernel_preset,
     show_conv_step, show_feature_maps, show_kernel, show_pooling,
 )
-from course_utils.explorers.kernel import DILATIONS, KERNEL_SIZES, PADDINGS, PRESETS, STRIDES
+from course_utils.explorers import frames
+from course_utils.explorers.conv_step import _StepFigure
+from course_utils.explorers.kernel import (
+    DILATIONS, KERNEL_SIZES, PADDINGS, PRESETS, STRIDES, apply_kernel, render_kernel_view, to_gray,
+)
+from course_utils.explorers.pooling import render_pooling
 from course_utils.explorers.render import png_bytes
 
 IMAGE = (torch.arange(40 * 50).view(1, 40, 50) % 255).to(torch.uint8)
@@ -23,13 +35,26 @@ def small_net() -> nn.Module:
                          nn.Conv2d(20, 8, 3), nn.Flatten(), nn.Linear(8 * 4 * 4, 10))
 
 
-def test_kernel_explorer_updates_the_same_image_and_readout():
+def pixels(png: bytes) -> np.ndarray:
+    """The ``(H, W, 3)`` pixels of a PNG."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_kernel_explorer_shows_the_frame_of_the_slider_and_its_readout():
     explorer = KernelExplorer(IMAGE, "sobel_x")
-    image_widget, before = explorer.image, explorer.image.value
+    assert explorer.frames.stacked and len(explorer.frames.view.children) == len(STRIDES)
+    before = explorer.image.value
     assert "40 × 50" in explorer.readout.value and "38 × 48" in explorer.readout.value
     explorer.stride_slider.value = 2
-    assert explorer.image is image_widget and explorer.image.value != before
+    assert explorer.frames.index == 1 and explorer.image.value != before
     assert "<b>19 × 24</b>" in explorer.readout.value
+    twin = render_kernel_view(to_gray(IMAGE), apply_kernel(to_gray(IMAGE), kernel_preset("sobel_x"),
+                                                          stride=2))
+    assert np.array_equal(pixels(explorer.image.value), twin)  # the static twin's canvas
+    shown = [c.value for c in explorer.frames.view.children]
+    explorer.padding_slider.value = 2  # another control: every frame rendered again
+    assert all(a != b for a, b in zip(shown, (c.value for c in explorer.frames.view.children)))
+    assert "<b>21 × 26</b>" in explorer.readout.value
     explorer.size_slider.value = 5
     assert explorer.kernel.shape == (5, 5) and len(explorer.weights_box.children) == 25
     explorer._cells[0].value = 2.0
@@ -79,6 +104,40 @@ def test_static_twins_draw_figures():
     assert all(isinstance(f, Figure) for f in figures)
 
 
+def test_kernel_explorer_without_stack_updates_one_image_in_place(monkeypatch):
+    stacked = KernelExplorer(IMAGE, "sobel_x", stride=2)
+    monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
+    explorer = KernelExplorer(IMAGE, "sobel_x")
+    assert not explorer.frames.stacked
+    image_widget, before = explorer.image, explorer.image.value
+    explorer.stride_slider.value = 2
+    assert explorer.image is image_widget and explorer.image.value != before
+    assert "<b>19 × 24</b>" in explorer.readout.value
+    assert np.array_equal(pixels(explorer.image.value), pixels(stacked.image.value))
+    explorer.padding_slider.value = 1
+    assert explorer.image is image_widget and "<b>20 × 25</b>" in explorer.readout.value
+
+
+def test_frame_stack_links_the_slider_to_the_frames():
+    slider = frames.index_slider("s", (10, 20, 30), 20, "course-test")
+    stack = frames.FrameStack(slider, lambda i: frames.Frame(
+        np.full((2, 3, 3), 80 * i, np.uint8), 2.0, f"frame {i}"), text_classes=("t",))
+    stack.refresh()
+    assert [c.width for c in stack.view.children] == ["6"] * 3
+    assert stack.view.selected_index == 1 and stack.text.value == "frame 1"
+    assert [(link.source, link.target) for link in stack.links] == [
+        ((slider, "index"), (stack.view, "selected_index")),
+        ((slider, "index"), (stack.text_view, "selected_index"))]
+    slider.options = [("a", 1), ("b", 2)]  # fewer settings: fewer frames, the extra one closed
+    dropped = stack.view.children[2]
+    stack.refresh()
+    assert len(stack.view.children) == 2 and dropped.comm is None
+    counting = ipywidgets.IntSlider(0, 0, 4)
+    assert frames.slider_count(counting) == 5
+    with pytest.raises(ValueError, match="min=0 and step=1"):
+        frames.FrameStack(ipywidgets.IntSlider(1, 1, 4), lambda i: None)
+
+
 def test_conv_step_explorer_shows_the_sum_for_each_cell():
     x = torch.arange(16.0).view(4, 4)
     explorer = ConvStepExplorer(x, torch.ones(3, 3))
@@ -87,6 +146,10 @@ def test_conv_step_explorer_shows_the_sum_for_each_cell():
     explorer.position.value = 3
     assert explorer.image.value != before
     assert explorer.sum_text.endswith(f"= {int(x[1:, 1:].sum())}")
+    assert f"= {int(x[1:, 1:].sum())}" in explorer.readout.value
+    twin = _StepFigure(x.double(), torch.ones(3, 3).double(), 1, 0, with_sum=False)
+    twin.draw(3)
+    assert np.array_equal(pixels(explorer.image.value), twin.rgb())
 
 
 def test_pooling_explorer_shows_both_poolings():
@@ -96,6 +159,8 @@ def test_pooling_explorer_shows_both_poolings():
     explorer.stride_slider.value = 1
     assert explorer.pooled_avg.shape == (38, 48) and "(38, 48)" in explorer.readout.value
     assert torch.all(explorer.pooled_max >= explorer.pooled_avg - 1e-6)
+    twin = render_pooling(explorer.gray, explorer.pooled_max, explorer.pooled_avg, 1)
+    assert np.array_equal(pixels(explorer.image.value), twin)
 
 
 def test_feature_map_explorer_steps_through_images_layers_and_channels():
@@ -103,11 +168,25 @@ def test_feature_map_explorer_steps_through_images_layers_and_channels():
     explorer = FeatureMapExplorer(small_net(), images, torch.arange(5), n_maps=16)
     assert list(explorer.layers) == ["0", "1", "2", "3"]
     assert explorer.channel_slider.max == 4  # 20 channels, blocks of 16
+    assert len(explorer.frames.view.children) == 5  # one grid per image
     before = explorer.image.value
     explorer.image_slider.value = 3
     assert explorer.image.value != before and "label 3" in explorer.readout.value
     explorer.layer_menu.value = "3"
     assert explorer.channel_slider.max == 0 and "(8, 4, 4)" in explorer.readout.value
+    assert "label 3" in explorer.readout.value
+
+
+def test_feature_map_explorer_without_stack_matches_the_stacked_frames(monkeypatch):
+    images = torch.rand(5, 1, 14, 14)
+    stacked = FeatureMapExplorer(small_net(), images, n_maps=16)
+    stacked.image_slider.value = 3
+    monkeypatch.delattr(ipywidgets, "Stack")
+    explorer = FeatureMapExplorer(small_net(), images, n_maps=16)
+    image_widget = explorer.image
+    explorer.image_slider.value = 3
+    assert explorer.image is image_widget and explorer.readout.value == stacked.readout.value
+    assert np.array_equal(pixels(explorer.image.value), pixels(stacked.image.value))
 
 
 def test_png_bytes_are_png():

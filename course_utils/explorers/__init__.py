@@ -15,10 +15,16 @@ Introduced in ``02_convolution.ipynb`` and ``03_pooling_activations_dense.ipynb`
   (notebook 09);
 - ``cam``: :class:`CamExplorer` / :func:`show_cam`, CAM and Grad-CAM over a photo (notebook 09);
 - ``photo_upload``: :func:`decode_photo`, a learner's own photo for those two (notebook 09);
-- ``render``: arrays to PNG bytes without matplotlib (what makes a slider step fast).
+- ``render``: arrays to PNG bytes without matplotlib (what makes rendering a frame fast);
+- ``frames``: :class:`~course_utils.explorers.frames.FrameStack`, one pre-rendered picture per
+  setting of an explorer's main slider, switched in the browser without waiting for the kernel.
 
-Widgets update one ``ipywidgets.Image`` in place; ipywidgets is imported only when a widget is
-built, so the static functions work without it.
+Each explorer's main slider (the kernel's stride, the output cell, the pooling stride, the image
+of the feature maps, the block of channels, the CAM opacity, ε) switches between frames rendered
+ahead of time in an ``ipywidgets.Stack`` linked to it in the browser; its other controls make the
+kernel render the frames again. Without ``Stack`` (ipywidgets 7, as on Colab) one
+``ipywidgets.Image`` is updated in place by the kernel instead. ipywidgets is imported only when
+a widget is built, so the static functions work without it.
 """
 
 from course_utils.explorers.cam import CamExplorer, show_cam

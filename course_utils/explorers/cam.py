@@ -6,8 +6,10 @@ the offered layers, or CAM at the layer before the global pooling), a layer and 
 opacity.
 
 For each image, one forward pass records the offered layers and one backward pass per class
-gives their Grad-CAMs; all maps are cached, so a slider step only blends and encodes a PNG.
-:class:`CamExplorer` is the widget; :func:`show_cam` draws the same picture.
+gives their Grad-CAMs; all maps are cached, so a change of layer, class or method only blends and
+encodes PNGs: one per opacity step, rendered ahead of time (:mod:`~course_utils.explorers.frames`),
+so the opacity slider switches them in the browser. :class:`CamExplorer` is the widget;
+:func:`show_cam` draws the same picture.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from course_utils.env import torch_threads
 from course_utils.explain import grad_cam_from, heatmaps, record_activations
 from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
+from course_utils.explorers.frames import Frame, FrameStack, index_slider
 from course_utils.explorers.layer_maps import check_display_images, colour_bar, to_rgb
 from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
-from course_utils.explorers.render import colormap_lut, hstack_panels, png_bytes, show_canvas
+from course_utils.explorers.render import colormap_lut, hstack_panels, show_canvas
 from course_utils.validation import InputError, check_probability
 
 METHODS = ("Grad-CAM", "CAM")
+OPACITIES = tuple(i / 10 for i in range(11))
+"""The opacity slider's settings: 0, 0.1, ..., 1."""
 HEAT_CMAP = "jet"
 
 
@@ -155,6 +160,15 @@ class CamExplorer:
     extra_classes : sequence of int
         Always offered too (e.g. a cat class and a dog class, to see a wrong class's map).
     names : sequence of str, optional, one caption per image
+    opacity : float in [0, 1]
+        Starting opacity, rounded to the slider's steps of 0.1.
+    zoom : float
+        Display pixels per canvas pixel.
+
+    Attributes
+    ----------
+    image : ipywidgets.Image
+        The overlay shown now (for the slider's opacity).
     """
 
     def __init__(self, model: nn.Module, images: torch.Tensor, *,
@@ -192,11 +206,10 @@ class CamExplorer:
                                               style={"description_width": "80px"},
                                               layout=w.Layout(width="520px"))
         self.layer_slider.add_class("course-cam-layer")
-        self.opacity = w.FloatSlider(value=_check_opacity(opacity), min=0.0, max=1.0, step=0.1,
-                                     description="opacity", continuous_update=True,
-                                     style={"description_width": "80px"})
-        self.opacity.add_class("course-opacity")
-        self.image = _widgets.image("course-cam")
+        nearest = min(OPACITIES, key=lambda v: abs(v - _check_opacity(opacity)))
+        self.opacity = index_slider("opacity", OPACITIES, nearest, "course-opacity",
+                                    labels=[f"{v:.1f}" for v in OPACITIES])
+        self.frames = FrameStack(self.opacity, self._render, image_classes=("course-cam",))
         self.readout = w.HTML()
         self.readout.add_class("course-cam-readout")
         self.message = w.HTML()
@@ -207,11 +220,16 @@ class CamExplorer:
         self._fill_classes()
         self.update()
         self.picker.observe(self._on_image, "value")
-        for control in (self.class_menu, self.method, self.layer_slider, self.opacity):
+        for control in (self.class_menu, self.method, self.layer_slider):
             control.observe(lambda change: self.update(), "value")
         self.widget = w.VBox([w.HBox([self.picker, self.upload]), self.message, self.class_menu,
-                              self.method, self.layer_slider, self.opacity, self.image,
+                              self.method, self.layer_slider, self.opacity, self.frames.view,
                               self.readout])
+
+    @property
+    def image(self):
+        """The ``ipywidgets.Image`` shown now (the slider's opacity)."""
+        return self.frames.image
 
     def views(self, index: int) -> tuple[dict, torch.Tensor, list[int]]:
         """The maps, probabilities and offered classes of image ``index`` (computed once)."""
@@ -257,13 +275,12 @@ class CamExplorer:
         return self._heat[key], layer
 
     def update(self) -> None:
-        """Blend the current map over the photo and swap the PNG and the readout in place."""
+        """Blend the current map over the photo at every opacity, and write the readout."""
         if self._quiet:
             return
-        heat, layer = self.heat()
+        self.frames.refresh()
+        layer = self.heat()[1]
         index, target = self.picker.value, self.class_menu.value
-        canvas = render_overlay(self.images[index], heat, self.opacity.value)
-        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
         probs = self.views(index)[1]
         note = (" (CAM exists only at the layer before the pooling)"
                 if self.method.value == "CAM" and layer != self.layer_slider.value else "")
@@ -271,6 +288,11 @@ class CamExplorer:
                               f"<b>{self.class_names[target]}</b> (p = {probs[target]:.2f}); "
                               "over the photo (opacity 0: the photo alone); red = strongest "
                               "evidence, each map scaled to its own maximum")
+
+    def _render(self, i: int) -> Frame:
+        """The photo under the current heat map at opacity ``OPACITIES[i]``."""
+        return Frame(render_overlay(self.images[self.picker.value], self.heat()[0], OPACITIES[i]),
+                     self.zoom)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

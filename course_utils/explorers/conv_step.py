@@ -2,7 +2,9 @@
 
 Introduced in ``02_convolution.ipynb``. :class:`ConvStepExplorer` is the widget (a position
 slider); :func:`show_conv_step` draws the same figure for one position without a kernel running.
-The figure is drawn once; a step redraws only what moves on a saved background, then encodes it.
+The figure is drawn once; each position redraws only what moves on a saved background. Every
+position is rendered when the explorer is built (:mod:`~course_utils.explorers.frames`), so the
+slider switches pictures in the browser without waiting for the kernel.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from course_utils.explorers import _widgets
-from course_utils.explorers.render import png_bytes
+from course_utils.explorers.frames import Frame, FrameStack
 from course_utils.validation import InputError, check_positive_int, check_square_kernel
 from course_utils.layers.conv import conv2d, conv_output_size
 
@@ -165,11 +167,21 @@ def show_conv_step(x: torch.Tensor, kernel: torch.Tensor, position: int = 0, str
 class ConvStepExplorer:
     """Widget: a position slider that moves one output cell at a time.
 
+    The figure of every position (at most 144, for a 12 x 12 output) is rendered once, when the
+    explorer is built; the slider switches between them in the browser.
+
     Parameters
     ----------
     x : (H, W) small grid (sides up to :data:`MAX_SIDE`)
     kernel : (k, k) tensor
     stride, padding : int
+
+    Attributes
+    ----------
+    image, readout : ipywidgets.Image, ipywidgets.HTML
+        The figure and the sum shown now.
+    sum_text : str
+        The sum shown now, as plain text.
     """
 
     def __init__(self, x: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
@@ -180,19 +192,36 @@ class ConvStepExplorer:
         self.position = w.IntSlider(0, 0, self.view.out.numel() - 1, description="output cell",
                                     style={"description_width": "initial"})
         self.position.add_class("course-position")
-        self.image = _widgets.image("course-conv-step")
-        self.readout = w.HTML()
-        self.readout.add_class("course-conv-sum")
+        self._sums: dict[int, str] = {}
+        self.frames = FrameStack(self.position, self._render, image_classes=("course-conv-step",),
+                                 text_classes=("course-conv-sum",))
         self.update()
-        self.position.observe(lambda change: self.update(), "value")
-        self.widget = w.VBox([self.position, self.image, self.readout])
+        self.widget = w.VBox([self.position, self.frames.view, self.frames.text_view])
+
+    @property
+    def image(self):
+        """The ``ipywidgets.Image`` shown now (the slider's cell)."""
+        return self.frames.image
+
+    @property
+    def readout(self):
+        """The ``ipywidgets.HTML`` sum shown now."""
+        return self.frames.text
+
+    @property
+    def sum_text(self) -> str:
+        """The sum for the slider's cell, as plain text."""
+        return self._sums[self.position.value]
 
     def update(self) -> None:
-        """Move the window to the slider's cell and swap the image bytes in place."""
-        self.sum_text = self.view.draw(self.position.value)
-        canvas = self.view.rgb()
-        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], 1.0)
-        self.readout.value = f"<pre style='margin: 0 0 0 12px'>{html.escape(self.sum_text)}</pre>"
+        """Render the figure of every position again."""
+        self.frames.refresh()
+
+    def _render(self, position: int) -> Frame:
+        """The window at output cell ``position`` and its sum."""
+        self._sums[position] = text = self.view.draw(position)
+        return Frame(self.view.rgb(), 1.0,
+                     f"<pre style='margin: 0 0 0 12px'>{html.escape(text)}</pre>")
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

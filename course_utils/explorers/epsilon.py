@@ -2,9 +2,10 @@
 with a slider for the size ε of the perturbation.
 
 Introduced in ``12_adversarial_robustness.ipynb``. The FGSM direction ``sign(∇_x loss)`` does not
-depend on ε, so it is computed once; each slider step is one forward pass and a PNG swap in
-place. :class:`EpsilonExplorer` is the widget; :func:`show_epsilon` draws the same picture
-without a kernel running.
+depend on ε, so it is computed once; then one forward pass per ε, when the explorer is built,
+renders the picture and the top predictions of every setting (:mod:`~course_utils.explorers.frames`),
+and the slider switches them in the browser. :class:`EpsilonExplorer` is the widget;
+:func:`show_epsilon` draws the same picture without a kernel running.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from course_utils.attacks import frozen_eval, input_gradient
 from course_utils.validation import InputError, check_eps, check_positive_int, check_unit_images
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
+from course_utils.explorers.frames import Frame, FrameStack
+from course_utils.explorers.render import hstack_panels, show_canvas, upscale
 
 MNIST_EPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 PHOTO_EPS = (0.0, 0.5 / 255, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255)
@@ -123,7 +125,10 @@ def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Seq
 
 
 class EpsilonExplorer:
-    """Widget: an ε slider; the image, its FGSM perturbation and the top predictions, in place.
+    """Widget: an ε slider; the image, its FGSM perturbation and the top predictions.
+
+    Every ε is attacked (one forward pass each) when the explorer is built; the slider then
+    switches pictures and readouts in the browser.
 
     Parameters
     ----------
@@ -140,6 +145,15 @@ class EpsilonExplorer:
     top : int
     zoom : int, optional
         Pixel repetition of the canvas (default: about 200 pixels per panel).
+
+    Attributes
+    ----------
+    image_widget, readout : ipywidgets.Image, ipywidgets.HTML
+        The picture and readout shown now (for the slider's ε).
+    adversarial : (C, H, W) tensor
+        The attacked image shown now.
+    probs : (K,) tensor
+        The model's probabilities for it.
     """
 
     def __init__(self, model: nn.Module, image: torch.Tensor, label: int,
@@ -154,23 +168,47 @@ class EpsilonExplorer:
         w = _widgets.widgets()
         self.slider = _widgets.slider("ε step", tuple(range(len(self.eps_values))),
                                       min(3, len(self.eps_values) - 1), "course-eps")
-        self.image_widget = w.Image(format="png")
-        self.image_widget.add_class("course-pixelated")
-        self.readout = w.HTML()
+        self._views: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
+        self.frames = FrameStack(self.slider, self._render,
+                                 image_classes=("course-eps-image", "course-pixelated"),
+                                 text_classes=("course-eps-readout",))
         self.update()
-        self.slider.observe(lambda change: self.update(), "value")
-        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.slider, self.image_widget,
-                              self.readout])
+        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.slider, self.frames.view,
+                              self.frames.text_view])
+
+    @property
+    def image_widget(self):
+        """The ``ipywidgets.Image`` shown now (the slider's ε)."""
+        return self.frames.image
+
+    @property
+    def readout(self):
+        """The ``ipywidgets.HTML`` readout shown now."""
+        return self.frames.text
+
+    @property
+    def adversarial(self) -> torch.Tensor:
+        """The ``(C, H, W)`` attacked image shown now."""
+        return self._views[self.slider.value][0]
+
+    @property
+    def probs(self) -> torch.Tensor:
+        """The ``(K,)`` probabilities of the attacked image shown now."""
+        return self._views[self.slider.value][1]
 
     def update(self) -> None:
-        """Attack at the slider's ε and swap the image bytes and the readout in place."""
-        eps = self.eps_values[self.slider.value]
+        """Attack at every ε again (one forward pass each)."""
+        self.frames.refresh()
+
+    def _render(self, i: int) -> Frame:
+        """The picture and top predictions at ε = ``eps_values[i]``."""
+        eps = self.eps_values[i]
         with torch_threads(1):
-            self.adversarial, self.probs = attack_view(self.model, self.image, self.direction, eps)
-        _check_classes(self.classes, self.probs, self.label)
-        canvas = render_attack(self.image, self.adversarial, self.zoom)
-        _widgets.set_png(self.image_widget, png_bytes(canvas), canvas.shape[1], 1.0)
-        self.readout.value = _readout(eps, self.probs, self.classes, self.label, self.top)
+            self._views[i] = adversarial, probs = attack_view(self.model, self.image,
+                                                              self.direction, eps)
+        _check_classes(self.classes, probs, self.label)
+        return Frame(render_attack(self.image, adversarial, self.zoom), 1.0,
+                     _readout(eps, probs, self.classes, self.label, self.top))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

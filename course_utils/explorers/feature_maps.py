@@ -1,7 +1,9 @@
 """The feature-map explorer: pick an image, a layer and channels of a network, see the maps.
 
 Introduced in ``03_pooling_activations_dense.ipynb``. :class:`FeatureMapExplorer` is the widget;
-:func:`show_feature_maps` draws the same grid without a kernel running.
+:func:`show_feature_maps` draws the same grid without a kernel running. The grid of every image
+is rendered ahead of time (:mod:`~course_utils.explorers.frames`): the image slider switches
+them in the browser; the layer menu and the channel slider render them again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from torch import nn
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.render import colorize, mosaic, png_bytes, show_canvas
+from course_utils.explorers.frames import Frame, FrameStack
+from course_utils.explorers.render import colorize, mosaic, show_canvas
 from course_utils.validation import (
     InputError, check_images, check_labels, check_number, check_positive_int,
 )
@@ -124,8 +127,10 @@ def show_feature_maps(model: nn.Module, image: torch.Tensor, layer: str,
 class FeatureMapExplorer:
     """Widget: choose an image, a layer and a block of channels; see their maps as a grid.
 
-    Each step runs the network on one image (hooks catch the layer's output), colours the maps
-    and swaps the PNG bytes of one ``ipywidgets.Image``.
+    The network runs once per image and layer (hooks catch the layer's output; kept for later).
+    The grids of all images are rendered whenever the layer or the channels change, and the image
+    slider switches between them in the browser. Pass tens of images, not thousands: beyond
+    :data:`~course_utils.explorers.frames.MAX_FRAMES` the kernel renders each step instead.
 
     Parameters
     ----------
@@ -141,6 +146,11 @@ class FeatureMapExplorer:
         Maps per grid (16 = a 4x4 grid); the channel slider moves in blocks of ``n_maps``.
     zoom : float
         Display pixels per map value.
+
+    Attributes
+    ----------
+    image, readout : ipywidgets.Image, ipywidgets.HTML
+        The grid and readout shown now (for the slider's image).
     """
 
     def __init__(self, model: nn.Module, images: torch.Tensor, labels: torch.Tensor | None = None,
@@ -167,48 +177,67 @@ class FeatureMapExplorer:
         self.layer_menu = w.Dropdown(options=list(self.layers), value=layer, description="layer")
         self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="first channel",
                                           style={"description_width": "initial"})
-        self.image = _widgets.image("course-feature-maps", "course-pixelated")
-        self.readout = w.HTML()
-        self.readout.add_class("course-maps-readout")
-        self._cache: tuple[int, str, torch.Tensor] | None = None
+        self._cache: dict[tuple[int, str], torch.Tensor] = {}
+        self._quiet = False
+        self.frames = FrameStack(self.image_slider, self._render,
+                                 image_classes=("course-feature-maps", "course-pixelated"),
+                                 text_classes=("course-maps-readout",))
         self._set_channel_range()
         self.update()
         self.layer_menu.observe(self._on_layer, "value")
-        self.image_slider.observe(lambda change: self.update(), "value")
-        self.channel_slider.observe(lambda change: self.update(), "value")
+        self.channel_slider.observe(self._on_channel, "value")
         self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.image_slider, self.layer_menu,
-                              self.channel_slider, self.image, self.readout])
+                              self.channel_slider, self.frames.view, self.frames.text_view])
+
+    @property
+    def image(self):
+        """The ``ipywidgets.Image`` shown now (the slider's image)."""
+        return self.frames.image
+
+    @property
+    def readout(self):
+        """The ``ipywidgets.HTML`` readout shown now."""
+        return self.frames.text
 
     def _set_channel_range(self) -> None:
         channels = self.layers[self.layer_menu.value][0]
-        self.channel_slider.max = max(0, channels - self.n_maps)
-        self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
+        self._quiet = True  # clamping the channel slider must not render on its own
+        try:
+            self.channel_slider.max = max(0, channels - self.n_maps)
+            self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
+        finally:
+            self._quiet = False
+
+    def _on_channel(self, change) -> None:
+        if not self._quiet:
+            self.update()
 
     def _on_layer(self, change) -> None:
         self._set_channel_range()
         self.update()
 
-    def maps(self) -> torch.Tensor:
-        """The current layer's ``(C, H, W)`` output for the current image."""
-        key = (self.image_slider.value, self.layer_menu.value)
-        if self._cache is None or self._cache[:2] != key:
+    def maps(self, index: int | None = None) -> torch.Tensor:
+        """The current layer's ``(C, H, W)`` output for image ``index`` (default: the one shown)."""
+        key = (self.image_slider.value if index is None else index, self.layer_menu.value)
+        if key not in self._cache:
             with torch_threads(1):
-                out = layer_activations(self.model, self.images[key[0]], key[1])
-            self._cache = (*key, out)
-        return self._cache[2]
+                self._cache[key] = layer_activations(self.model, self.images[key[0]], key[1])
+        return self._cache[key]
 
     def update(self) -> None:
-        """Recompute (if the image or layer changed), redraw the grid and the readout in place."""
-        maps = self.maps()
+        """Redraw the grid and readout of every image (the layer or the channels changed)."""
+        self.frames.refresh()
+
+    def _render(self, index: int) -> Frame:
+        """The grid of the chosen channels for image ``index``, and its readout."""
+        maps = self.maps(index)
         start = self.channel_slider.value
         channels = list(range(start, min(start + self.n_maps, maps.shape[0])))
-        canvas = render_feature_maps(maps, channels)
-        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
-        index = self.image_slider.value
         label = "" if self.labels is None else f" (label {int(self.labels[index])})"
-        self.readout.value = (f"image {index}{label}, layer <b>{self.layer_menu.value}</b>: "
-                              f"output {tuple(maps.shape)}; channels {channels[0]}–{channels[-1]} "
-                              "row by row, each scaled to its own range (yellow = high)")
+        return Frame(render_feature_maps(maps, channels), self.zoom,
+                     f"image {index}{label}, layer <b>{self.layer_menu.value}</b>: "
+                     f"output {tuple(maps.shape)}; channels {channels[0]}–{channels[-1]} "
+                     "row by row, each scaled to its own range (yellow = high)")
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -1,7 +1,9 @@
 """The kernel explorer: edit a kernel, move size/stride/padding/dilation sliders, see the map.
 
 Introduced in ``02_convolution.ipynb``. :class:`KernelExplorer` is the widget;
-:func:`show_kernel` draws the same picture without a kernel running (for a static page).
+:func:`show_kernel` draws the same picture without a kernel running (for a static page). The
+feature map of every stride is rendered ahead of time (:mod:`~course_utils.explorers.frames`), so
+the stride slider switches pictures in the browser; the other controls render the four again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from matplotlib.figure import Figure
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.render import colorize, hstack_panels, is_signed, png_bytes
+from course_utils.explorers.frames import Frame, FrameStack, index_slider
+from course_utils.explorers.render import colorize, hstack_panels, is_signed
 from course_utils.validation import (
     InputError, check_finite, check_positive_int, check_square_kernel,
 )
@@ -189,8 +192,10 @@ def show_kernel(image: torch.Tensor, kernel: torch.Tensor | str = "edge", stride
 class KernelExplorer:
     """Widget: kernel presets and editable weights, size/stride/padding/dilation sliders.
 
-    Every change recomputes the feature map and swaps the PNG bytes of one ``ipywidgets.Image``
-    (no new figure), so a step costs a few milliseconds. Display it as the last line of a cell.
+    The feature maps of all four strides are rendered whenever another control changes (a few
+    milliseconds each) and the stride slider switches between them in the browser, without
+    waiting for the kernel (:class:`~course_utils.explorers.frames.FrameStack`). Display it as
+    the last line of a cell.
 
     Parameters
     ----------
@@ -203,6 +208,13 @@ class KernelExplorer:
         Starting slider settings, from :data:`KERNEL_SIZES`, :data:`STRIDES`, ...
     zoom : float
         Display pixels per image pixel (the browser enlarges the small PNG, pixelated).
+
+    Attributes
+    ----------
+    image, readout : ipywidgets.Image, ipywidgets.HTML
+        The picture and shape readout shown now (for the slider's stride).
+    feature_map : (H_out, W_out) tensor
+        The map shown now.
     """
 
     def __init__(self, image: torch.Tensor, preset: str | torch.Tensor = "edge",
@@ -228,12 +240,13 @@ class KernelExplorer:
         self.preset = w.Dropdown(options=(*PRESETS, "custom"), value=preset, description="kernel")
         self.preset.add_class("course-preset")
         self.size_slider = _widgets.slider("kernel size", KERNEL_SIZES, kernel_size, "course-kernel-size")
-        self.stride_slider = _widgets.slider("stride", STRIDES, stride, "course-stride")
+        self.stride_slider = index_slider("stride", STRIDES, stride, "course-stride")
         self.padding_slider = _widgets.slider("padding", PADDINGS, padding, "course-padding")
         self.dilation_slider = _widgets.slider("dilation", DILATIONS, dilation, "course-dilation")
-        self.image = _widgets.image("course-feature-map", "course-pixelated")
-        self.readout = w.HTML()
-        self.readout.add_class("course-shape")
+        self._maps: dict[int, torch.Tensor] = {}
+        self.frames = FrameStack(self.stride_slider, self._render,
+                                 image_classes=("course-feature-map", "course-pixelated"),
+                                 text_classes=("course-shape",))
         self.weights_box = w.GridBox()
         self._cells: list = []
         self._quiet = False
@@ -242,13 +255,13 @@ class KernelExplorer:
         self.update()
         self.preset.observe(self._on_preset, "value")
         self.size_slider.observe(self._on_size, "value")
-        for s in (self.stride_slider, self.padding_slider, self.dilation_slider):
+        for s in (self.padding_slider, self.dilation_slider):
             s.observe(lambda change: self.update(), "value")
         controls = w.VBox([self.preset, self.size_slider, self.stride_slider,
                            self.padding_slider, self.dilation_slider,
                            w.HTML("weights (edit to make your own):"), self.weights_box])
-        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), w.HBox([controls, self.image]),
-                              self.readout])
+        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS),
+                              w.HBox([controls, self.frames.view]), self.frames.text_view])
 
     # -- widget plumbing -------------------------------------------------------------------
     def _build_cells(self) -> None:
@@ -306,16 +319,34 @@ class KernelExplorer:
         return {"kernel_size": self.size_slider.value, "stride": self.stride_slider.value,
                 "padding": self.padding_slider.value, "dilation": self.dilation_slider.value}
 
+    @property
+    def image(self):
+        """The ``ipywidgets.Image`` shown now (the slider's stride)."""
+        return self.frames.image
+
+    @property
+    def readout(self):
+        """The ``ipywidgets.HTML`` shape readout shown now."""
+        return self.frames.text
+
+    @property
+    def feature_map(self) -> torch.Tensor:
+        """The ``(H_out, W_out)`` feature map shown now."""
+        return self._maps[self.frames.index]
+
     def update(self) -> None:
-        """Recompute the feature map and replace the image bytes and the readout in place."""
-        s = self.settings
+        """Render the feature maps of every stride again (the kernel or another slider moved)."""
+        self.frames.refresh()
+
+    def _render(self, i: int) -> Frame:
+        """The picture and readout at stride ``STRIDES[i]`` with the other settings as they are."""
+        s = {**self.settings, "stride": STRIDES[i]}
         with torch_threads(1):
-            self.feature_map = apply_kernel(self.gray, self.kernel, s["stride"], s["padding"],
-                                            s["dilation"])
-        canvas = render_kernel_view(self.gray, self.feature_map)
-        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
-        self.readout.value = describe(*self.gray.shape, s["kernel_size"], s["stride"],
-                                      s["padding"], s["dilation"], self.feature_map)
+            self._maps[i] = fmap = apply_kernel(self.gray, self.kernel, s["stride"],
+                                                s["padding"], s["dilation"])
+        return Frame(render_kernel_view(self.gray, fmap), self.zoom,
+                     describe(*self.gray.shape, s["kernel_size"], s["stride"], s["padding"],
+                              s["dilation"], fmap))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

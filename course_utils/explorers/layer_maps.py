@@ -7,9 +7,11 @@ a colour bar: a signed colour map (blue < 0 < red) where a layer has negative va
 linear bottlenecks of MobileNetV2), a sequential one where it has none (after a ReLU).
 
 One forward pass per image records every layer at once (hooks in
-:func:`~course_utils.explain.record_activations`) and is cached, so moving the layer or channel
-slider only colours arrays and encodes a PNG. :class:`LayerMapExplorer` is the widget;
-:func:`show_layer_maps` draws the same picture without a kernel running.
+:func:`~course_utils.explain.record_activations`) and is cached, so moving the layer slider only
+colours arrays and encodes PNGs. The grid of every block of channels is rendered ahead of time
+(:mod:`~course_utils.explorers.frames`): the channel slider switches them in the browser.
+:class:`LayerMapExplorer` is the widget; :func:`show_layer_maps` draws the same picture without a
+kernel running.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from course_utils.env import torch_threads
 from course_utils.explain import record_activations
 from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
+from course_utils.explorers.frames import Frame, FrameStack, index_slider, slider_index
 from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
 from course_utils.explorers.render import (
     colormap_lut, hstack_panels, mosaic, png_bytes, show_canvas, upscale,
@@ -183,9 +186,15 @@ class LayerMapExplorer:
     names : sequence of str, optional
         One caption per image for the picker.
     n_maps : int
-        Maps per grid; the channel slider moves in blocks of ``n_maps``.
+        Maps per grid; the channel slider moves in blocks of ``n_maps`` (its value is the first
+        channel of the block, its readout the block). The last block of a layer may be smaller.
     zoom : float
         Display pixels per canvas pixel.
+
+    Attributes
+    ----------
+    image, readout : ipywidgets.Image, ipywidgets.HTML
+        The grid and readout shown now (for the slider's block of channels).
     """
 
     def __init__(self, model: nn.Module, images: torch.Tensor, *,
@@ -215,16 +224,12 @@ class LayerMapExplorer:
             continuous_update=True, style={"description_width": "80px"},
             layout=w.Layout(width="520px"))
         self.layer_slider.add_class("course-layer")
-        self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="channels",
-                                          continuous_update=True,
-                                          style={"description_width": "80px"})
-        self.channel_slider.add_class("course-channel")
+        self.channel_slider = index_slider("channels", [0], 0, "course-channel")
         self.input_image = _widgets.image("course-pixelated")
         self._shown_input: int | None = None
-        self._quiet = False
-        self.image = _widgets.image("course-layer-maps", "course-pixelated")
-        self.readout = w.HTML()
-        self.readout.add_class("course-layer-readout")
+        self.frames = FrameStack(self.channel_slider, self._render,
+                                 image_classes=("course-layer-maps", "course-pixelated"),
+                                 text_classes=("course-layer-readout",))
         self.message = w.HTML()
         channels = 1 if self.images[0].shape[0] == 1 else 3
         size = self.images[0].shape[1]
@@ -234,11 +239,20 @@ class LayerMapExplorer:
         self.update()
         self.picker.observe(lambda change: self.update(), "value")
         self.layer_slider.observe(self._on_layer, "value")
-        self.channel_slider.observe(self._on_channel, "value")
         self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS),
                               w.HBox([self.picker, self.upload]), self.message,
                               self.layer_slider, self.channel_slider,
-                              w.HBox([self.input_image, self.image]), self.readout])
+                              w.HBox([self.input_image, self.frames.view]), self.frames.text_view])
+
+    @property
+    def image(self):
+        """The ``ipywidgets.Image`` shown now (the slider's block of channels)."""
+        return self.frames.image
+
+    @property
+    def readout(self):
+        """The ``ipywidgets.HTML`` readout shown now."""
+        return self.frames.text
 
     def outputs(self, index: int) -> dict[str, np.ndarray]:
         """Every offered layer's ``(C, h, w)`` output for image ``index`` (computed once)."""
@@ -252,38 +266,38 @@ class LayerMapExplorer:
         add_to_picker(self.images, self.picker, name, photo)
 
     def _set_channel_range(self) -> None:
+        """One slider setting per block of ``n_maps`` channels of the layer shown."""
         channels = self.shapes[self.layer_slider.value][0]
-        self._quiet = True  # clamping the channel slider must not redraw on its own
-        try:
-            self.channel_slider.max = max(0, channels - self.n_maps)
-            self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
-        finally:
-            self._quiet = False
+        starts = range(0, channels, self.n_maps)
+        labels = [f"{s}–{min(s + self.n_maps, channels) - 1}" for s in starts]
+        keep = slider_index(self.channel_slider)
+        self.channel_slider.options = list(zip(labels, starts))  # resets the index to 0
+        self.channel_slider.index = min(keep, len(starts) - 1)
 
     def _on_layer(self, change) -> None:
         self._set_channel_range()
         self.update()
 
-    def _on_channel(self, change) -> None:
-        if not self._quiet:
-            self.update()
-
     def update(self) -> None:
-        """Colour the current maps and swap the PNG bytes and the readout in place."""
-        index, layer = self.picker.value, self.layer_slider.value
-        maps = self.outputs(index)[layer]
-        start = self.channel_slider.value
-        channels = list(range(start, min(start + self.n_maps, maps.shape[0])))
+        """Show the picked image and render the grid of every block of channels again."""
+        index = self.picker.value
         if self._shown_input != index:  # the input has its own image: sent when it changes
             photo = render_input(self.images[index])
             _widgets.set_png(self.input_image, png_bytes(photo), photo.shape[1], self.zoom)
             self._shown_input = index
+        self.frames.refresh()
+
+    def _render(self, block: int) -> Frame:
+        """The grid of channel block ``block`` of the current image and layer, and its readout."""
+        layer = self.layer_slider.value
+        maps = self.outputs(self.picker.value)[layer]
+        start = self.channel_slider.options[block][1]
+        channels = list(range(start, min(start + self.n_maps, maps.shape[0])))
         canvas, scale = render_layer_maps(maps, channels)
-        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
-        self.readout.value = (f"left: the input; middle: <b>{layer}</b>, output "
-                              f"{tuple(maps.shape)}, channels {channels[0]}–{channels[-1]} row "
-                              f"by row on one colour scale; right: colour bar, "
-                              f"{describe_scale(*scale)}")
+        return Frame(canvas, self.zoom,
+                     f"left: the input; middle: <b>{layer}</b>, output {tuple(maps.shape)}, "
+                     f"channels {channels[0]}–{channels[-1]} row by row on one colour scale; "
+                     f"right: colour bar, {describe_scale(*scale)}")
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

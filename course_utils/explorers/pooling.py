@@ -1,7 +1,9 @@
 """The pooling explorer: max and average pooling side by side, with size and stride sliders.
 
 Introduced in ``03_pooling_activations_dense.ipynb``. :class:`PoolingExplorer` is the widget;
-:func:`show_pooling` draws the same picture without a kernel running.
+:func:`show_pooling` draws the same picture without a kernel running. The picture of every
+stride is rendered ahead of time (:mod:`~course_utils.explorers.frames`): the stride slider
+switches them in the browser, the window slider renders the four again.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from matplotlib.figure import Figure
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
+from course_utils.explorers.frames import Frame, FrameStack, index_slider
 from course_utils.explorers.kernel import to_gray
-from course_utils.explorers.render import hstack_panels, png_bytes, show_canvas, upscale
+from course_utils.explorers.render import hstack_panels, show_canvas, upscale
 from course_utils.layers.pooling import pool2d
 from course_utils.validation import check_number
 
@@ -78,6 +81,13 @@ class PoolingExplorer:
         Starting settings, from :data:`POOL_SIZES` and :data:`POOL_STRIDES`.
     zoom : float
         Display pixels per image pixel.
+
+    Attributes
+    ----------
+    image, readout : ipywidgets.Image, ipywidgets.HTML
+        The picture and readout shown now (for the slider's stride).
+    pooled_max, pooled_avg : (H_out, W_out) tensors
+        The pooled maps shown now.
     """
 
     def __init__(self, image: torch.Tensor, kernel_size: int = 2, stride: int = 2,
@@ -88,24 +98,47 @@ class PoolingExplorer:
         self.zoom = check_number(zoom, "zoom", 0.25, 8.0, hint="It is display pixels per value.")
         w = _widgets.widgets()
         self.size_slider = _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size")
-        self.stride_slider = _widgets.slider("stride", POOL_STRIDES, stride, "course-pool-stride")
-        self.image = _widgets.image("course-pooling", "course-pixelated")
-        self.readout = w.HTML()
-        self.readout.add_class("course-pool-readout")
+        self.stride_slider = index_slider("stride", POOL_STRIDES, stride, "course-pool-stride")
+        self._pooled: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
+        self.frames = FrameStack(self.stride_slider, self._render,
+                                 image_classes=("course-pooling", "course-pixelated"),
+                                 text_classes=("course-pool-readout",))
         self.update()
-        for s in (self.size_slider, self.stride_slider):
-            s.observe(lambda change: self.update(), "value")
+        self.size_slider.observe(lambda change: self.update(), "value")
         self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.size_slider, self.stride_slider,
-                              self.image, self.readout])
+                              self.frames.view, self.frames.text_view])
+
+    @property
+    def image(self):
+        """The ``ipywidgets.Image`` shown now (the slider's stride)."""
+        return self.frames.image
+
+    @property
+    def readout(self):
+        """The ``ipywidgets.HTML`` readout shown now."""
+        return self.frames.text
+
+    @property
+    def pooled_max(self) -> torch.Tensor:
+        """The max-pooled map shown now."""
+        return self._pooled[self.frames.index][0]
+
+    @property
+    def pooled_avg(self) -> torch.Tensor:
+        """The average-pooled map shown now."""
+        return self._pooled[self.frames.index][1]
 
     def update(self) -> None:
-        """Pool again and swap the image bytes and the readout in place."""
-        k, s = self.size_slider.value, self.stride_slider.value
+        """Pool again at every stride (the window size changed)."""
+        self.frames.refresh()
+
+    def _render(self, i: int) -> Frame:
+        """Input, max and average pooling at stride ``POOL_STRIDES[i]``."""
+        k, s = self.size_slider.value, POOL_STRIDES[i]
         with torch_threads(1):
-            self.pooled_max, self.pooled_avg = pool_both(self.gray, k, s)
-        canvas = render_pooling(self.gray, self.pooled_max, self.pooled_avg, s)
-        _widgets.set_png(self.image, png_bytes(canvas), canvas.shape[1], self.zoom)
-        self.readout.value = _readout(self.gray, self.pooled_max, k, s)
+            self._pooled[i] = pmax, pavg = pool_both(self.gray, k, s)
+        return Frame(render_pooling(self.gray, pmax, pavg, s), self.zoom,
+                     _readout(self.gray, pmax, k, s))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
