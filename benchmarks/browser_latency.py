@@ -2,20 +2,32 @@
 
 JupyterLab (on 127.0.0.1) runs a small notebook that builds every explorer of the course as the
 lessons do (notebooks 02, 03, 09 and 12), in headless Debian Chromium. For each explorer the
-slider handle gets the focus and the arrow keys move it ``--steps`` times (bouncing between its
-ends, each press once the previous image is on screen). A step is timed in the page, from the
-``keydown`` event to the frame after the new image's ``load`` event (the image's ``src`` changes
-for every new PNG; two animation frames later it has been painted). Printed per explorer:
+handle of its main slider gets the focus and the arrow keys move it ``--steps`` times (bouncing
+between its ends, each press once the previous image is on screen). A step is timed in the page,
+from the ``keydown`` event to the frame after the new image's ``load`` event: the explorers show
+pre-rendered frames in an ``ipywidgets.Stack`` linked to the slider in the browser, so a step
+puts a new ``<img>`` in the picture's container (a MutationObserver on its subtree sees it; on
+the kernel path the one ``<img>`` changes its ``src`` instead). Printed per explorer:
 
 - ``NAME.browser_slider_ms_median`` / ``NAME.browser_slider_ms_p90``: what the learner feels;
-- ``NAME.kernel_update_ms_median``: the explorer's own ``update`` in the kernel (compute, colour,
-  PNG encode), timed in the same steps;
-- ``NAME.png_kb``: the size of the PNG each step sends;
+- ``NAME.kernel_update_ms_median``: what the kernel does on a main-slider step, timed around its
+  handling of the slider's message (``set_state``: the new value and every observer); about 0
+  with frames, since nothing waits for it;
+- ``NAME.frames_build_ms``: rendering every frame again (``update()``, median of 3), which is what
+  a change of any other control costs; ``NAME.frames``: how many; ``NAME.frames_kb``: their PNGs
+  together, which all go to the browser on such a change;
 
-then the kernel-side figures of ``benchmarks/slider_latency.py`` run in the same invocation, and
-the load average before and after (the machine is shared: read the figures beside it).
+With ``--kernel-path`` the same explorers also run as they do where ``ipywidgets.Stack`` is missing
+(ipywidgets 7, Google Colab: one ``Image`` that the kernel updates on every step, as all of them
+did before frames), in a second notebook of the same server and browser, as the baseline:
+``NAME.kernel_path.browser_slider_ms_median`` / ``_p90`` / ``kernel_update_ms_median``, where the
+time goes on that path (``keydown_to_send``, ``send_to_image_reply``, ``reply_to_load``,
+``load_to_next_frame``, ``png_kb``), and ``NAME.kernel_path_over_frames_ratio``. Then the
+kernel-side figures of ``benchmarks/slider_latency.py``, run in the same invocation, and the
+load average before and after (the machine is shared: read the figures beside it).
 
-    python benchmarks/browser_latency.py [--steps 30] [--only kernel,cam] [--no-kernel-side]
+    python benchmarks/browser_latency.py [--steps 30] [--only kernel,cam] [--kernel-path]
+                                         [--no-kernel-side]
 """
 
 from __future__ import annotations
@@ -48,21 +60,33 @@ from course_utils.pretrained import imagenet_labels, load_mobilenet_v2, tflite_p
 LOG = Path("kernel_steps.jsonl")
 
 
-def mark(name, explorer, slider, image):
-    """CSS classes the benchmark finds, and a timer around the explorer's update."""
+def mark(name, explorer, slider):
+    """CSS classes the benchmark finds; timers around the slider's messages and the frames."""
     explorer.widget.add_class(f"bench-{name}")
     slider.add_class(f"bench-{name}-slider")
-    image.add_class(f"bench-{name}-image")
-    update = explorer.update
-
-    def timed(*args, **kwargs):
+    explorer.frames.view.add_class(f"bench-{name}-image")  # the Stack, or the one Image
+    builds = []
+    for _ in range(3):
         start = time.perf_counter()
-        update(*args, **kwargs)
-        ms = (time.perf_counter() - start) * 1000
-        with LOG.open("a") as log:
-            log.write(json.dumps({"name": name, "ms": ms, "bytes": len(image.value)}) + "\\n")
+        explorer.update()  # every frame (the kernel path: the one shown)
+        builds.append((time.perf_counter() - start) * 1000)
+    stack = explorer.frames.view
+    pngs = [c.value for c in stack.children] if explorer.frames.stacked else [stack.value]
+    with LOG.open("a") as log:
+        log.write(json.dumps({"name": name, "build_ms": sorted(builds)[1], "frames": len(pngs),
+                              "bytes": sum(len(p) for p in pngs)}) + "\\n")
+    set_state = slider.set_state
 
-    explorer.update = timed
+    def timed(state):
+        start = time.perf_counter()
+        set_state(state)
+        ms = (time.perf_counter() - start) * 1000
+        if "value" in state or "index" in state:
+            with LOG.open("a") as log:
+                log.write(json.dumps({"name": name, "ms": ms,
+                                      "bytes": len(explorer.frames.image.value)}) + "\\n")
+
+    slider.set_state = timed
     return explorer
 
 
@@ -74,31 +98,31 @@ pets = torch.stack([read_photo(pet_files()[i]) for i in (0, 200)])
 
 EXPLORERS = {
     "kernel": 'ex = KernelExplorer(photo[:, ::2, ::2], "sobel_x", zoom=2)\n'
-              'mark("kernel", ex, ex.stride_slider, ex.image)',
+              'mark("kernel", ex, ex.stride_slider)',
     "conv_step": 'digit = load_dataset("mnist", "train").images[0, 0]\n'
                  'x_small = (digit[12:20, 5:13].float() / 255 * 9).round()\n'
                  'ex = ConvStepExplorer(x_small, kernel_preset("sobel_x", 3), stride=1, padding=1)\n'
-                 'mark("conv_step", ex, ex.position, ex.image)',
+                 'mark("conv_step", ex, ex.position)',
     "pooling": 'ex = PoolingExplorer(photo[:, ::2, ::2], kernel_size=2, stride=2, zoom=2)\n'
-               'mark("pooling", ex, ex.stride_slider, ex.image)',
+               'mark("pooling", ex, ex.stride_slider)',
     "feature_maps": 'torch.manual_seed(0)\n'
                     'cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n'
                     '                    nn.Conv2d(16, 32, 3, padding=1), nn.ReLU()).eval()\n'
                     'ex = FeatureMapExplorer(cnn, digits, layer="0", n_maps=8, zoom=4)\n'
-                    'mark("feature_maps", ex, ex.image_slider, ex.image)',
+                    'mark("feature_maps", ex, ex.image_slider)',
     "layer_maps": "ex = LayerMapExplorer(net, pets, prepare=tflite_preprocess,\n"
                   "                      layers=[f'features.{i}' for i in range(19)])\n"
-                  'mark("layer_maps", ex, ex.channel_slider, ex.image)',
+                  'mark("layer_maps", ex, ex.channel_slider)',
     "cam": "ex = CamExplorer(net, pets, prepare=tflite_preprocess,\n"
            "                 layers=['features.13', 'features.18'], classifier='classifier.1',\n"
            "                 class_names=imagenet_labels())\n"
-           'mark("cam", ex, ex.opacity, ex.image)',
+           'mark("cam", ex, ex.opacity)',
     "epsilon": "imagenet = nn.Sequential(Normalize([128 / 255] * 3, [128 / 255] * 3), net).eval()\n"
                "x = pets[0].float() / 255\n"
                "with torch.no_grad():\n"
                "    label = int(imagenet(x[None]).argmax())\n"
                "ex = EpsilonExplorer(imagenet, x, label, imagenet_labels())\n"
-               'mark("epsilon", ex, ex.slider, ex.image_widget)',
+               'mark("epsilon", ex, ex.slider)',
 }
 
 WIRE = """(() => {
@@ -116,10 +140,13 @@ WIRE = """(() => {
   };
 })();"""
 ARM = """(name) => {
-  const image = document.querySelector(`.bench-${name}-image`);
+  // The picture's container is a Stack (a step puts a new <img> in it) or, on the kernel path,
+  // the one <img> (a step changes its src). Either way: the new picture's load, then a frame.
+  const box = document.querySelector(`.bench-${name}-image`);
+  const current = () => (box.tagName === 'IMG' ? box : box.querySelector('img'));
   window.__wire.length = 0;
   window.__step = new Promise((resolve, reject) => {
-    const old = image.src;
+    const old = current(), oldSrc = old && old.src;
     const timer = setTimeout(() => reject(new Error(`no new image for ${name} in 10 s`)), 10000);
     const loaded = () => {
       const load = performance.now();
@@ -134,11 +161,14 @@ ARM = """(name) => {
       });
     };
     const observer = new MutationObserver(() => {
-      if (image.src === old) return;
+      const img = current();
+      if (!img || (img === old && img.src === oldSrc)) return;
       observer.disconnect();
-      image.addEventListener('load', loaded, {once: true});
+      if (img !== old && img.complete && img.naturalWidth) loaded();
+      else img.addEventListener('load', loaded, {once: true});
     });
-    observer.observe(image, {attributes: true, attributeFilter: ['src']});
+    observer.observe(box, {attributes: true, attributeFilter: ['src'], childList: true,
+                           subtree: true});
   });
 }"""
 KEYDOWN = ("() => document.addEventListener('keydown', () => { window.__keydown = "
@@ -190,54 +220,85 @@ def kernel_side(steps: int) -> list[str]:
     return [f"slider_latency.{line}" for line in run.stdout.splitlines() if ": " in line]
 
 
+KERNEL_PATH = """
+import ipywidgets
+del ipywidgets.Stack  # as ipywidgets 7 (Colab): every explorer takes the kernel path
+LOG = Path("kernel_steps_kernel_path.jsonl")
+"""
+
+
+def run(context, url: str, work: Path, names: list[str], steps: int, stem: str,
+        setup: str = "") -> tuple[dict, list[dict]]:
+    """Build the explorers in notebook ``stem`` and move each; returns the page's step timings
+    per explorer and the kernel's log (steps and frame builds)."""
+    (work / f"{stem}.ipynb").write_text(json.dumps(notebook(names, setup)))
+    page = open_and_run(context, url, f"{stem}.ipynb", width=1500, height=1000)
+    page.evaluate(KEYDOWN)
+    measured = {name: move(page, name, steps) for name in names}
+    page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
+    page.close()
+    time.sleep(0.5)
+    log = "kernel_steps_kernel_path.jsonl" if setup else "kernel_steps.jsonl"
+    return measured, [json.loads(line) for line in (work / log).read_text().splitlines()]
+
+
+def figures(name: str, browser: list[dict], kernel: list[dict], steps: int, prefix: str,
+            split: bool) -> list[str]:
+    """The printed lines of one explorer on one path."""
+    stepped = [k for k in kernel if k["name"] == name and "ms" in k][-steps:]
+    load = [t["load"] for t in browser]
+    median = {key: statistics.median(t[key] for t in browser)
+              for key in ("send", "reply", "load", "frame")}
+    lines = [f"{prefix}browser_slider_ms_median: {median['load']:.1f}",
+             f"{prefix}browser_slider_ms_p90: {p90(load):.1f}",
+             f"{prefix}kernel_update_ms_median: "
+             f"{statistics.median(k['ms'] for k in stepped) if stepped else float('nan'):.2f}"]
+    built = [k for k in kernel if k["name"] == name and "build_ms" in k]
+    if built and not split:
+        lines += [f"{prefix}frames_build_ms: {built[-1]['build_ms']:.1f}",
+                  f"{prefix}frames: {built[-1]['frames']}",
+                  f"{prefix}frames_kb: {built[-1]['bytes'] / 1024:.0f}"]
+    if split:  # where the time of a round trip goes
+        lines += [f"{prefix}keydown_to_send_ms_median: {median['send']:.1f}",
+                  f"{prefix}send_to_image_reply_ms_median: {median['reply'] - median['send']:.1f}",
+                  f"{prefix}reply_to_load_ms_median: {median['load'] - median['reply']:.1f}",
+                  f"{prefix}load_to_next_frame_ms_median: {median['frame'] - median['load']:.1f}",
+                  f"{prefix}update_ms: {built[-1]['build_ms']:.1f}" if built else "",
+                  f"{prefix}png_kb: "
+                  f"{statistics.median(k['bytes'] for k in stepped) / 1024 if stepped else 0:.1f}"]
+    return [line for line in lines if line]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--only", default=",".join(EXPLORERS))
+    parser.add_argument("--kernel-path", action="store_true",
+                        help="also measure the kernel path (no ipywidgets.Stack) as the baseline")
     parser.add_argument("--no-kernel-side", action="store_true")
-    parser.add_argument("--compress-level", type=int, default=None,
-                        help="zlib level of the explorers' PNGs (default: the course's)")
     args = parser.parse_args()
     reason = missing_browser()
     if reason:
         sys.exit(reason)
     names = args.only.split(",")
     print(f"load_average_1min_before: {os.getloadavg()[0]:.2f}", flush=True)
-    lines = []
     with tempfile.TemporaryDirectory(prefix="browser-latency-") as scratch:
         work = Path(scratch) / "work"
         work.mkdir()
-        setup = "" if args.compress_level is None else (  # every explorer's PNGs at that level
-            "import functools\nimport course_utils.explorers.render as render\n"
-            "for module in ('cam', 'conv_step', 'epsilon', 'feature_maps', 'kernel', "
-            "'layer_maps', 'pooling'):\n"
-            "    module = __import__(f'course_utils.explorers.{module}', fromlist=['x'])\n"
-            "    module.png_bytes = functools.partial(render.png_bytes, "
-            f"compress_level={args.compress_level})\n")
-        (work / "explorers.ipynb").write_text(json.dumps(notebook(names, setup)))
         with jupyter_lab(work, Path(scratch)) as url, chromium() as context:
             context.add_init_script(WIRE)
-            page = open_and_run(context, url, "explorers.ipynb", width=1500, height=1000)
-            page.evaluate(KEYDOWN)
-            measured = {name: move(page, name, args.steps) for name in names}
-            page.screenshot(path=str(ARTIFACTS / "browser_latency.png"))
-            time.sleep(0.5)
-            kernel = [json.loads(line) for line in
-                      (work / "kernel_steps.jsonl").read_text().splitlines()]
+            frames = run(context, url, work, names, args.steps, "browser_latency")
+            baseline = (run(context, url, work, names, args.steps, "browser_latency_kernel_path",
+                            KERNEL_PATH) if args.kernel_path else None)
+    lines = []
     for name in names:
-        steps = [k for k in kernel if k["name"] == name][-args.steps:]
-        browser = measured[name]
-        load = [t["load"] for t in browser]
-        median = {key: statistics.median(t[key] for t in browser)
-                  for key in ("send", "reply", "load", "frame")}
-        lines += [f"{name}.browser_slider_ms_median: {median['load']:.1f}",
-                  f"{name}.browser_slider_ms_p90: {p90(load):.1f}",
-                  f"{name}.kernel_update_ms_median: {statistics.median(k['ms'] for k in steps):.1f}",
-                  f"{name}.keydown_to_send_ms_median: {median['send']:.1f}",
-                  f"{name}.send_to_image_reply_ms_median: {median['reply'] - median['send']:.1f}",
-                  f"{name}.reply_to_load_ms_median: {median['load'] - median['reply']:.1f}",
-                  f"{name}.load_to_next_frame_ms_median: {median['frame'] - median['load']:.1f}",
-                  f"{name}.png_kb: {statistics.median(k['bytes'] for k in steps) / 1024:.1f}"]
+        lines += figures(name, frames[0][name], frames[1], args.steps, f"{name}.", split=False)
+        if baseline:
+            lines += figures(name, baseline[0][name], baseline[1], args.steps,
+                             f"{name}.kernel_path.", split=True)
+            ratio = (statistics.median(t["load"] for t in baseline[0][name])
+                     / statistics.median(t["load"] for t in frames[0][name]))
+            lines.append(f"{name}.kernel_path_over_frames_ratio: {ratio:.2f}")
     print("\n".join(lines), flush=True)
     if not args.no_kernel_side:
         print("\n".join(kernel_side(args.steps)))

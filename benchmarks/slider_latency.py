@@ -1,7 +1,11 @@
 """Median milliseconds per slider step of the explorers, against a naive redraw in the same run.
 
 A step is what happens between a slider move and the PNG bytes the notebook front end receives:
-compute (convolution or a forward pass) plus rendering and PNG encoding. Measured:
+compute (convolution or a forward pass) plus rendering and PNG encoding. The explorers run on
+the kernel path here (as without ``ipywidgets.Stack``, on Colab's ipywidgets 7), so a step
+renders one frame: that is also what each pre-rendered frame costs when a control other than
+the main slider changes (``benchmarks/browser_latency.py`` prints ``frames_build_ms`` for all
+of an explorer's frames together). Measured:
 
 - ``kernel_step_ms``: :class:`KernelExplorer` on the cat photo at half size (150 x 226) as
   ``02_convolution.ipynb`` shows it, cycling stride and kernel size;
@@ -39,6 +43,7 @@ import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
@@ -52,6 +57,7 @@ from course_utils.explorers.feature_maps import layer_activations  # noqa: E402
 from course_utils.pretrained import imagenet_labels, load_mobilenet_v2, tflite_preprocess  # noqa: E402
 
 MOBILENET_LAYERS = [f"features.{i}" for i in range(19)]
+del ipywidgets.Stack  # the kernel path: every step renders the frame it shows
 
 
 def small_cnn() -> nn.Module:
@@ -117,7 +123,8 @@ def pretrained_cases(steps: int) -> dict[str, float]:
         if i % 2 == 0:
             maps.layer_slider.value = MOBILENET_LAYERS[(i // 2 + 1) % len(MOBILENET_LAYERS)]
         else:
-            maps.channel_slider.value = 0 if maps.channel_slider.value else maps.channel_slider.max
+            last = len(maps.channel_slider.options) - 1
+            maps.channel_slider.index = 0 if maps.channel_slider.index else last
         assert maps.image.value[:4] == b"\x89PNG"
 
     start = time.perf_counter()

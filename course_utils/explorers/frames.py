@@ -22,6 +22,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.render import png_bytes
 from course_utils.validation import InputError
@@ -225,7 +226,8 @@ class FrameStack:
 
     def _encoded(self, i: int) -> tuple[bytes, int, str]:
         """Frame ``i`` as (PNG bytes, display width, readout)."""
-        frame = self.render(i)
+        with torch_threads(1):  # small tensors: on a busy machine threads wait on each other
+            frame = self.render(i)
         level = STACKED_COMPRESS_LEVEL if self.stacked else None
         return (png_bytes(frame.canvas, level), int(round(frame.canvas.shape[1] * frame.zoom)),
                 frame.text)

@@ -135,10 +135,10 @@ class PoolingExplorer:
     def _render(self, i: int) -> Frame:
         """Input, max and average pooling at stride ``POOL_STRIDES[i]``."""
         k, s = self.size_slider.value, POOL_STRIDES[i]
-        with torch_threads(1):
+        with torch_threads(1):  # small tensors: threads would only wait on each other
             self._pooled[i] = pmax, pavg = pool_both(self.gray, k, s)
-        return Frame(render_pooling(self.gray, pmax, pavg, s), self.zoom,
-                     _readout(self.gray, pmax, k, s))
+            canvas = render_pooling(self.gray, pmax, pavg, s)
+        return Frame(canvas, self.zoom, _readout(self.gray, pmax, k, s))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
