@@ -2,10 +2,12 @@
 
 One JupyterLab server (127.0.0.1, temporary settings: no news, no update check, no autosave)
 serves copies of the lessons that show widgets; each is opened at 1280 × 800, restarted and run
-in fast mode. Then one slider of each explorer is moved with the keyboard and its image must
-change (pixels, not only bytes), its readout too where it has one; the window is widened to
-1920 × 1080 and every explorer's image must keep its aspect ratio at both widths. Screenshots
-go to ``test-artifacts/browser/``.
+in fast mode. Then the main slider of each explorer is moved with the keyboard and its image must
+change (pixels, not only bytes), its readout too where it has one. The explorers show
+pre-rendered frames in an ``ipywidgets.Stack`` linked to that slider in the browser: exactly one
+frame must be on screen before and after the move. The window is widened to 1920 × 1080 and
+every explorer's image must keep its aspect ratio at both widths. Screenshots go to
+``test-artifacts/browser/``.
 
 Lessons 00, 02 and 03 run whole. Lessons 09 and 12 take 30-90 s to run in fast mode, so their
 explorers run in small notebooks that build them as the lessons do (the shipped MobileNetV2, a
@@ -48,9 +50,7 @@ EXPLORERS_12 = [
     "photo = load_dataset('pets', 'train').images[0].float() / 255\n"
     "with torch.no_grad():\n"
     "    clean_class = int(imagenet(photo[None]).argmax())",
-    "explorer = EpsilonExplorer(imagenet, photo, clean_class, imagenet_labels())\n"
-    "explorer.image_widget.add_class('course-eps-image')  # the test finds it by this class\n"
-    "explorer",
+    "EpsilonExplorer(imagenet, photo, clean_class, imagenet_labels())",
 ]
 
 # notebook -> [(explorer, slider, image, readout or None)]
@@ -66,7 +66,8 @@ CASES = {
     "explorers_09.ipynb": [
         ("layer_maps", ".course-channel", "img.course-layer-maps", ".course-layer-readout"),
         ("cam", ".course-opacity", "img.course-cam", None)],
-    "explorers_12.ipynb": [("epsilon", ".course-eps", "img.course-eps-image", None)],
+    "explorers_12.ipynb": [("epsilon", ".course-eps", "img.course-eps-image",
+                            ".course-eps-readout")],
 }
 
 
@@ -113,23 +114,31 @@ def aspect_error(page, image: str) -> float:
     return abs(shown_w / shown_h - natural_w / natural_h) / (natural_w / natural_h)
 
 
+def shown(page, selector: str) -> int:
+    """How many elements matching ``selector`` are on screen."""
+    return page.locator(f"{selector} >> visible=true").count()
+
+
 def move_and_see(page, slider: str, image: str, readout: str | None) -> tuple[bytes, bytes]:
     """Press ArrowRight on the slider's handle; wait for a new image; return pixels before, after."""
     picture = page.locator(image).first
     picture.scroll_into_view_if_needed()
     image_ready(page, image)
+    assert shown(page, image) == 1, f"{image}: {shown(page, image)} frames on screen, not one"
     before_src = picture.get_attribute("src")
     before = picture.screenshot()
     before_text = page.locator(readout).first.inner_text() if readout else None
     page.locator(f"{slider} .noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(
+    page.wait_for_function(  # the Stack shows another frame: a new <img>, with its own src
         f"() => {{ const i = document.querySelector({json.dumps(image)});"
         f" return i && i.src !== {json.dumps(before_src)}; }}", timeout=15_000)
     image_ready(page, image)
     page.wait_for_timeout(100)  # decoded and painted
+    assert shown(page, image) == 1, f"{image}: {shown(page, image)} frames on screen, not one"
     after = page.locator(image).first.screenshot()
     if readout:
+        assert shown(page, readout) == 1, f"{readout}: not exactly one readout on screen"
         assert page.locator(readout).first.inner_text() != before_text, f"{readout} did not change"
     return before, after
 

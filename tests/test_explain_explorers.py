@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timezone
 
+import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -112,6 +113,22 @@ def test_cam_explorer_shows_the_frame_of_the_opacity_and_offers_cam_only_at_the_
     assert explorer.image.value != before
     explorer.picker.value = 1
     assert 1 in explorer._cache
+
+
+def test_explorers_without_stack_update_one_image_in_place(photos, monkeypatch):
+    monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
+    maps = LayerMapExplorer(rgb_net(), photos, prepare=prepare, layers=["1", "2"], n_maps=4)
+    image, first = maps.image, maps.image.value
+    maps.channel_slider.value = 4
+    assert maps.image is image and image.value != first and "channels 4–7" in maps.readout.value
+    assert np.array_equal(pixels(image.value), render_layer_maps(maps.outputs(0)["1"], range(4, 8))[0])
+    maps.layer_slider.value = "2"
+    assert maps.image is image and "(20, 16, 16)" in maps.readout.value
+    cam = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["2"], class_names=["a", "b", "c"])
+    image, first = cam.image, cam.image.value
+    cam.opacity.value = 1.0
+    assert cam.image is image and image.value != first
+    assert np.array_equal(pixels(image.value), render_overlay(photos[0], cam.heat()[0], 1.0))
 
 
 def test_cam_views_match_grad_cam(photos):

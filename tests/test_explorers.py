@@ -118,6 +118,22 @@ def test_kernel_explorer_without_stack_updates_one_image_in_place(monkeypatch):
     assert explorer.image is image_widget and "<b>20 × 25</b>" in explorer.readout.value
 
 
+@pytest.mark.parametrize("build,slider,value", [
+    (lambda: ConvStepExplorer(torch.arange(16.0).view(4, 4), torch.ones(3, 3)), "position", 3),
+    (lambda: PoolingExplorer(IMAGE), "stride_slider", 1),
+])
+def test_explorers_without_stack_update_one_image_in_place(monkeypatch, build, slider, value):
+    stacked = build()
+    setattr(getattr(stacked, slider), "value", value)
+    monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
+    explorer = build()
+    image_widget, before = explorer.image, explorer.image.value
+    setattr(getattr(explorer, slider), "value", value)
+    assert explorer.image is image_widget and image_widget.value != before
+    assert np.array_equal(pixels(image_widget.value), pixels(stacked.image.value))
+    assert explorer.readout.value == stacked.readout.value
+
+
 def test_frame_stack_links_the_slider_to_the_frames():
     slider = frames.index_slider("s", (10, 20, 30), 20, "course-test")
     stack = frames.FrameStack(slider, lambda i: frames.Frame(
