@@ -26,8 +26,11 @@ time goes on that path (``keydown_to_send``, ``send_to_image_reply``, ``reply_to
 kernel-side figures of ``benchmarks/slider_latency.py``, run in the same invocation, and the
 load average before and after (the machine is shared: read the figures beside it).
 
+``--compress-level N`` encodes the frames at zlib level N instead of the course's
+(:data:`course_utils.explorers.frames.STACKED_COMPRESS_LEVEL`), to see what their size costs.
+
     python benchmarks/browser_latency.py [--steps 30] [--only kernel,cam] [--kernel-path]
-                                         [--no-kernel-side]
+                                         [--compress-level N] [--no-kernel-side]
 """
 
 from __future__ import annotations
@@ -238,7 +241,7 @@ def run(context, url: str, work: Path, names: list[str], steps: int, stem: str,
     page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
     page.close()
     time.sleep(0.5)
-    log = "kernel_steps_kernel_path.jsonl" if setup else "kernel_steps.jsonl"
+    log = "kernel_steps_kernel_path.jsonl" if setup == KERNEL_PATH else "kernel_steps.jsonl"
     return measured, [json.loads(line) for line in (work / log).read_text().splitlines()]
 
 
@@ -275,6 +278,8 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(EXPLORERS))
     parser.add_argument("--kernel-path", action="store_true",
                         help="also measure the kernel path (no ipywidgets.Stack) as the baseline")
+    parser.add_argument("--compress-level", type=int, default=None,
+                        help="zlib level of the stacked frames (default: the course's)")
     parser.add_argument("--no-kernel-side", action="store_true")
     args = parser.parse_args()
     reason = missing_browser()
@@ -287,7 +292,10 @@ def main() -> None:
         work.mkdir()
         with jupyter_lab(work, Path(scratch)) as url, chromium() as context:
             context.add_init_script(WIRE)
-            frames = run(context, url, work, names, args.steps, "browser_latency")
+            level = "" if args.compress_level is None else (
+                "import course_utils.explorers.frames\n"
+                f"course_utils.explorers.frames.STACKED_COMPRESS_LEVEL = {args.compress_level}\n")
+            frames = run(context, url, work, names, args.steps, "browser_latency", level)
             baseline = (run(context, url, work, names, args.steps, "browser_latency_kernel_path",
                             KERNEL_PATH) if args.kernel_path else None)
     lines = []

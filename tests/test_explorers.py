@@ -152,6 +152,8 @@ def test_frame_stack_links_the_slider_to_the_frames():
     assert frames.slider_count(counting) == 5
     with pytest.raises(ValueError, match="min=0 and step=1"):
         frames.FrameStack(ipywidgets.IntSlider(1, 1, 4), lambda i: None)
+    many = ipywidgets.IntSlider(0, 0, frames.MAX_FRAMES)  # one more than MAX_FRAMES
+    assert not frames.FrameStack(many, lambda i: None).stacked  # the kernel renders each step
 
 
 def test_conv_step_explorer_shows_the_sum_for_each_cell():

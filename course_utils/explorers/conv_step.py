@@ -167,8 +167,9 @@ def show_conv_step(x: torch.Tensor, kernel: torch.Tensor, position: int = 0, str
 class ConvStepExplorer:
     """Widget: a position slider that moves one output cell at a time.
 
-    The figure of every position (at most 144, for a 12 x 12 output) is rendered once, when the
-    explorer is built; the slider switches between them in the browser.
+    The figure of every position (64 for an 8 x 8 output, about 0.3 s) is rendered once, when
+    the explorer is built; the slider switches between them in the browser. Beyond
+    :data:`~course_utils.explorers.frames.MAX_FRAMES` positions the kernel renders each step.
 
     Parameters
     ----------
