@@ -121,7 +121,8 @@ def test_explorers_without_stack_update_one_image_in_place(photos, monkeypatch):
     image, first = maps.image, maps.image.value
     maps.channel_slider.value = 4
     assert maps.image is image and image.value != first and "channels 4–7" in maps.readout.value
-    assert np.array_equal(pixels(image.value), render_layer_maps(maps.outputs(0)["1"], range(4, 8))[0])
+    twin, _ = render_layer_maps(maps.outputs(0)["1"], range(4, 8))
+    assert np.array_equal(pixels(image.value), twin)
     maps.layer_slider.value = "2"
     assert maps.image is image and "(20, 16, 16)" in maps.readout.value
     cam = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["2"], class_names=["a", "b", "c"])

@@ -4,8 +4,9 @@ with a slider for the size ε of the perturbation.
 Introduced in ``12_adversarial_robustness.ipynb``. The FGSM direction ``sign(∇_x loss)`` does not
 depend on ε, so it is computed once; then one forward pass per ε, when the explorer is built,
 renders the picture and the top predictions of every setting
-(:mod:`~course_utils.explorers.frames`), and the slider switches them in the browser. :class:`EpsilonExplorer` is the widget;
-:func:`show_epsilon` draws the same picture without a kernel running.
+(:mod:`~course_utils.explorers.frames`), and the slider switches them in the browser.
+:class:`EpsilonExplorer` is the widget; :func:`show_epsilon` draws the same picture without a
+kernel running.
 """
 
 from __future__ import annotations

@@ -92,7 +92,8 @@ def index_slider(description: str, values: Sequence, value: Any, css: str,
 
 
 def slider_index(slider: Any) -> int:
-    """The frame a slider points at: ``index`` of a selection slider, else ``value - min``."""
+    """The frame a slider points at: ``index`` of a selection slider, else
+    ``(value - min) / step``."""
     if hasattr(slider, "index"):
         return int(slider.index)
     return (int(slider.value) - int(slider.min)) // int(slider.step)
