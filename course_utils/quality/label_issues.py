@@ -16,7 +16,8 @@ import torch
 
 from course_utils.train import fit, predict_logits
 from course_utils.validation import (
-    InputError, check_images, check_int_range, check_labels, check_positive_int, check_tensor,
+    InputError, check_images, check_int_range, check_labels, check_positive_int, check_scores,
+    check_tensor,
 )
 
 
@@ -85,9 +86,7 @@ def _check_pair(labels: torch.Tensor, probabilities: torch.Tensor
     probs = check_tensor(probabilities, "probabilities", 2, "(N, K)", floating=True,
                          finite=True).cpu()
     labels = check_labels(labels, "labels", n=len(probs), num_classes=probs.shape[1]).cpu()
-    if (probs < 0).any() or ((probs.sum(1) - 1).abs() > 1e-3).any():
-        raise InputError("probabilities must be rows of class probabilities (>= 0, summing to "
-                         "1); apply .softmax(1) to logits first.")
+    check_scores(probs, "probabilities", 2, probabilities=True)
     return labels, probs
 
 
