@@ -456,3 +456,14 @@ def test_bootstrap_says_which_resample_failed():
     with pytest.raises(ValueError, match="metric failed on bootstrap resample"):
         metrics.bootstrap_ci(metrics.roc_auc, y, np.linspace(0, 1, 10), n_resamples=200)
 
+
+
+def test_bfloat16_scores_are_read_as_float32():
+    # NumPy has no bfloat16: mixed-precision outputs must still go into the metrics.
+    gen = torch.Generator().manual_seed(0)
+    scores = torch.randn(200, 10, generator=gen)
+    labels = torch.randint(0, 10, (200,), generator=gen)
+    bf16 = scores.to(torch.bfloat16)
+    assert metrics.top_k_accuracy(labels, bf16, k=3) == metrics.top_k_accuracy(labels, bf16.float(), k=3)
+    assert metrics.top_k_accuracy(labels, bf16, k=3) == skm.top_k_accuracy_score(
+        labels.numpy(), bf16.float().numpy(), k=3, labels=list(range(10)))

@@ -15,9 +15,11 @@ ArrayLike = Union[torch.Tensor, np.ndarray, list, tuple]
 
 
 def to_numpy(value: object, name: str) -> np.ndarray:
-    """``value`` as a NumPy array (a tensor is detached and copied to the CPU; lists read)."""
+    """``value`` as a NumPy array (a tensor is detached and copied to the CPU, bfloat16, which
+    NumPy lacks, as float32; lists read)."""
     if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
+        value = value.detach().cpu()
+        return (value.float() if value.dtype == torch.bfloat16 else value).numpy()
     if isinstance(value, np.ndarray):
         return value
     if isinstance(value, (list, tuple)):
