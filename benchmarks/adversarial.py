@@ -34,7 +34,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils.attacks import ROBUST_MNIST, adversarial_fit, clean_accuracy, pgd, robust_accuracy
+from course_utils.attacks import (
+    ROBUST_MNIST, ROBUST_MNIST_NETWORK, adversarial_fit, clean_accuracy, pgd, robust_accuracy,
+)
 from course_utils.data import load_dataset, stratified_split
 from course_utils.env import seed_everything
 from course_utils.models import MnistCNN, Normalize
@@ -49,8 +51,7 @@ SELECT_DIGITS = slice(500, 1000)
 def build(mean: float, std: float) -> nn.Module:
     """The lesson's robust-MNIST network, from seed 0."""
     seed_everything(0)
-    return nn.Sequential(Normalize([mean], [std]), MnistCNN(channels=(32, 64), hidden=512,
-                                                            dropout=0.0))
+    return nn.Sequential(Normalize([mean], [std]), MnistCNN(**ROBUST_MNIST_NETWORK))
 
 
 def step_times(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,

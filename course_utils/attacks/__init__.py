@@ -12,7 +12,8 @@ Introduced in ``12_adversarial_robustness.ipynb``. One concept per module:
 - ``training``: :class:`FGSMRandomStart` and :class:`PGDTraining`, batch transforms for
   ``fit(..., batch_transform=...)``;
 - ``adversarial_fit``: :func:`adversarial_fit`, ``fit`` with one of them, keeping the epoch most
-  robust on validation, and :data:`ROBUST_MNIST`, the recipe of the lesson and the benchmark;
+  robust on validation; :data:`ROBUST_MNIST` and :data:`ROBUST_MNIST_NETWORK`, the recipe and
+  the network of the lesson and the benchmark;
 - ``defences``: :class:`InputQuantization`, a gradient-masking defence, and its BPDA switch;
 - ``checklist``: :func:`evaluation_checklist`, the sanity checks of Carlini et al. (2019).
 
@@ -20,7 +21,9 @@ Every attack takes images in [0, 1] (normalisation belongs inside the model) and
 images in [0, 1] within ε of them.
 """
 
-from course_utils.attacks.adversarial_fit import ROBUST_MNIST, RobustFit, adversarial_fit
+from course_utils.attacks.adversarial_fit import (
+    ROBUST_MNIST, ROBUST_MNIST_NETWORK, RobustFit, adversarial_fit,
+)
 from course_utils.attacks.checklist import (
     CHECKS,
     Checklist,
@@ -36,6 +39,7 @@ from course_utils.attacks.training import FGSMRandomStart, PGDTraining
 
 __all__ = [
     "CHECKS", "Checklist", "FGSMRandomStart", "InputQuantization", "PGDTraining", "ROBUST_MNIST",
-    "RobustFit", "adversarial_fit", "clean_accuracy", "evaluation_checklist", "fgsm",
-    "frozen_eval", "input_gradient", "pgd", "random_sign_noise", "robust_accuracy",
+    "ROBUST_MNIST_NETWORK", "RobustFit", "adversarial_fit", "clean_accuracy",
+    "evaluation_checklist", "fgsm", "frozen_eval", "input_gradient", "pgd", "random_sign_noise",
+    "robust_accuracy",
 ]
