@@ -48,7 +48,8 @@ def widget_images(state: dict, model_id: str, seen: set | None = None) -> list[d
     """The images a widget and its children show, as ``{mime type: base64 data}`` dicts.
 
     ``state`` is the notebook's widget state (``model id -> {"model_name", "state", "buffers"}``);
-    ``Image`` widgets give their bytes, ``Output`` widgets the images among their outputs.
+    ``Image`` widgets give their bytes, ``Output`` widgets the images among their outputs. Of a
+    ``Stack`` (an explorer's pre-rendered frames) only the child on screen counts.
     """
     seen = set() if seen is None else seen
     if model_id in seen or model_id not in state:
@@ -64,7 +65,11 @@ def widget_images(state: dict, model_id: str, seen: set | None = None) -> list[d
         images = {k: v for k, v in output.get("data", {}).items() if k in IMAGE_TYPES}
         if images:
             found.append(images)
-    for value in model.get("state", {}).values():
+    values = model.get("state", {})
+    if model.get("model_name") == "StackModel":
+        shown = values.get("selected_index")
+        values = {"children": [] if shown is None else [values["children"][shown]]}
+    for value in values.values():
         for child in value if isinstance(value, list) else [value]:
             if isinstance(child, str) and child.startswith("IPY_MODEL_"):
                 found += widget_images(state, child[len("IPY_MODEL_"):], seen)
