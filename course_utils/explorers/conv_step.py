@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack
+from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer
 from course_utils.validation import InputError, check_positive_int, check_square_kernel
 from course_utils.layers.conv import conv2d, conv_output_size
 
@@ -164,7 +164,7 @@ def show_conv_step(x: torch.Tensor, kernel: torch.Tensor, position: int = 0, str
     return view.fig
 
 
-class ConvStepExplorer:
+class ConvStepExplorer(FramedExplorer):
     """Widget: a position slider that moves one output cell at a time.
 
     The figure of every position (64 for an 8 x 8 output, about 0.3 s) is rendered once, when
@@ -200,16 +200,6 @@ class ConvStepExplorer:
         self.widget = w.VBox([self.position, self.frames.view, self.frames.text_view])
 
     @property
-    def image(self):
-        """The ``ipywidgets.Image`` shown now (the slider's cell)."""
-        return self.frames.image
-
-    @property
-    def readout(self):
-        """The ``ipywidgets.HTML`` sum shown now."""
-        return self.frames.text
-
-    @property
     def sum_text(self) -> str:
         """The sum for the slider's cell, as plain text."""
         return self._sums[self.position.value]
@@ -223,8 +213,3 @@ class ConvStepExplorer:
         self._sums[position] = text = self.view.draw(position)
         return Frame(self.view.rgb(), 1.0,
                      f"<pre style='margin: 0 0 0 12px'>{html.escape(text)}</pre>")
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

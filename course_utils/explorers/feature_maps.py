@@ -17,7 +17,7 @@ from torch import nn
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack
+from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer
 from course_utils.explorers.render import colorize, mosaic, show_canvas
 from course_utils.validation import (
     InputError, check_images, check_labels, check_number, check_positive_int,
@@ -124,7 +124,7 @@ def show_feature_maps(model: nn.Module, image: torch.Tensor, layer: str,
                        f"{channels[0]}..{channels[-1]} row by row (yellow = high)")
 
 
-class FeatureMapExplorer:
+class FeatureMapExplorer(FramedExplorer):
     """Widget: choose an image, a layer and a block of channels; see their maps as a grid.
 
     The network runs once per image and layer (hooks catch the layer's output; kept for later).
@@ -189,16 +189,6 @@ class FeatureMapExplorer:
         self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.image_slider, self.layer_menu,
                               self.channel_slider, self.frames.view, self.frames.text_view])
 
-    @property
-    def image(self):
-        """The ``ipywidgets.Image`` shown now (the slider's image)."""
-        return self.frames.image
-
-    @property
-    def readout(self):
-        """The ``ipywidgets.HTML`` readout shown now."""
-        return self.frames.text
-
     def _set_channel_range(self) -> None:
         channels = self.layers[self.layer_menu.value][0]
         self._quiet = True  # clamping the channel slider must not render on its own
@@ -238,8 +228,3 @@ class FeatureMapExplorer:
                      f"image {index}{label}, layer <b>{self.layer_menu.value}</b>: "
                      f"output {tuple(maps.shape)}; channels {channels[0]}–{channels[-1]} "
                      "row by row, each scaled to its own range (yellow = high)")
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

@@ -239,3 +239,26 @@ class FrameStack:
 def _picture_layout(w: Any) -> Any:
     """The Stack keeps its picture's shape: it may shrink in a narrow window, never stretch."""
     return w.Layout(align_self="flex-start", max_width="100%", min_width="0")
+
+
+class FramedExplorer:
+    """What an explorer whose picture and readout both live in ``self.frames`` (a
+    :class:`FrameStack`) shares: the widgets on screen now, and its display in a notebook."""
+
+    frames: FrameStack
+    widget: Any
+
+    @property
+    def image(self) -> Any:
+        """The ``ipywidgets.Image`` shown now (for the main slider's setting)."""
+        return self.frames.image
+
+    @property
+    def readout(self) -> Any:
+        """The ``ipywidgets.HTML`` readout shown now."""
+        return self.frames.text
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

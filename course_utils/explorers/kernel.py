@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, index_slider
+from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer, index_slider
 from course_utils.explorers.render import colorize, hstack_panels, is_signed
 from course_utils.validation import (
     InputError, check_finite, check_positive_int, check_square_kernel,
@@ -189,7 +189,7 @@ def show_kernel(image: torch.Tensor, kernel: torch.Tensor | str = "edge", stride
     return fig
 
 
-class KernelExplorer:
+class KernelExplorer(FramedExplorer):
     """Widget: kernel presets and editable weights, size/stride/padding/dilation sliders.
 
     The feature maps of all four strides are rendered whenever another control changes (a few
@@ -320,16 +320,6 @@ class KernelExplorer:
                 "padding": self.padding_slider.value, "dilation": self.dilation_slider.value}
 
     @property
-    def image(self):
-        """The ``ipywidgets.Image`` shown now (the slider's stride)."""
-        return self.frames.image
-
-    @property
-    def readout(self):
-        """The ``ipywidgets.HTML`` shape readout shown now."""
-        return self.frames.text
-
-    @property
     def feature_map(self) -> torch.Tensor:
         """The ``(H_out, W_out)`` feature map shown now."""
         return self._maps[self.frames.index]
@@ -347,8 +337,3 @@ class KernelExplorer:
         return Frame(render_kernel_view(self.gray, fmap), self.zoom,
                      describe(*self.gray.shape, s["kernel_size"], s["stride"], s["padding"],
                               s["dilation"], fmap))
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

@@ -27,7 +27,9 @@ from course_utils.env import torch_threads
 from course_utils.explain import record_activations
 from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, index_slider, slider_index
+from course_utils.explorers.frames import (
+    Frame, FrameStack, FramedExplorer, index_slider, slider_index,
+)
 from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
 from course_utils.explorers.render import (
     colormap_lut, hstack_panels, mosaic, png_bytes, show_canvas, upscale,
@@ -169,7 +171,7 @@ def show_layer_maps(model: nn.Module, image: torch.Tensor, layer: str, *,
                                f"colour bar {describe_scale(*scale)}")
 
 
-class LayerMapExplorer:
+class LayerMapExplorer(FramedExplorer):
     """Widget: pick an image (or upload one), a layer and a block of channels; see the maps.
 
     Parameters
@@ -244,16 +246,6 @@ class LayerMapExplorer:
                               self.layer_slider, self.channel_slider,
                               w.HBox([self.input_image, self.frames.view]), self.frames.text_view])
 
-    @property
-    def image(self):
-        """The ``ipywidgets.Image`` shown now (the slider's block of channels)."""
-        return self.frames.image
-
-    @property
-    def readout(self):
-        """The ``ipywidgets.HTML`` readout shown now."""
-        return self.frames.text
-
     def outputs(self, index: int) -> dict[str, np.ndarray]:
         """Every offered layer's ``(C, h, w)`` output for image ``index`` (computed once)."""
         if index not in self._cache:
@@ -298,8 +290,3 @@ class LayerMapExplorer:
                      f"left: the input; middle: <b>{layer}</b>, output {tuple(maps.shape)}, "
                      f"channels {channels[0]}–{channels[-1]} row by row on one colour scale; "
                      f"right: colour bar, {describe_scale(*scale)}")
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, index_slider
+from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer, index_slider
 from course_utils.explorers.kernel import to_gray
 from course_utils.explorers.render import hstack_panels, show_canvas, upscale
 from course_utils.layers.pooling import pool2d
@@ -71,7 +71,7 @@ def show_pooling(image: torch.Tensor, kernel_size: int = 2, stride: int = 2) -> 
                        .replace("<b>", "").replace("</b>", ""))
 
 
-class PoolingExplorer:
+class PoolingExplorer(FramedExplorer):
     """Widget: window size and stride sliders; input, max pooling and average pooling.
 
     Parameters
@@ -109,16 +109,6 @@ class PoolingExplorer:
                               self.frames.view, self.frames.text_view])
 
     @property
-    def image(self):
-        """The ``ipywidgets.Image`` shown now (the slider's stride)."""
-        return self.frames.image
-
-    @property
-    def readout(self):
-        """The ``ipywidgets.HTML`` readout shown now."""
-        return self.frames.text
-
-    @property
     def pooled_max(self) -> torch.Tensor:
         """The max-pooled map shown now."""
         return self._pooled[self.frames.index][0]
@@ -139,8 +129,3 @@ class PoolingExplorer:
             self._pooled[i] = pmax, pavg = pool_both(self.gray, k, s)
             canvas = render_pooling(self.gray, pmax, pavg, s)
         return Frame(canvas, self.zoom, _readout(self.gray, pmax, k, s))
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
