@@ -241,9 +241,14 @@ def test_bad_pgd_options(model, digits):
     for options, message in [({"steps": 0}, "steps must be an int >= 1"),
                              ({"restarts": 1.5}, "restarts must be an int >= 1"),
                              ({"norm": "l1"}, "norm must be one of"),
-                             ({"alpha": -1.0}, "alpha must be >= 0")]:
+                             ({"alpha": -1.0}, "alpha must be >= 0"),
+                             ({"targeted": "yes"}, "targeted must be True or False"),
+                             ({"random_start": 0}, "random_start must be True or False"),
+                             ({"early_stop": None}, "early_stop must be True or False")]:
         with pytest.raises(ValueError, match=message):
             pgd(model, x, y, eps=0.1, **options)
+    with pytest.raises(ValueError, match="targeted must be True or False, got int 1"):
+        fgsm(model, x, y, eps=0.1, targeted=1)
     with pytest.raises(TypeError, match="attack must be callable"):
         robust_accuracy(model, x, y, "pgd", eps=0.1)
     with pytest.raises(ValueError, match="empty list"):

@@ -204,6 +204,9 @@ def test_bad_options_are_clear_errors(digits):
         train(tiny_model(), digits[0], optimizer="adagrad")
     with pytest.raises(ValueError, match="CUDA"):
         train(tiny_model(), digits[0], mixed_precision=True)
+    for flag in ("progress", "resume", "mixed_precision"):  # "False" is a true string
+        with pytest.raises(ValueError, match=f"{flag} must be True or False, got str 'False'"):
+            train(tiny_model(), digits[0], **{flag: "False"})
     with pytest.raises(FileNotFoundError, match="no checkpoint"):
         load_checkpoint("/nonexistent/run.pt")
 

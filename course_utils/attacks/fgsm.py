@@ -9,7 +9,9 @@ import torch
 
 from course_utils.attacks.pgd import input_gradient
 from course_utils.attacks.mode import frozen_eval
-from course_utils.validation import check_batch_labels, check_eps, check_model, check_unit_images
+from course_utils.validation import (
+    check_batch_labels, check_bool, check_eps, check_model, check_unit_images,
+)
 
 
 def fgsm(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, eps: float,
@@ -36,6 +38,7 @@ def fgsm(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, 
     (B, C, H, W) tensor in [0, 1], detached, within ``eps`` of ``images`` in every pixel.
     """
     eps = check_eps(eps)
+    targeted = check_bool(targeted, "targeted")
     images = check_unit_images(images)
     labels = check_batch_labels(labels, images)
     check_model(model, device=images.device)

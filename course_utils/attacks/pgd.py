@@ -13,8 +13,8 @@ import torch.nn.functional as F
 
 from course_utils.attacks.mode import frozen_eval
 from course_utils.validation import (
-    InputError, check_batch_labels, check_eps, check_logits, check_model, check_positive_int,
-    check_unit_images,
+    InputError, check_batch_labels, check_bool, check_eps, check_logits, check_model,
+    check_positive_int, check_unit_images,
 )
 
 NORMS = ("linf", "l2")
@@ -85,6 +85,9 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
     eps = check_eps(eps)
     steps = check_positive_int(steps, "steps")
     restarts = check_positive_int(restarts, "restarts")
+    targeted, random_start, early_stop = (
+        check_bool(v, n) for v, n in ((targeted, "targeted"), (random_start, "random_start"),
+                                      (early_stop, "early_stop")))
     if norm not in NORMS:
         raise InputError(f"norm must be one of {NORMS}, got {norm!r}.")
     alpha = 2.5 * eps / steps if alpha is None else check_eps(alpha, "alpha")

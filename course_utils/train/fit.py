@@ -43,8 +43,8 @@ from course_utils.train.history import History
 from course_utils.train.optim import OPTIMIZERS, make_optimizer
 from course_utils.train.schedule import SCHEDULES, learning_rate
 from course_utils.validation import (
-    InputError, check_choice, check_int_range, check_model, check_model_fits, check_non_negative,
-    check_positive, check_positive_int, describe, range_problem,
+    InputError, check_bool, check_choice, check_int_range, check_model, check_model_fits,
+    check_non_negative, check_positive, check_positive_int, describe, range_problem,
 )
 
 BatchTransform = Callable[..., tuple[torch.Tensor, torch.Tensor]]
@@ -158,6 +158,7 @@ def fit(
     """
     device = _device(device)
     _check_options(epochs, batch_size, monitor, mixed_precision, device)
+    check_bool(progress, "progress")
     _check_training_options(model, lr, optimizer, weight_decay, schedule, patience, checkpoint,
                             resume, seed, eval_batch_size,
                             {"batch_transform": batch_transform, "on_epoch_end": on_epoch_end,
@@ -283,6 +284,7 @@ def _check_training_options(model, lr, optimizer, weight_decay, schedule, patien
     if patience is not None:
         check_int_range(patience, "patience", low=1, hint="patience counts the epochs without "
                         "improvement to wait before stopping; None turns early stopping off.")
+    check_bool(resume, "resume")
     if resume and checkpoint is None:
         raise InputError("resume=True needs checkpoint=, the file to continue from; without it "
                          "fit would silently start from scratch.")
@@ -321,6 +323,8 @@ def _check_options(epochs: int, batch_size: int, monitor: str, mixed_precision: 
     check_positive_int(epochs, "epochs")
     check_positive_int(batch_size, "batch_size")
     check_choice(monitor, "monitor", MONITORS)
+    if mixed_precision is not None:
+        check_bool(mixed_precision, "mixed_precision")
     if mixed_precision and device.type != "cuda":
         raise InputError(
             f"mixed_precision=True needs a CUDA device, got {device}; leave it as None to use "

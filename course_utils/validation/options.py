@@ -42,8 +42,8 @@ def check_bool(value: object, name: str) -> bool:
 def check_type(value: object, name: str, types: type | tuple[type, ...], expected: str,
                hint: str = "") -> object:
     """Return ``value`` after checking ``isinstance(value, types)``; ``expected`` words it."""
-    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-        raise InputError(f"{name} must be {expected}, got {describe(value)}.{' ' + hint if hint else ''}")
-    if not isinstance(value, types):
+    bool_unwanted = isinstance(value, bool) and bool not in (
+        types if isinstance(types, tuple) else (types,))
+    if bool_unwanted or not isinstance(value, types):
         raise InputError(f"{name} must be {expected}, got {describe(value)}.{' ' + hint if hint else ''}")
     return value
