@@ -29,6 +29,7 @@ def test_top_predictions():
 def test_accuracy_curves():
     fig = plot_accuracy_curves([10, 20], {"x": [0.5, 0.9], "y": [0.6, 0.7]}, baseline=0.6)
     assert len(fig.axes[0].lines) == 3
+    assert fig.axes[0].get_ylabel() == "validation accuracy"  # never the test set by default
     plt.close(fig)
     with pytest.raises(ValueError, match="2 sizes"):
         plot_accuracy_curves([10, 20], {"x": [0.5]})

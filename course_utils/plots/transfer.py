@@ -53,8 +53,9 @@ def plot_top_predictions(image: torch.Tensor, probs: torch.Tensor, labels: Seque
 
 
 def plot_accuracy_curves(sizes: Sequence[int], curves: dict[str, Sequence[float]],
-                         baseline: float | None = None, title: str = "") -> Figure:
-    """Test accuracy against the number of training images, one line per method.
+                         baseline: float | None = None, title: str = "",
+                         ylabel: str = "validation accuracy") -> Figure:
+    """Accuracy against the number of training images, one line per method.
 
     Introduced in ``07_transfer_learning.ipynb`` (label efficiency).
 
@@ -66,6 +67,9 @@ def plot_accuracy_curves(sizes: Sequence[int], curves: dict[str, Sequence[float]
         ``{method: accuracy at each size}``, accuracies in [0, 1].
     baseline : float, optional
         Drawn as a dashed line (e.g. always guessing the majority class).
+    title : str
+    ylabel : str
+        Which images the accuracies were measured on.
     """
     if not curves:
         raise InputError("curves is empty; expected {method: accuracies}.")
@@ -80,7 +84,7 @@ def plot_accuracy_curves(sizes: Sequence[int], curves: dict[str, Sequence[float]
     ax.set_xscale("log")
     ax.set_xticks(list(sizes), [str(s) for s in sizes])
     ax.set_xlabel("training images")
-    ax.set_ylabel("test accuracy")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(0.4, 1.02)
     ax.legend()
     ax.set_title(title)
