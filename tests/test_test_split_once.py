@@ -4,7 +4,8 @@ A lesson that makes its choices on a validation split loads its test split in a 
 the end, whose first line is ``# FINAL TEST``. This module reads each notebook's code (no kernel
 is started) and reports every load of a held-out split (``"test"``, or the pets' ``"all"``, which
 contains it) outside that cell, a second load inside it, a second marked cell, and any later
-cell that uses a name bound to the test data.
+cell that uses a name bound to the test data. Every notebook that loads a held-out split
+anywhere, or carries the marker, is checked, and those of ``MUST_HAVE_ONE`` always are.
 """
 
 from __future__ import annotations
@@ -102,12 +103,18 @@ def test_split_problems(nb: nbformat.NotebookNode) -> list[str]:
 test_split_problems.__test__ = False  # a helper, not a test
 
 
-def _marked_notebooks() -> list[str]:
-    return sorted(name for name, path in NOTEBOOKS.items()
-                  if name in MUST_HAVE_ONE or FINAL_MARKER in path.read_text())
+def touches_held_out_data(nb: nbformat.NotebookNode) -> bool:
+    """Whether any code cell of ``nb`` loads a held-out split or carries the marker."""
+    return any(_is_marked(c.source) or _held_out_loads(_parse(c.source))
+               for c in nb.cells if c.cell_type == "code")
 
 
-@pytest.mark.parametrize("name", _marked_notebooks())
+def _notebooks_to_check() -> list[str]:
+    return sorted(name for name, path in NOTEBOOKS.items() if name in MUST_HAVE_ONE
+                  or touches_held_out_data(nbformat.read(path, as_version=4)))
+
+
+@pytest.mark.parametrize("name", _notebooks_to_check())
 def test_notebook_touches_its_test_split_once(name):
     nb = nbformat.read(NOTEBOOKS[name], as_version=4)
     assert test_split_problems(nb) == []
@@ -155,3 +162,18 @@ def test_a_notebook_without_a_marked_cell_is_flagged():
     assert test_split_problems(nb) == [
         f"0 code cells are marked {FINAL_MARKER!r}; exactly one must be (the last look at the "
         "test split)."]
+
+
+def test_a_notebook_that_loads_test_data_without_a_marker_is_checked_and_flagged():
+    cell = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("train = load_dataset('mnist', 'train')"),
+        cell("test = load_dataset('mnist', 'test')\nacc = evaluate(model, test)"),
+    ])
+    assert touches_held_out_data(nb)
+    assert test_split_problems(nb) == [
+        f"0 code cells are marked {FINAL_MARKER!r}; exactly one must be (the last look at the "
+        "test split).",
+        f"code cell 1 loads a held-out split (1 time(s)) outside the {FINAL_MARKER!r} cell."]
+    nb.cells[1].source = "val = load_dataset('mnist', 'train')"
+    assert not touches_held_out_data(nb), "a notebook that never loads held-out data is left alone"
