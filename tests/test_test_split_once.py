@@ -34,8 +34,18 @@ def _is_marked(source: str) -> bool:
     return any(line.strip().startswith(FINAL_MARKER) for line in source.splitlines()[:3])
 
 
+def _is_held_out(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value in HELD_OUT_SPLITS
+
+
 def _held_out_loads(tree: ast.AST) -> list[ast.Call]:
-    """Calls like ``load_dataset("mnist", "test")`` or ``load_x(split="all")``."""
+    """Calls like ``load_dataset("mnist", "test")`` or ``load_x(split="all")``, also with the
+    split a loop variable over such names (``for split in ("train", "test")``)."""
+    looped = set()   # names a loop or comprehension binds to a held-out split
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)) and any(
+                _is_held_out(n) for n in ast.walk(node.iter)):
+            looped |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -45,7 +55,7 @@ def _held_out_loads(tree: ast.AST) -> list[ast.Call]:
         if not name.startswith("load"):
             continue
         args = list(node.args) + [k.value for k in node.keywords if k.arg in (None, "split")]
-        if any(isinstance(a, ast.Constant) and a.value in HELD_OUT_SPLITS for a in args):
+        if any(_is_held_out(a) or isinstance(a, ast.Name) and a.id in looped for a in args):
             found.append(node)
     return found
 
@@ -177,3 +187,5 @@ def test_a_notebook_that_loads_test_data_without_a_marker_is_checked_and_flagged
         f"code cell 1 loads a held-out split (1 time(s)) outside the {FINAL_MARKER!r} cell."]
     nb.cells[1].source = "val = load_dataset('mnist', 'train')"
     assert not touches_held_out_data(nb), "a notebook that never loads held-out data is left alone"
+    nb.cells[1].source = "sets = {s: load_dataset('mnist', s) for s in ('train', 'test')}"
+    assert touches_held_out_data(nb), "a split named through a loop variable is still a load"
