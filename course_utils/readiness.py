@@ -36,9 +36,9 @@ MANAGER_FOR_IPYWIDGETS = {"8": "5", "7": "3"}
 """ipywidgets major version -> the major version of JupyterLab's widget manager that renders it."""
 
 RUN_SECONDS: dict[str, tuple[float | None, float | None]] = {
-    "00": (4.3, None), "01": (15.6, None), "02": (7.7, None), "03": (28.3, None),
+    "00": (4.3, None), "01": (15.6, None), "02": (7.7, None), "03": (28.3, 38.2),
     "04": (15.4, 50.3), "05": (51.8, 294.2), "06": (30.3, 103.8), "07": (43.0, 85.3),
-    "08": (17.1, None), "09": (26.2, 340.0), "10": (35.4, 154.6), "11": (32.5, 128.6),
+    "08": (17.1, 82.0), "09": (26.2, 340.0), "10": (35.4, 154.6), "11": (32.5, 128.6),
     "12": (80.2, 467.0), "13": (40.7, None), "14": (15.0, None), "15": (22.4, None),
 }
 """Seconds to run each notebook (by number) top to bottom on a 2-core CPU: (fast, default mode).
