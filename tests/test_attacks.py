@@ -7,6 +7,7 @@ the CPU with small networks on a few hundred MNIST digits.
 from __future__ import annotations
 
 import copy
+import inspect
 from functools import partial
 
 import pytest
@@ -116,6 +117,11 @@ def test_robust_accuracy_over_a_list_of_eps(model, digits):
                            batch_size=30)
     assert len(accs) == 4 and accs[0] == clean_accuracy(model, x, y)
     assert accs == sorted(accs, reverse=True) and accs[-1] < 0.05
+    calls = []
+    counted = lambda m, images, labels, eps: calls.append(eps) or fgsm(m, images, labels, eps=eps)
+    assert robust_accuracy(model, x, y, counted, eps=[0.0, 0.1]) == [accs[0], robust_accuracy(
+        model, x, y, fgsm, eps=0.1)]
+    assert calls == [0.1], "at eps = 0 the ball is the image itself: the attack is not run"
 
 
 def test_restarts_never_help_the_defender(model, digits):
@@ -315,6 +321,9 @@ def test_adversarial_fit_keeps_the_most_robust_epoch(digits, method):
 
 def test_adversarial_fit_recipe_and_bad_options(digits):
     assert ROBUST_MNIST["eps"] == 0.3 and ROBUST_MNIST["method"] == "pgd"
+    defaults = inspect.signature(adversarial_fit).parameters
+    assert {k: defaults[k].default for k in ROBUST_MNIST} == ROBUST_MNIST, \
+        "adversarial_fit's defaults are the recipe"
     val_x, val_y = batch(digits, 10)
     net = MnistCNN(channels=(8, 16), hidden=0)
     for options, message in (({"method": "fgsm"}, "method"), ({"ramp": 1.5}, "ramp"),

@@ -50,7 +50,9 @@ def robust_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.
     attack : callable
         ``attack(model, images, labels, eps=e)`` returning the adversarial images.
     eps : float or sequence of float
-        One radius (returns a float) or several (returns a list, one accuracy each).
+        One radius (returns a float) or several (returns a list, one accuracy each). At ε = 0
+        the ball holds only the image itself, so the attack is not run: that entry is the
+        clean accuracy.
     batch_size : int
         Images attacked at once.
     source : torch.nn.Module, optional
@@ -78,7 +80,7 @@ def robust_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.
         correct = 0
         for start in range(0, len(images), batch_size):
             x, y = images[start:start + batch_size], labels[start:start + batch_size]
-            adv = attack(maker, x, y, eps=e)
+            adv = x if e == 0 else attack(maker, x, y, eps=e)
             correct += round(clean_accuracy(model, adv, y, batch_size=batch_size) * len(y))
         accuracies.append(correct / len(images))
     return accuracies[0] if single else accuracies
