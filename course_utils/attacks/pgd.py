@@ -85,9 +85,9 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
     eps = check_eps(eps)
     steps = check_positive_int(steps, "steps")
     restarts = check_positive_int(restarts, "restarts")
-    targeted, random_start, early_stop = (
-        check_bool(v, n) for v, n in ((targeted, "targeted"), (random_start, "random_start"),
-                                      (early_stop, "early_stop")))
+    targeted = check_bool(targeted, "targeted")
+    random_start = check_bool(random_start, "random_start")
+    early_stop = check_bool(early_stop, "early_stop")
     if norm not in NORMS:
         raise InputError(f"norm must be one of {NORMS}, got {norm!r}.")
     alpha = 2.5 * eps / steps if alpha is None else check_eps(alpha, "alpha")

@@ -157,8 +157,7 @@ def fit(
     with one warning: the model's normalisation expects [0, 1].
     """
     device = _device(device)
-    _check_options(epochs, batch_size, monitor, mixed_precision, device)
-    check_bool(progress, "progress")
+    _check_options(epochs, batch_size, monitor, mixed_precision, progress, device)
     _check_training_options(model, lr, optimizer, weight_decay, schedule, patience, checkpoint,
                             resume, seed, eval_batch_size,
                             {"batch_transform": batch_transform, "on_epoch_end": on_epoch_end,
@@ -319,10 +318,11 @@ def _copy_state(model: torch.nn.Module) -> dict:
 
 
 def _check_options(epochs: int, batch_size: int, monitor: str, mixed_precision: bool | None,
-                   device: torch.device) -> None:
+                   progress: bool, device: torch.device) -> None:
     check_positive_int(epochs, "epochs")
     check_positive_int(batch_size, "batch_size")
     check_choice(monitor, "monitor", MONITORS)
+    check_bool(progress, "progress")
     if mixed_precision is not None:
         check_bool(mixed_precision, "mixed_precision")
     if mixed_precision and device.type != "cuda":
