@@ -18,13 +18,14 @@ from torch import nn
 from course_utils.attacks import (
     CHECKS, ROBUST_MNIST, FGSMRandomStart, InputQuantization, PGDTraining, adversarial_fit,
     clean_accuracy,
-    evaluation_checklist, fgsm, frozen_eval, input_gradient, pgd, random_sign_noise,
-    robust_accuracy,
+    evaluation_checklist, fgsm, frozen_eval, fuse_batch_norm, input_gradient, pgd,
+    random_sign_noise, robust_accuracy,
 )
 from course_utils.data import load_dataset, stratified_split
 from course_utils.env import seed_everything
 from course_utils.models import MnistCNN
 from course_utils.train import fit
+from course_utils.validation import InputError
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # conftest.py
@@ -100,6 +101,40 @@ def test_perturbation_stays_in_the_ball_and_the_box(model, digits, norm, eps):
     assert not adv.requires_grad
     fast = fgsm(model, x, y, eps=eps if norm == "linf" else 0.1)
     assert float(fast.min()) >= 0 and float(fast.max()) <= 1
+
+
+def test_fuse_batch_norm_is_the_same_function_and_leaves_the_model_alone(model, digits):
+    x, y = batch(digits, 64)
+    net = copy.deepcopy(model).train()  # a model in the middle of training
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    fused = fuse_batch_norm(net)
+    assert net.training and all(m.training for m in net.modules()), "its mode is untouched"
+    assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())
+    assert sum(isinstance(m, nn.BatchNorm2d) for m in net.modules()) == 2
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in fused.modules())
+    assert not fused.training
+    with torch.no_grad():
+        torch.testing.assert_close(fused(x), net.eval()(x), atol=1e-5, rtol=1e-5)
+    with frozen_eval(net), frozen_eval(fused):
+        torch.testing.assert_close(input_gradient(fused, x, y), input_gradient(net, x, y),
+                                   atol=1e-6, rtol=1e-4)
+    plain = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    assert fuse_batch_norm(plain) is plain, "nothing to fuse: no copy"
+    with pytest.raises(InputError, match="torch.nn.Module"):
+        fuse_batch_norm("model")
+
+
+def test_robust_accuracy_attacks_the_fused_copy_and_judges_with_the_model(model, digits):
+    x, y = batch(digits, 100)
+    seen = []
+    spy = lambda m, images, labels, eps: seen.append(m) or pgd(m, images, labels, eps=eps, steps=5)
+    robust_accuracy(model, x, y, spy, eps=0.1, batch_size=50)
+    assert len(seen) == 2 and all(m is not model for m in seen)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in seen[0].modules())
+    # the same attack on the model itself: the same accuracy (the fused copy is the same function)
+    attack = partial(pgd, steps=5, random_start=False)
+    adv = attack(model, x, y, eps=0.1)
+    assert robust_accuracy(model, x, y, attack, eps=0.1) == clean_accuracy(model, adv, y)
 
 
 def test_attacks_lower_accuracy_and_pgd_beats_fgsm(model, digits):

@@ -575,6 +575,7 @@ CASES: list[Case] = [
     C("InputQuantization-levels-1", lambda: attacks.InputQuantization(MODEL, levels=1), "levels"),
     C("random_sign_noise-eps-negative", lambda: attacks.random_sign_noise(MODEL, IMG, LAB, eps=-1.0), "eps"),
     C("robust_accuracy-attack-str", lambda: attacks.robust_accuracy(MODEL, IMG, LAB, "fgsm", eps=0.1), "attack"),
+    C("fuse_batch_norm-str", lambda: attacks.fuse_batch_norm("model"), "model"),
 
     # text
     C("tokenize-int", lambda: text.tokenize(3), "text"),

@@ -7,6 +7,9 @@ Introduced in ``12_adversarial_robustness.ipynb``. One concept per module:
   :func:`input_gradient`;
 - ``mode``: :func:`frozen_eval`, evaluation mode and frozen weights while attacking, restored
   after (also on error);
+- ``fuse``: :func:`fuse_batch_norm`, the evaluation-mode copy with batch norm folded into the
+  convolutions, which robust accuracy and adversarial training attack (the same function,
+  faster on a CPU);
 - ``evaluate``: :func:`clean_accuracy`, :func:`robust_accuracy` over a list of ε, transfer
   attacks through ``source=``;
 - ``training``: :class:`FGSMRandomStart` and :class:`PGDTraining`, batch transforms for
@@ -33,6 +36,7 @@ from course_utils.attacks.checklist import (
 from course_utils.attacks.defences import InputQuantization
 from course_utils.attacks.evaluate import clean_accuracy, robust_accuracy
 from course_utils.attacks.fgsm import fgsm
+from course_utils.attacks.fuse import fuse_batch_norm
 from course_utils.attacks.mode import frozen_eval
 from course_utils.attacks.pgd import input_gradient, pgd
 from course_utils.attacks.training import FGSMRandomStart, PGDTraining
@@ -40,6 +44,6 @@ from course_utils.attacks.training import FGSMRandomStart, PGDTraining
 __all__ = [
     "CHECKS", "Checklist", "FGSMRandomStart", "InputQuantization", "PGDTraining", "ROBUST_MNIST",
     "ROBUST_MNIST_NETWORK", "RobustFit", "adversarial_fit", "clean_accuracy",
-    "evaluation_checklist", "fgsm", "frozen_eval", "input_gradient", "pgd", "random_sign_noise",
+    "evaluation_checklist", "fgsm", "frozen_eval", "fuse_batch_norm", "input_gradient", "pgd", "random_sign_noise",
     "robust_accuracy",
 ]

@@ -2,7 +2,9 @@
 
 Introduced in ``12_adversarial_robustness.ipynb``. ``fit(..., batch_transform=t)`` calls
 ``t(images, labels, generator=g)`` on every training batch and trains on what it returns; these
-transforms return adversarial versions of the batch, made on the model being trained:
+transforms return adversarial versions of the batch, made on the model being trained (in
+evaluation mode, on :func:`~course_utils.attacks.fuse.fuse_batch_norm`'s copy of it: the same
+function, 1.5 times faster to attack on a CPU):
 
 - :class:`FGSMRandomStart`: one FGSM step of size ``alpha`` from a random point of the ε-ball,
   projected back (Wong et al., "Fast is better than free", 2020); with ``random_start=False`` and
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import torch
 
+from course_utils.attacks.fuse import fuse_batch_norm
 from course_utils.attacks.mode import frozen_eval
 from course_utils.attacks.pgd import _step, input_gradient, pgd
 from course_utils.validation import (
@@ -85,8 +88,9 @@ class FGSMRandomStart(_Adversarial):
         if self.random_start:
             noise = torch.empty(images.shape).uniform_(-eps, eps, generator=generator)
             start = torch.clamp(images + noise.to(images.device), 0, 1)
-        with frozen_eval(self.model):
-            grad = input_gradient(self.model, start, labels)
+        attacked = fuse_batch_norm(self.model)
+        with frozen_eval(attacked):
+            grad = input_gradient(attacked, start, labels)
         adv = _step(images, start, grad, eps, self.alpha_ratio * eps, "linf")
         return adv.detach().contiguous(memory_format=_format_of(images)), labels
 
@@ -120,8 +124,8 @@ class PGDTraining(_Adversarial):
         images, labels = self._checked(images, labels)
         eps = self.current_eps()
         self.calls += 1
-        adv = pgd(self.model, images, labels, eps=eps, alpha=self.alpha_ratio * eps,
-                  steps=self.steps, generator=generator)
+        adv = pgd(fuse_batch_norm(self.model), images, labels, eps=eps,
+                  alpha=self.alpha_ratio * eps, steps=self.steps, generator=generator)
         return adv.contiguous(memory_format=_format_of(images)), labels
 
 
