@@ -5,7 +5,10 @@ same architecture in the same run:
 
 - ``pgd_step_ms``: milliseconds per L∞ PGD step on a batch of 256 MNIST digits (CPU, median of
   ``--repeats`` runs of 10 steps), and ``forward_backward_ms``, one training forward and
-  backward pass of the same batch, as the baseline (``pgd_step_ratio``);
+  backward pass of the same batch, as the baseline (``pgd_step_ratio``); ``pgd_step_fused_ms``,
+  the same step on :func:`~course_utils.attacks.fuse_batch_norm`'s copy (batch norm folded into
+  the convolutions), which robust accuracy and adversarial training attack, and
+  ``fused_speedup``, the ratio of the two;
 - ``advtrain_seconds``: wall-clock seconds of adversarial training on 2 cores, with
   :data:`course_utils.attacks.ROBUST_MNIST`, the recipe of ``12_adversarial_robustness.ipynb``
   and the same split of the 5,000 shipped digits (4,000 to train on, the epoch chosen on
@@ -35,7 +38,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils.attacks import (
-    ROBUST_MNIST, ROBUST_MNIST_NETWORK, adversarial_fit, clean_accuracy, pgd, robust_accuracy,
+    ROBUST_MNIST, ROBUST_MNIST_NETWORK, adversarial_fit, clean_accuracy, fuse_batch_norm, pgd,
+    robust_accuracy,
 )
 from course_utils.data import load_dataset, stratified_split
 from course_utils.env import seed_everything
@@ -55,8 +59,9 @@ def build(mean: float, std: float) -> nn.Module:
 
 
 def step_times(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
-               repeats: int) -> tuple[float, float]:
-    """Median ms of one PGD step and of one training forward-backward pass, batch 256.
+               repeats: int) -> tuple[float, float, float]:
+    """Median ms of one PGD step, of one on the fused copy, and of one training forward-backward
+    pass, batch 256.
 
     Timed on a copy: forward passes in training mode update batch norm's running statistics,
     and clean test digits would overwrite the ones the robust model learned on adversarial
@@ -64,11 +69,13 @@ def step_times(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
     """
     model = copy.deepcopy(model)
     x, y = images[:256], labels[:256]
-    pgd_ms, fb_ms = [], []
-    for _ in range(repeats):  # taken in turns, so a load change hits both sides
-        start = time.perf_counter()
-        pgd(model, x, y, eps=EPS, steps=10, generator=torch.Generator().manual_seed(0))
-        pgd_ms.append((time.perf_counter() - start) * 100)
+    fused = fuse_batch_norm(model)
+    pgd_ms, fused_ms, fb_ms = [], [], []
+    for _ in range(repeats):  # taken in turns, so a load change hits every side
+        for attacked, times in ((model, pgd_ms), (fused, fused_ms)):
+            start = time.perf_counter()
+            pgd(attacked, x, y, eps=EPS, steps=10, generator=torch.Generator().manual_seed(0))
+            times.append((time.perf_counter() - start) * 100)
         model.train()
         start = time.perf_counter()
         for _ in range(10):
@@ -77,7 +84,7 @@ def step_times(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
         fb_ms.append((time.perf_counter() - start) * 100)
         model.zero_grad(set_to_none=True)
         model.eval()
-    return statistics.median(pgd_ms), statistics.median(fb_ms)
+    return statistics.median(pgd_ms), statistics.median(fused_ms), statistics.median(fb_ms)
 
 
 def report(history, val_robust: list[float]) -> None:
@@ -125,8 +132,10 @@ def main() -> None:
                         batch_size=ROBUST_MNIST["batch_size"], device="cpu",
                         progress=False).seconds[-1]
     plain.eval()
-    step_ms, fb_ms = step_times(robust, test_x, test_y, args.repeats)
+    step_ms, fused_ms, fb_ms = step_times(robust, test_x, test_y, args.repeats)
     print(f"pgd_step_ms: {step_ms:.1f}")
+    print(f"pgd_step_fused_ms: {fused_ms:.1f}")
+    print(f"fused_speedup: {step_ms / fused_ms:.2f}")
     print(f"forward_backward_ms: {fb_ms:.1f}")
     print(f"pgd_step_ratio: {step_ms / fb_ms:.2f}")
     print(f"advtrain_seconds: {run.seconds:.1f}")
