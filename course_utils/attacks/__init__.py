@@ -44,6 +44,6 @@ from course_utils.attacks.training import FGSMRandomStart, PGDTraining
 __all__ = [
     "CHECKS", "Checklist", "FGSMRandomStart", "InputQuantization", "PGDTraining", "ROBUST_MNIST",
     "ROBUST_MNIST_NETWORK", "RobustFit", "adversarial_fit", "clean_accuracy",
-    "evaluation_checklist", "fgsm", "frozen_eval", "fuse_batch_norm", "input_gradient", "pgd", "random_sign_noise",
-    "robust_accuracy",
+    "evaluation_checklist", "fgsm", "frozen_eval", "fuse_batch_norm", "input_gradient", "pgd",
+    "random_sign_noise", "robust_accuracy",
 ]

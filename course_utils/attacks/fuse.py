@@ -7,9 +7,9 @@ float rounding. It matters for the cost of attacks on a CPU, where PyTorch's bat
 pass costs as much as the convolution's: on 2 threads, the input gradient of the lesson's MNIST
 network took 284 µs per digit with batch norm and 191 µs folded (1.5 times faster, batches of
 50 to 500; 1.2 to 1.4 times on one thread), with no gradient sign changed on 500 digits; a PGD
-step on the trained robust model, batch 256, 1.8 times (``benchmarks/adversarial.py``). :func:`robust_accuracy` and the
-adversarial-training transforms make their adversarial images on this copy; :func:`fgsm` and
-:func:`pgd` attack the model they are given.
+step on the trained robust model, batch 256, 1.8 times (``benchmarks/adversarial.py``).
+:func:`robust_accuracy` and the adversarial-training transforms make their adversarial images
+on this copy; :func:`fgsm` and :func:`pgd` attack the model they are given.
 """
 
 from __future__ import annotations
@@ -58,4 +58,3 @@ def _pairs(seq: nn.Sequential) -> list[int]:
             if isinstance(seq[i], nn.Conv2d) and isinstance(seq[i + 1], nn.BatchNorm2d)
             and seq[i + 1].running_mean is not None
             and seq[i + 1].num_features == seq[i].out_channels]
-
