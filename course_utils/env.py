@@ -1,4 +1,4 @@
-"""The ground floor: which device to use, seeds, fast mode and Colab detection.
+"""The ground floor: which device to use, seeds, fast mode, Colab and Kaggle detection.
 
 Introduced in ``00_setup.ipynb``. Every other module reads these settings from here, so the fast
 mode switch and the device choice live in exactly one place.
@@ -57,6 +57,49 @@ def by_mode(full: T, fast: T) -> T:
 def in_colab() -> bool:
     """Return True when running inside Google Colab."""
     return "google.colab" in sys.modules
+
+
+def in_kaggle() -> bool:
+    """Return True when running in a Kaggle notebook (Kaggle sets ``KAGGLE_KERNEL_RUN_TYPE``)."""
+    return bool(os.environ.get("KAGGLE_KERNEL_RUN_TYPE"))
+
+
+def keep_on_drive(folder: str = "MyDrive/cnn-course", *,
+                  mount_point: str = "/content/drive") -> str:
+    """On Colab, keep checkpoints, exercise progress and caches on Google Drive.
+
+    Colab forgets its disk when the runtime disconnects. This mounts your Drive (Colab asks you
+    to allow it once) and points the course's cache folder there (``COURSE_CACHE_DIR``), where
+    every lesson writes its checkpoints, your exercise progress and downloaded datasets. Run it
+    at the top of each notebook, after the install cell. Introduced in ``00_setup.ipynb``.
+
+    Parameters
+    ----------
+    folder : str
+        The folder inside the mounted Drive; created when missing.
+    mount_point : str
+        Where Drive is mounted (Colab's usual place).
+
+    Returns
+    -------
+    str
+        The cache folder now in use.
+    """
+    from course_utils.validation import InputError
+
+    if not in_colab():
+        raise InputError("keep_on_drive needs Google Colab (it mounts Google Drive); elsewhere "
+                         "the cache stays on your disk, or set COURSE_CACHE_DIR yourself.")
+    if not isinstance(folder, str) or not folder.strip() or os.path.isabs(folder):
+        raise InputError(f"folder must be a folder inside your Drive such as "
+                         f"'MyDrive/cnn-course', got {folder!r}.")
+    from google.colab import drive
+
+    drive.mount(mount_point)
+    cache = os.path.join(mount_point, folder)
+    os.makedirs(cache, exist_ok=True)
+    os.environ["COURSE_CACHE_DIR"] = cache
+    return cache
 
 
 def get_device(prefer: str | None = None) -> torch.device:

@@ -10,7 +10,9 @@ something would stop a lesson. It reports:
 - the widget front end: JupyterLab's widget manager extension, matched to the installed
   ipywidgets major version, or Colab's own (no manager: the explorers would show as text);
 - free disk space where the cache lives (below :data:`MIN_FREE_GB`: a problem);
-- the expected run time of every notebook, from :data:`RUN_SECONDS`.
+- the expected run time of every notebook, from :data:`RUN_SECONDS`;
+- a warning for torch, numpy, ipywidgets, matplotlib or scikit-learn installed outside the
+  versions the course was tested with (:mod:`course_utils.versions`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import torch
 from course_utils.data.manifest import read_manifest, sha256_file
 from course_utils.data.paths import cache_dir, data_dir
 from course_utils.env import get_device, in_colab, is_fast_mode
+from course_utils.versions import version_warnings
 
 PACKAGES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "scikit-learn",
             "scikit-image", "tqdm")
@@ -117,7 +120,8 @@ def readiness_report() -> dict:
         ``fast_mode`` and ``colab`` (bool), ``data_dir`` (str), ``data_files`` (int),
         ``data_bad`` (list of ``"path: missing"`` / ``"path: corrupted ..."``), ``widgets``
         (str), ``free_gb`` (float), ``run_seconds`` (dict of notebook -> seconds or None),
-        ``problems`` (list of str, each saying what is wrong and how to fix it), ``ready``.
+        ``warnings`` (list of str: libraries outside the tested versions), ``problems``
+        (list of str, each saying what is wrong and how to fix it), ``ready``.
     """
     versions = package_versions()
     files, bad = data_problems()
@@ -155,6 +159,7 @@ def readiness_report() -> dict:
         "widgets": widgets,
         "free_gb": round(free_gb, 1),
         "run_seconds": expected_seconds(notebooks),
+        "warnings": version_warnings(),
         "problems": problems,
         "ready": not problems,
     }
@@ -180,6 +185,7 @@ def format_report(report: dict) -> str:
         + (f" (not measured yet: {', '.join(unknown)})" if unknown else ""),
     ]
     lines += [f"{'BAD FILE':>13}  {item}" for item in report["data_bad"]]
+    lines += [f"{'WARNING':>13}  {w}" for w in report.get("warnings", [])]
     lines += [f"{'PROBLEM':>13}  {p}" for p in report["problems"]]
     lines.append(f"{'ready':>13}  {'yes' if report['ready'] else 'NO: see the problems above'}")
     return "\n".join(lines)

@@ -11,17 +11,25 @@ hidden, seeded cases; those and cleanlab's and torchvision's versions are refuse
 
 from __future__ import annotations
 
+import importlib
 from typing import Callable
 
 import torch
-from cleanlab.count import get_confident_thresholds
-from cleanlab.rank import get_label_quality_scores
 from torchvision.transforms.v2.functional import adjust_contrast
 
 from course_utils.exercises.framework import (
     Wrong, as_array, as_number, call, exercise, expect_close,
 )
 from course_utils.quality import self_confidence_ranking
+
+
+def _cleanlab(module: str, name: str) -> tuple[Callable, ...]:
+    """``cleanlab.<module>.<name>`` to refuse as an answer; nothing without the quality extra."""
+    try:
+        found = importlib.import_module(f"cleanlab.{module}")
+    except ImportError:
+        return ()
+    return (getattr(found, name),)
 
 
 def _prob_cases() -> list[tuple[torch.Tensor, torch.Tensor, str]]:
@@ -44,7 +52,7 @@ def _prob_cases() -> list[tuple[torch.Tensor, torch.Tensor, str]]:
                  "first.",
                  "Return positions (argsort), not the probabilities themselves."),
           solution="self_confidence",
-          forbidden=(self_confidence_ranking, get_label_quality_scores))
+          forbidden=(self_confidence_ranking, *_cleanlab("rank", "get_label_quality_scores")))
 def check_self_confidence(fn: Callable) -> str:
     """Exercise 1: ``fn(labels, probs)`` orders examples by ``probs[i, labels[i]]``, lowest first."""
     for labels, probs, case in _prob_cases():
@@ -78,7 +86,7 @@ def check_self_confidence(fn: Callable) -> str:
                  "probabilities.",
                  "Average that column only over the examples *labelled* j, not over all of them.",
                  "Column j, rows where labels == j: a boolean mask selects them."),
-          solution="class_thresholds", forbidden=(get_confident_thresholds,))
+          solution="class_thresholds", forbidden=_cleanlab("count", "get_confident_thresholds"))
 def check_class_thresholds(fn: Callable) -> str:
     """Exercise 2: ``fn(labels, probs)[j]`` is the mean of ``probs[labels == j, j]``."""
     for labels, probs, case in _prob_cases():

@@ -1,17 +1,17 @@
-"""Every notebook opens on Colab: an "Open in Colab" badge and a guarded install cell.
+"""Every notebook opens on Colab (and Kaggle): an "Open in Colab" badge and a guarded install cell.
 
 The badge (a markdown cell tagged ``colab-badge``, first in the notebook) links to the notebook in
 :data:`REPOSITORY`, the one place the course's address is configured. The install cell (a code
-cell tagged ``colab-install``, before the first other code cell) does nothing outside Colab, nor
-on Colab once ``course_utils`` imports; otherwise it clones the course and runs
-:func:`install_course`, which installs ``course_utils`` and its missing dependencies but keeps
-Colab's own torch, torchvision and ipywidgets.
+cell tagged ``colab-install``, before the first other code cell) does nothing outside Colab and
+Kaggle, nor there once ``course_utils`` imports; otherwise it clones the course and runs
+:func:`install_course`, which installs ``course_utils`` with every extra but keeps the torch,
+torchvision and ipywidgets the platform already has, then warns about any library outside the
+versions the course was tested with (:mod:`course_utils.versions`).
 
 Why ipywidgets is kept: Colab ships ipywidgets 7.7 and imports it while the kernel starts, and
-its front end renders the 7.x widget protocol; upgrading to 8 (``pyproject.toml`` asks for
-``ipywidgets>=8.0``) makes pip ask for a runtime restart before anything works, and 8.x widgets
-then need Colab's custom widget manager. The explorers use only widgets and traits that 7.7
-has, so the learner gets working sliders at once, with no restart.
+its front end renders the 7.x widget protocol; upgrading to 8 makes pip ask for a runtime
+restart before anything works. ``pyproject.toml`` admits 7.7.1, the explorers use only widgets
+and traits that 7.7 has, and the Colab-like stage of the tests runs them there.
 
 Idempotent and safe on any notebook: it only adds or rewrites its own two cells (found by their
 tags), leaves every other cell, its markers and outputs as they are, and writes the file only
@@ -19,8 +19,8 @@ when something changed::
 
     python -m course_utils.publish prepare notebooks/*.ipynb
 
-Run as a script (what the install cell does on Colab, before ``course_utils`` can be imported),
-it only installs; it needs nothing but the standard library::
+Run as a script (what the install cell does, before ``course_utils`` can be imported), it only
+installs; it needs nothing but the standard library::
 
     python course_utils/publish/colab.py install PATH_TO_THE_CLONE
 """
@@ -30,7 +30,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
+from pathlib import Path
 
 REPOSITORY = "https://github.com/cnn-course/cnn-course"
 """The course's public git repository: the badge and the install cell are built from it."""
@@ -40,10 +42,13 @@ CLONE_DIR = "cnn-course"
 BADGE_TAG = "colab-badge"
 INSTALL_TAG = "colab-install"
 KEEP = ("torch", "torchvision", "ipywidgets")
-"""Packages Colab brings that the install never replaces (upgrading them needs a restart)."""
+"""Packages Colab and Kaggle bring that the install never replaces (upgrading needs a restart)."""
+EXTRAS = "all"
+"""The install cell installs every extra: hosted notebooks have the network to fetch them."""
 
 INSTALL_SOURCE = '''\
-# Colab only: fetch the course and install it; anywhere else this cell does nothing.
+# Colab and Kaggle only: fetch the course and install it; anywhere else this cell does nothing.
+# (On Kaggle, first turn on Settings > Internet.)
 # (Written by course_utils/publish/colab.py: change it there, then run
 #  `python -m course_utils.publish prepare notebooks/*.ipynb`.)
 import importlib.util
@@ -55,15 +60,16 @@ COURSE_REPO = os.environ.get("COURSE_REPO", "{repository}.git")
 COURSE_DIR = os.path.abspath("{clone_dir}")
 
 
-def in_colab() -> bool:
-    """course_utils.env.in_colab, which cannot be imported before the course is installed."""
-    return "google.colab" in sys.modules
+def hosted() -> bool:
+    """course_utils.env.in_colab or in_kaggle, which cannot be imported before the install."""
+    return "google.colab" in sys.modules or bool(os.environ.get("KAGGLE_KERNEL_RUN_TYPE"))
 
 
-if in_colab() and importlib.util.find_spec("course_utils") is None:
+if hosted() and importlib.util.find_spec("course_utils") is None:
     if not os.path.isdir(COURSE_DIR):
         subprocess.run(["git", "clone", "--depth", "1", COURSE_REPO, COURSE_DIR], check=True)
-    # Installs course_utils and what it needs; keeps Colab's torch, torchvision and ipywidgets.
+    # Installs course_utils and what it needs, keeping the torch, torchvision and ipywidgets
+    # already here, and warns about versions the course was not tested with.
     installer = os.path.join(COURSE_DIR, "course_utils", "publish", "colab.py")
     subprocess.run([sys.executable, installer, "install", COURSE_DIR], check=True)
     sys.path.insert(0, COURSE_DIR)'''
@@ -137,23 +143,24 @@ def add_colab_cells(nb, notebook_name: str) -> None:
 
 
 def install_course(course_dir: str) -> None:
-    """Install the course at ``course_dir`` (editable) and the dependencies Colab lacks.
+    """Install the course at ``course_dir`` (editable, every extra), keeping :data:`KEEP`.
 
-    ``course_utils`` goes in without its dependencies, then every requirement it declares except
-    those of :data:`KEEP` already installed; pip leaves what is already satisfied alone.
+    The packages of :data:`KEEP` that are installed are pinned to their installed versions for
+    this install, so pip leaves them as they are; what else is already satisfied stays too. Then
+    any watched library outside the tested versions is reported (``WARNING: ...`` lines).
+
+    Parameters
+    ----------
+    course_dir : str
+        The clone of the course's repository.
     """
-    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, "--no-deps", "--editable", course_dir], check=True)
-    wanted = []
-    for requirement in metadata.requires("course_utils") or []:
-        if "extra ==" in requirement:
-            continue
-        name = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
-        if name.lower() in KEEP and _installed(name):
-            continue
-        wanted.append(requirement)
-    if wanted:
-        subprocess.run([*pip, *wanted], check=True)
+    keep = [f"{name}=={metadata.version(name)}" for name in KEEP if _installed(name)]
+    with tempfile.TemporaryDirectory() as scratch:
+        pins = Path(scratch) / "keep.txt"
+        pins.write_text("\n".join(keep) + "\n")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--constraint",
+                        str(pins), "--editable", f"{course_dir}[{EXTRAS}]"], check=True)
+    subprocess.run([sys.executable, "-m", "course_utils.versions"], cwd=course_dir, check=True)
 
 
 def _installed(name: str) -> bool:
