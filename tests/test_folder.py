@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import shutil
 import zipfile
@@ -19,6 +20,7 @@ from course_utils.data.folder import (
 )
 
 SIZE = 32
+HAVE_HEIF = importlib.util.find_spec("pillow_heif") is not None
 
 
 def photo(width: int, height: int, seed: int) -> Image.Image:
@@ -78,12 +80,15 @@ def messy_folder(root: Path, heic: bool = True) -> dict[str, str | None]:
     expect["dogs/paint.BMP"] = None
     shutil.copy(cats / "plain.jpg", dogs / "copy_of_a_cat.jpg")      # a duplicate across classes
     expect["dogs/copy_of_a_cat.jpg"] = None
-    if heic:
+    if heic and HAVE_HEIF:
         from pillow_heif import register_heif_opener
 
         register_heif_opener()
         save(photo(64, 48, 10), dogs / "iphone.HEIC", format="HEIF", quality=90)
         expect["dogs/iphone.HEIC"] = None
+    elif heic:   # without pillow-heif no HEIC can be written here, nor read: it is reported
+        (dogs / "iphone.HEIC").write_bytes(b"\0\0\0\x18ftypheic" + bytes(100))
+        expect["dogs/iphone.HEIC"] = "pip install pillow-heif"
     buffer = io.BytesIO()
     photo(80, 80, 11).save(buffer, format="JPEG", quality=90)
     (dogs / "truncated.jpg").write_bytes(buffer.getvalue()[:600])
