@@ -292,3 +292,25 @@ def test_batch_transform_must_return_a_batch(digits):
     with pytest.raises(ValueError, match=r"expected \(B, C, H, W\) float images"):
         train(tiny_model(), digits[0],
               batch_transform=lambda x, y, generator=None: (x[:, 0], y))
+
+
+def test_fit_leaves_the_global_random_state_as_it_found_it(digits):
+    model = tiny_model()
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    train(model, digits[0], seed=7)
+    assert torch.equal(torch.get_rng_state(), before), "fit reseeded the global generator"
+
+
+def test_a_callable_monitor_picks_the_weights_kept(digits):
+    scores = iter([0.2, 0.9, 0.5])
+    calls = []
+
+    def monitor(model: nn.Module) -> float:
+        calls.append(sum(p.sum().item() for p in model.parameters()))
+        return next(scores)
+
+    model = tiny_model()
+    history = train(model, digits[0], epochs=3, monitor=monitor, patience=1)
+    assert history.best_epoch == 2 and len(history) == 3 and history.stopped_early
+    assert sum(p.sum().item() for p in model.parameters()) == pytest.approx(calls[1])

@@ -12,7 +12,6 @@ that figure has not improved for ``patience`` epochs after the ramp.
 
 from __future__ import annotations
 
-import copy
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -149,27 +148,24 @@ def adversarial_fit(model: torch.nn.Module, train, val_images: torch.Tensor,
     select_steps = check_positive_int(select_steps, "select_steps")
     ramp_epochs = ramp * epochs
     result = RobustFit(history=History())
-    best_state: dict[str, torch.Tensor] = {}
 
-    def after_epoch(history: History) -> bool:
+    def val_robust_accuracy(model: torch.nn.Module) -> float:
         check = partial(pgd, steps=select_steps, early_stop=True,  # the same starts each epoch
                         generator=torch.Generator().manual_seed(seed))
-        accuracy = robust_accuracy(model, val_images, val_labels, check, eps=eps)
-        result.val_robust.append(accuracy)
+        result.val_robust.append(robust_accuracy(model, val_images, val_labels, check, eps=eps))
+        return result.val_robust[-1]
+
+    def after_epoch(history: History) -> bool:
         epoch = history.epoch[-1]
-        if accuracy > max(result.val_robust[:-1], default=-1.0):
-            result.best_epoch = epoch
-            best_state.update(copy.deepcopy(model.state_dict()))
         stop = (patience is not None and epoch > ramp_epochs
-                and epoch - max(result.best_epoch, ramp_epochs) >= patience)
+                and epoch - max(history.best_epoch, ramp_epochs) >= patience)
         return bool(on_epoch_end and on_epoch_end(history, result.val_robust)) or stop
 
     start = time.perf_counter()
     result.history = fit(model, train, epochs=epochs, batch_size=batch_size, lr=lr,
-                         batch_transform=transform, seed=seed, device=device, progress=False,
-                         on_epoch_end=after_epoch)
-    if best_state:
-        model.load_state_dict(best_state)
+                         batch_transform=transform, monitor=val_robust_accuracy, seed=seed,
+                         device=device, progress=False, on_epoch_end=after_epoch)
+    result.best_epoch = result.history.best_epoch
     result.seconds = time.perf_counter() - start
     model.eval()
     return result

@@ -11,13 +11,12 @@ code on your machine.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import pickle
+from pathlib import Path
 
 import torch
 
-from course_utils.validation import InputError, check_type, describe
+from course_utils.validation import InputError, check_file_path, check_output_file, check_type
 
 FORMAT = 1
 """Bumped when the layout of a checkpoint changes."""
@@ -40,7 +39,7 @@ def save_checkpoint(state: dict, path: str | os.PathLike) -> Path:
         The path written.
     """
     check_type(state, "state", dict, "a dict of what to save (tensors, numbers, lists, dicts)")
-    path = _checkpoint_path(path)
+    path = check_output_file(path, "checkpoint")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -66,7 +65,7 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
     dict
         The saved state, with ``"format"``.
     """
-    path = _checkpoint_path(path)
+    path = check_file_path(path, "checkpoint")
     if not path.is_file():
         raise FileNotFoundError(
             f"no checkpoint at {path}; train with fit(..., checkpoint={str(path)!r}) first, or "
@@ -88,14 +87,3 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
         )
     return state
 
-
-def _checkpoint_path(path: object) -> Path:
-    """``path`` as a Path to a file (not a folder)."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise InputError(f"checkpoint must be a file path (str or pathlib.Path), got "
-                         f"{describe(path)}.")
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"checkpoint {str(path)!r} is a folder; name a file in it, e.g. "
-                         f"{str(path / 'model.pt')!r}.")
-    return path

@@ -96,7 +96,7 @@ class InMemoryBatches:
     """
 
     def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int,
-                 generator: torch.Generator, drop_last: bool = True, rank: int = 0,
+                 generator: torch.Generator, *, drop_last: bool = True, rank: int = 0,
                  world_size: int = 1) -> None:
         batch_size = check_positive_int(batch_size, "batch_size")
         check_same_length(images=images, labels=labels)

@@ -27,6 +27,8 @@ import math
 import os
 import time
 import warnings
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import torch
@@ -44,7 +46,8 @@ from course_utils.train.optim import OPTIMIZERS, make_optimizer
 from course_utils.train.schedule import SCHEDULES, learning_rate
 from course_utils.validation import (
     InputError, check_bool, check_choice, check_int_range, check_model, check_model_fits,
-    check_non_negative, check_positive, check_positive_int, describe, range_problem,
+    check_non_negative, check_output_file, check_positive, check_positive_int, describe,
+    range_problem,
 )
 
 BatchTransform = Callable[..., tuple[torch.Tensor, torch.Tensor]]
@@ -69,7 +72,7 @@ def fit(
     schedule: str = "onecycle",
     batch_transform: BatchTransform | None = None,
     patience: int | None = None,
-    monitor: str = "val_loss",
+    monitor: str | Callable[[torch.nn.Module], float] = "val_loss",
     checkpoint: str | os.PathLike | None = None,
     resume: bool = False,
     seed: int = 0,
@@ -112,17 +115,22 @@ def fit(
         ``(B, K)`` probabilities; training accuracy then counts their most likely class.
     patience : int, optional
         Stop after this many epochs (>= 1) without improvement of ``monitor``.
-    monitor : {"val_loss", "val_acc", "train_loss", "train_acc"}
+    monitor : {"val_loss", "val_acc", "train_loss", "train_acc"} or callable
         What "best" means, for early stopping and for the weights kept at the end. Without
-        ``val``, a ``val_*`` monitor falls back to the last epoch.
+        ``val``, a ``val_*`` monitor falls back to the last epoch. A callable
+        ``monitor(model) -> float`` is called after each epoch's evaluation and larger is
+        better (a score, as in scikit-learn), e.g. robust accuracy on validation images
+        (:func:`course_utils.attacks.adversarial_fit`).
     checkpoint : path-like, optional
         File rewritten atomically after every epoch.
     resume : bool
         Continue from ``checkpoint`` when that file exists (otherwise start fresh); needs
         ``checkpoint``.
     seed : int
-        Seeds shuffling and the batch transform (a private generator) and PyTorch's global generator
-        (dropout). The model's initial weights are not touched: seed before building it.
+        Seeds shuffling and the batch transform (fit's own ``torch.Generator``) and dropout.
+        Dropout can only draw from PyTorch's global generator, so ``fit`` seeds it inside
+        :func:`torch.random.fork_rng`: the global random state after ``fit`` is the one before.
+        The model's initial weights are not touched: seed before building it.
     device : torch.device or str, optional
         Defaults to :func:`course_utils.env.get_device`.
     mixed_precision : bool, optional
@@ -157,11 +165,12 @@ def fit(
     with one warning: the model's normalisation expects [0, 1].
     """
     device = _device(device)
-    _check_options(epochs, batch_size, monitor, mixed_precision, progress, device)
-    _check_training_options(model, lr, optimizer, weight_decay, schedule, patience, checkpoint,
-                            resume, seed, eval_batch_size,
-                            {"batch_transform": batch_transform, "on_epoch_end": on_epoch_end,
-                             "loss": loss})
+    _check_options(model, device, epochs=epochs, batch_size=batch_size, lr=lr,
+                   optimizer=optimizer, weight_decay=weight_decay, schedule=schedule,
+                   patience=patience, monitor=monitor, checkpoint=checkpoint, resume=resume,
+                   seed=seed, mixed_precision=mixed_precision, eval_batch_size=eval_batch_size,
+                   progress=progress, batch_transform=batch_transform,
+                   on_epoch_end=on_epoch_end, loss=loss)
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     if channels_last is None:
         channels_last = device.type in ("cuda", "cpu")
@@ -171,70 +180,76 @@ def fit(
     check_model_fits(model, *sample, what="train")
     _warn_if_not_unit_range(sample[0])
     val_tensors = _val_tensors(val, device, model)
-
-    torch.manual_seed(seed)
-    opt = make_optimizer(optimizer, model.parameters(), lr, weight_decay)
-    amp_dtype = _amp_dtype(use_amp)
-    scaler = torch.amp.GradScaler("cuda") if amp_dtype == torch.float16 else None
-    run = _Run(history=History(), best_state=None, best_score=math.nan, bad_epochs=0)
-    if resume and os.path.exists(checkpoint):
-        run = _restore(checkpoint, model, opt, scaler, batches, device)
-    start_state = None if run.best_state is not None else _copy_state(model)
-
-    trainer = data_parallel(model)  # DistributedDataParallel under torch.distributed
-    steps = len(batches)
-    total = epochs * steps
-    bar = tqdm(total=total, initial=len(run.history) * steps,
-               disable=not progress or not is_main_process(),
-               unit="batch", desc="fit")
-    try:
-        for epoch in range(len(run.history) + 1, epochs + 1):
-            model.train()
-            start = time.perf_counter()
-            loss_sum, correct, seen, last_lr = _train_epoch(
-                trainer, batches, opt, scaler, amp_dtype, fmt, batch_transform,
-                lambda s: learning_rate(s, total, lr, schedule), (epoch - 1) * steps, bar,
-                loss or F.cross_entropy, _check_every(device))
-            all_sum(loss_sum, correct)  # over the processes (equal shards) when distributed
-            seen *= world()[1]
-            train_loss, train_acc = loss_sum.item() / seen, correct.item() / seen
-            if not math.isfinite(train_loss):  # distributed runs check once per epoch
-                raise _NonFiniteLoss((epoch - 1) * steps + 1, last_lr, epoch_only=True)
-            elapsed = time.perf_counter() - start
-            val_loss, val_acc = (evaluate_tensors(model, *val_tensors, eval_batch_size, device)
-                                 if val_tensors else (math.nan, math.nan))
-            previous = run.history.seconds[-1] if run.history.seconds else 0.0
-            run.history.append(epoch=epoch, train_loss=train_loss, train_acc=train_acc,
-                               val_loss=val_loss, val_acc=val_acc, lr=last_lr,
-                               seconds=previous + elapsed, images_per_s=seen / elapsed)
-            _update_best(run, model, monitor)
-            bar.set_postfix(_postfix(run.history), refresh=False)
-            if checkpoint is not None and is_main_process():
-                save_checkpoint(_state(run, model, opt, scaler, batches, device), checkpoint)
-            if patience is not None and run.bad_epochs >= patience:
-                run.history.stopped_early = True
-                break
-            if on_epoch_end is not None and on_epoch_end(run.history):
-                break
-    except KeyboardInterrupt:
-        run.history.interrupted = True
-    except _NonFiniteLoss as stop:
-        model.load_state_dict(run.best_state if run.best_state is not None else start_state)
-        raise TrainingDiverged(stop.message(run.history, checkpoint, steps)) from None
-    finally:
-        bar.close()
+    with _forked_rng(device):
+        torch.manual_seed(seed)  # dropout draws from the global generator, restored on return
+        opt = make_optimizer(optimizer, model.parameters(), lr, weight_decay)
+        amp_dtype = _amp_dtype(use_amp)
+        steps = len(batches)
+        loop = _Loop(
+            model=model, trainer=data_parallel(model),  # DDP under torch.distributed
+            opt=opt, batches=batches,
+            scaler=torch.amp.GradScaler("cuda") if amp_dtype == torch.float16 else None,
+            amp_dtype=amp_dtype, memory_format=fmt, transform=batch_transform,
+            loss_fn=loss or F.cross_entropy,
+            lr_at=partial(learning_rate, total_steps=epochs * steps, max_lr=lr,
+                          schedule=schedule),
+            check_every=_check_every(device))
+        run = _Run()
+        if resume and os.path.exists(checkpoint):
+            run = _restore(checkpoint, loop, device)
+        start_state = None if run.best_state is not None else _copy_state(model)
+        loop.bar = tqdm(total=epochs * steps, initial=len(run.history) * steps,
+                        disable=not progress or not is_main_process(), unit="batch", desc="fit")
+        try:
+            for epoch in range(len(run.history) + 1, epochs + 1):
+                _run_epoch(loop, run, epoch, val_tensors, eval_batch_size)
+                _update_best(run, model, monitor)
+                loop.bar.set_postfix(_postfix(run.history), refresh=False)
+                if checkpoint is not None and is_main_process():
+                    save_checkpoint(_state(run, loop, device), checkpoint)
+                if patience is not None and run.bad_epochs >= patience:
+                    run.history.stopped_early = True
+                    break
+                if on_epoch_end is not None and on_epoch_end(run.history):
+                    break
+        except KeyboardInterrupt:
+            run.history.interrupted = True
+        except _NonFiniteLoss as stop:
+            model.load_state_dict(run.best_state if run.best_state is not None else start_state)
+            raise TrainingDiverged(stop.message(run.history, checkpoint, steps)) from None
+        finally:
+            loop.bar.close()
     if run.best_state is not None:
         model.load_state_dict(run.best_state)
     return run.history
 
 
+@dataclass
 class _Run:
-    """The mutable state of one training run (what a checkpoint must carry besides weights)."""
+    """The state of one training run that a checkpoint carries besides the weights."""
 
-    def __init__(self, history: History, best_state: dict | None, best_score: float,
-                 bad_epochs: int) -> None:
-        self.history, self.best_state = history, best_state
-        self.best_score, self.bad_epochs = best_score, bad_epochs
+    history: History = field(default_factory=History)
+    best_state: dict | None = None
+    best_score: float = math.nan
+    bad_epochs: int = 0
+
+
+@dataclass
+class _Loop:
+    """What every training step uses, fixed for the run."""
+
+    model: torch.nn.Module
+    trainer: torch.nn.Module  # the model, or its DistributedDataParallel wrapper
+    opt: torch.optim.Optimizer
+    batches: InMemoryBatches | DataLoader
+    scaler: torch.amp.GradScaler | None
+    amp_dtype: torch.dtype | None
+    memory_format: torch.memory_format
+    transform: BatchTransform | None
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    lr_at: Callable[[int], float]
+    check_every: int
+    bar: tqdm | None = None
 
 
 class TrainingDiverged(RuntimeError):
@@ -273,33 +288,6 @@ def _device(device: torch.device | str | None) -> torch.device:
                          f"'mps', got {device!r}; get_device() picks the best one here.") from None
 
 
-def _check_training_options(model, lr, optimizer, weight_decay, schedule, patience, checkpoint,
-                            resume, seed, eval_batch_size, functions: dict) -> None:
-    check_model(model)
-    check_positive(lr, "lr", hint="A learning rate is a step size > 0; try 3e-3 for Adam.")
-    check_choice(optimizer, "optimizer", OPTIMIZERS)
-    check_non_negative(weight_decay, "weight_decay")
-    check_choice(schedule, "schedule", SCHEDULES)
-    if patience is not None:
-        check_int_range(patience, "patience", low=1, hint="patience counts the epochs without "
-                        "improvement to wait before stopping; None turns early stopping off.")
-    check_bool(resume, "resume")
-    if resume and checkpoint is None:
-        raise InputError("resume=True needs checkpoint=, the file to continue from; without it "
-                         "fit would silently start from scratch.")
-    if checkpoint is not None:
-        if not isinstance(checkpoint, (str, os.PathLike)):
-            raise InputError(f"checkpoint must be a file path, got {describe(checkpoint)}.")
-        if os.path.isdir(checkpoint):
-            raise InputError(f"checkpoint {str(checkpoint)!r} is a folder; name a file in it, "
-                             f"e.g. {os.path.join(checkpoint, 'model.pt')!r}.")
-    check_int_range(seed, "seed", low=0)
-    check_positive_int(eval_batch_size, "eval_batch_size")
-    for name, function in functions.items():
-        if function is not None and not callable(function):
-            raise InputError(f"{name} must be a function, got {describe(function)}.")
-
-
 def _warn_if_not_unit_range(images: torch.Tensor) -> None:
     """One warning when float training images lie outside the [0, 1] the model expects."""
     if images.ndim != 4 or not images.is_floating_point() or images.numel() == 0:
@@ -317,12 +305,31 @@ def _copy_state(model: torch.nn.Module) -> dict:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def _check_options(epochs: int, batch_size: int, monitor: str, mixed_precision: bool | None,
-                   progress: bool, device: torch.device) -> None:
+def _check_options(model: torch.nn.Module, device: torch.device, *, epochs: int,
+                   batch_size: int, lr: float, optimizer: str, weight_decay: float,
+                   schedule: str, patience: int | None, monitor: str | Callable,
+                   checkpoint, resume: bool, seed: int, mixed_precision: bool | None,
+                   eval_batch_size: int, progress: bool, **functions) -> None:
+    """Every check of ``fit``'s arguments, before any work is done."""
+    check_model(model)
     check_positive_int(epochs, "epochs")
     check_positive_int(batch_size, "batch_size")
-    check_choice(monitor, "monitor", MONITORS)
-    check_bool(progress, "progress")
+    check_positive(lr, "lr", hint="A learning rate is a step size > 0; try 3e-3 for Adam.")
+    check_choice(optimizer, "optimizer", OPTIMIZERS)
+    check_non_negative(weight_decay, "weight_decay")
+    check_choice(schedule, "schedule", SCHEDULES)
+    if patience is not None:
+        check_int_range(patience, "patience", low=1, hint="patience counts the epochs without "
+                        "improvement to wait before stopping; None turns early stopping off.")
+    if not callable(monitor):
+        check_choice(monitor, "monitor", MONITORS)
+    check_bool(resume, "resume")
+    if resume and checkpoint is None:
+        raise InputError("resume=True needs checkpoint=, the file to continue from; without it "
+                         "fit would silently start from scratch.")
+    if checkpoint is not None:
+        check_output_file(checkpoint, "checkpoint")
+    check_int_range(seed, "seed", low=0)
     if mixed_precision is not None:
         check_bool(mixed_precision, "mixed_precision")
     if mixed_precision and device.type != "cuda":
@@ -330,6 +337,19 @@ def _check_options(epochs: int, batch_size: int, monitor: str, mixed_precision: 
             f"mixed_precision=True needs a CUDA device, got {device}; leave it as None to use "
             "it only where it helps."
         )
+    check_positive_int(eval_batch_size, "eval_batch_size")
+    check_bool(progress, "progress")
+    for name, function in functions.items():
+        if function is not None and not callable(function):
+            raise InputError(f"{name} must be a function, got {describe(function)}.")
+
+
+def _forked_rng(device: torch.device):
+    """A context in which the global generators (the CPU's and ``device``'s) may be reseeded:
+    their states are put back on exit."""
+    if device.type == "cpu":
+        return torch.random.fork_rng(devices=[])
+    return torch.random.fork_rng(devices=[device], device_type=device.type)
 
 
 def _amp_dtype(use_amp: bool) -> torch.dtype | None:
@@ -372,34 +392,56 @@ def _check_every(device: torch.device) -> int:
     return 1 if device.type == "cpu" else 16
 
 
-def _train_epoch(model, batches, opt, scaler, amp_dtype, fmt, transform, lr_at, first_step, bar,
-                 loss_fn, check_every=1):
+def _run_epoch(loop: _Loop, run: _Run, epoch: int, val_tensors, eval_batch_size: int) -> None:
+    """Train one epoch, evaluate on ``val_tensors`` and append the epoch to ``run.history``."""
+    loop.trainer.train()
+    steps = len(loop.batches)
+    start = time.perf_counter()
+    loss_sum, correct, seen, last_lr = _train_epoch(loop, (epoch - 1) * steps)
+    all_sum(loss_sum, correct)  # over the processes (equal shards) when distributed
+    seen *= world()[1]
+    train_loss, train_acc = loss_sum.item() / seen, correct.item() / seen
+    if not math.isfinite(train_loss):  # distributed runs check once per epoch
+        raise _NonFiniteLoss((epoch - 1) * steps + 1, last_lr, epoch_only=True)
+    elapsed = time.perf_counter() - start
+    device = next(loop.model.parameters()).device
+    val_loss, val_acc = (evaluate_tensors(loop.model, *val_tensors, eval_batch_size, device)
+                         if val_tensors else (math.nan, math.nan))
+    previous = run.history.seconds[-1] if run.history.seconds else 0.0
+    run.history.append(epoch=epoch, train_loss=train_loss, train_acc=train_acc,
+                       val_loss=val_loss, val_acc=val_acc, lr=last_lr,
+                       seconds=previous + elapsed, images_per_s=seen / elapsed)
+
+
+def _train_epoch(loop: _Loop, first_step: int) -> tuple[torch.Tensor, torch.Tensor, int, float]:
     """One pass over the batches; sums stay on the device until the caller reads them.
 
-    Every ``check_every`` steps (and at the end) the running loss sum is checked for NaN/inf;
-    the last few losses are kept on the device, so the first bad step can be named.
+    Every ``loop.check_every`` steps (and at the end) the running loss sum is checked for
+    NaN/inf; the last few losses are kept on the device, so the first bad step can be named.
     """
+    model, opt, scaler, amp_dtype = loop.trainer, loop.opt, loop.scaler, loop.amp_dtype
+    check_every, lr_at, bar = loop.check_every, loop.lr_at, loop.bar
     device = next(model.parameters()).device
     loss_sum = torch.zeros((), device=device)
     correct = torch.zeros((), device=device, dtype=torch.long)
     seen, lr = 0, math.nan
-    generator = getattr(batches, "generator", None)
+    generator = getattr(loop.batches, "generator", None)
     recent = torch.zeros(max(check_every, 1), device=device)  # losses since the last check
     checked = last = first_step  # steps before `checked` passed the check
-    for step, (x, y) in enumerate(batches, start=first_step):
+    for step, (x, y) in enumerate(loop.batches, start=first_step):
         x = x.to(device, non_blocking=True)
         if x.ndim == 4:  # images; (B, L) token ids have no channels to put last
-            x = x.contiguous(memory_format=fmt)
+            x = x.contiguous(memory_format=loop.memory_format)
         y = y.to(device, non_blocking=True)
-        if transform is not None:
-            x, y = _transformed(transform, x, y, generator)
+        if loop.transform is not None:
+            x, y = _transformed(loop.transform, x, y, generator)
         lr = lr_at(step)
         for group in opt.param_groups:
             group["lr"] = lr
         with torch.autocast(device.type, dtype=amp_dtype or torch.float32,
                             enabled=amp_dtype is not None):
             logits = model(x)
-            loss = loss_fn(logits, y)
+            loss = loop.loss_fn(logits, y)
         opt.zero_grad(set_to_none=True)
         if scaler is not None:
             scaler.scale(loss).backward()
@@ -451,15 +493,19 @@ def _transformed(transform: BatchTransform, x: torch.Tensor, y: torch.Tensor,
     return images, labels
 
 
-def _update_best(run: _Run, model: torch.nn.Module, monitor: str) -> None:
-    value = getattr(run.history, monitor)[-1]
-    if math.isnan(value):
-        value = -len(run.history)  # no such metric: the latest epoch counts as best
-    score = -value if monitor.endswith("acc") else value
+def _update_best(run: _Run, model: torch.nn.Module, monitor: str | Callable) -> None:
+    """Keep the weights of the best epoch so far and count the epochs since it."""
+    if callable(monitor):
+        score = -float(monitor(model))  # a score: larger is better
+    else:
+        value = getattr(run.history, monitor)[-1]
+        if math.isnan(value):
+            value = -len(run.history)  # no such metric: the latest epoch counts as best
+        score = -value if monitor.endswith("acc") else value
     if math.isnan(run.best_score) or score < run.best_score:
         run.best_score, run.bad_epochs = score, 0
         run.history.best_epoch = run.history.epoch[-1]
-        run.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        run.best_state = _copy_state(model)
     else:
         run.bad_epochs += 1
 
@@ -471,40 +517,44 @@ def _postfix(history: History) -> dict[str, str]:
     return {k: f"{v:.4f}" for k, v in shown.items()}
 
 
-def _state(run: _Run, model, opt, scaler, batches, device: torch.device) -> dict:
+def _state(run: _Run, loop: _Loop, device: torch.device) -> dict:
+    """What a checkpoint holds: weights, optimiser, run state and random states."""
     state = {
-        "model": model.state_dict(),
-        "optimizer": opt.state_dict(),
+        "model": loop.model.state_dict(),
+        "optimizer": loop.opt.state_dict(),
         "history": run.history.to_dict(),
         "best_model": run.best_state,
         "best_score": run.best_score,
         "bad_epochs": run.bad_epochs,
         "rng_torch": torch.get_rng_state(),
     }
-    if getattr(batches, "generator", None) is not None:
-        state["rng_batches"] = batches.generator.get_state()
-    if scaler is not None:
-        state["scaler"] = scaler.state_dict()
+    generator = getattr(loop.batches, "generator", None)
+    if generator is not None:
+        state["rng_batches"] = generator.get_state()
+    if loop.scaler is not None:
+        state["scaler"] = loop.scaler.state_dict()
     if device.type == "cuda":
         state["rng_cuda"] = torch.cuda.get_rng_state(device)
     return state
 
 
-def _restore(path, model, opt, scaler, batches, device: torch.device) -> _Run:
+def _restore(path: str | os.PathLike, loop: _Loop, device: torch.device) -> _Run:
+    """Load a checkpoint written by :func:`_state` into the loop; return its run state."""
     state = load_checkpoint(path, map_location=device)
     try:
-        model.load_state_dict(state["model"])
+        loop.model.load_state_dict(state["model"])
     except RuntimeError as error:
         raise InputError(
             f"the checkpoint {path} was written for a different model: {error}\nUse another "
             "checkpoint path, or resume=False to start from scratch."
         ) from None
-    opt.load_state_dict(state["optimizer"])
+    loop.opt.load_state_dict(state["optimizer"])
     torch.set_rng_state(state["rng_torch"].cpu())
-    if "rng_batches" in state and getattr(batches, "generator", None) is not None:
-        batches.generator.set_state(state["rng_batches"].cpu())
-    if scaler is not None and "scaler" in state:
-        scaler.load_state_dict(state["scaler"])
+    generator = getattr(loop.batches, "generator", None)
+    if "rng_batches" in state and generator is not None:
+        generator.set_state(state["rng_batches"].cpu())
+    if loop.scaler is not None and "scaler" in state:
+        loop.scaler.load_state_dict(state["scaler"])
     if device.type == "cuda" and "rng_cuda" in state:
         torch.cuda.set_rng_state(state["rng_cuda"].cpu(), device)
     return _Run(History.from_dict(state["history"]), state["best_model"], state["best_score"],

@@ -28,7 +28,7 @@ per module:
 - ``labels``: :func:`check_labels`, :func:`check_batch_labels`, :func:`check_indices`;
 - ``metrics``: :func:`check_label_array`, :func:`check_pair`, :func:`check_scores`,
   :func:`check_binary`;
-- ``files``: :func:`check_file`;
+- ``files``: :func:`check_file`, :func:`check_file_path`, :func:`check_output_file`;
 - ``models``: :func:`check_model`, :func:`model_device`, :func:`check_logits`,
   :func:`check_model_fits`;
 - ``explain``: :func:`check_targets`, :func:`check_target_range`, :func:`target_scores`,
@@ -45,7 +45,7 @@ from course_utils.validation.errors import InputError, MissingFileError, describ
 from course_utils.validation.explain import (
     check_maps, check_target_range, check_targets, target_scores,
 )
-from course_utils.validation.files import check_file
+from course_utils.validation.files import check_file, check_file_path, check_output_file
 from course_utils.validation.images import (
     check_images, check_unit_images, range_problem, to_float_images,
 )
@@ -69,10 +69,10 @@ from course_utils.validation.tensors import (
 
 __all__ = [
     "ArrayLike", "InputError", "MissingFileError", "as_tensor", "check_batch_labels",
-    "check_binary", "check_bool", "check_cache", "check_choice", "check_eps", "check_file",
+    "check_binary", "check_bool", "check_cache", "check_choice", "check_eps", "check_file", "check_file_path",
     "check_finite", "check_images", "check_indices", "check_int_range", "check_label_array",
     "check_labels", "check_logits", "check_maps", "check_model", "check_model_fits",
-    "check_non_negative", "check_number", "check_pair", "check_positive", "check_positive_int",
+    "check_non_negative", "check_number", "check_output_file", "check_pair", "check_positive", "check_positive_int",
     "check_probability", "check_same_device", "check_same_length", "check_scores",
     "check_size", "check_square_kernel", "check_target_range", "check_targets", "check_tensor",
     "check_type", "check_unit_images", "describe", "model_device", "range_problem",

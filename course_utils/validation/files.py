@@ -25,3 +25,56 @@ def check_file(value: object, name: str = "path", suffixes: Iterable[str] | None
     if wanted and path.suffix.lower() not in wanted:
         raise InputError(f"{name}: {path.name!r} is not one of the file types {wanted}.")
     return path
+
+
+def check_file_path(value: object, name: str = "path") -> Path:
+    """Return ``value`` as a :class:`~pathlib.Path` that names a file, existing or not.
+
+    Parameters
+    ----------
+    value : object
+        Expected: a ``str`` or :class:`os.PathLike` that is not a folder.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{name} must be a file path (str or pathlib.Path), got "
+                         f"{describe(value)}.")
+    path = Path(value)
+    if path.is_dir():
+        raise InputError(f"{name} {str(path)!r} is a folder; name a file in it, e.g. "
+                         f"{str(path / 'model.pt')!r}.")
+    return path
+
+
+def check_output_file(value: object, name: str = "path") -> Path:
+    """Return ``value`` as a :class:`~pathlib.Path` to a file that can be written.
+
+    Parameters
+    ----------
+    value : object
+        Expected: a ``str`` or :class:`os.PathLike` naming a file whose missing folders can be
+        created (no part of its folder is an existing file, and the nearest existing folder
+        is writable).
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = check_file_path(value, name)
+    folder = path.absolute().parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"{name} {str(path)!r} cannot be created: {str(folder)!r} is a file, "
+                         "not a folder; choose a path under a folder.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"{name} {str(path)!r} cannot be created: the folder {str(folder)!r} "
+                         "is not writable; choose a path under a folder of yours.")
+    return path
