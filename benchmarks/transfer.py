@@ -33,7 +33,7 @@ from torch import nn
 
 from course_utils.data import load_dataset, verified_path
 from course_utils.pretrained import (
-    accuracy, convert_tflite, fine_tune, fit_linear_head, load_mobilenet_v2, read_tflite,
+    convert_tflite, fine_tune, fit_linear_head, load_mobilenet_v2, model_accuracy, read_tflite,
     run_batched, split_mobilenet, tflite_preprocess,
 )
 from course_utils.pretrained.mobilenet import TFLITE_FILE
@@ -88,12 +88,13 @@ def main() -> None:
     trunk_flip = run_batched(trunk, train.images.flip(-1), prepare=tflite_preprocess)
     trunk_test = run_batched(trunk, test.images, prepare=tflite_preprocess)
     probe = fit_linear_head(run_batched(tail, trunk_train), train.labels, 2)
-    probe_accuracy = accuracy(probe, run_batched(tail, trunk_test), test.labels)
+    probe_accuracy = model_accuracy(probe, run_batched(tail, trunk_test), test.labels)
 
     inputs = torch.cat([trunk_train, trunk_flip])
     labels = torch.cat([train.labels, train.labels])
-    tuned = [accuracy(fine_tune(tail, probe, inputs, labels, epochs=FINETUNE_EPOCHS, seed=seed),
-                      trunk_test, test.labels) for seed in range(args.seeds)]
+    tuned = [model_accuracy(fine_tune(tail, probe, inputs, labels, epochs=FINETUNE_EPOCHS,
+                                      seed=seed), trunk_test, test.labels)
+             for seed in range(args.seeds)]
 
     print(f"convert_s: {convert_s:.3f}")
     print(f"features_images_per_s: {len(photos) / features_s:.1f}")

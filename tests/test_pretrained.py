@@ -13,13 +13,13 @@ from torchvision.models import mobilenet_v2
 
 from course_utils.data import ChecksumError, OfflineError, read_photo, verified_path
 from course_utils.pretrained import (
-    SamePadConv2d, TFLiteFormatError, accuracy, cat_dog_indices, fine_tune, fit_linear_head,
-    imagenet_labels, load_mobilenet_v2, load_pretrained, read_tflite, run_batched,
-    split_mobilenet, tflite_preprocess, torchvision_preprocess, train_classifier,
+    SamePadConv2d, TFLiteFormatError, balanced_subset, cat_dog_indices, fine_tune,
+    fit_linear_head, imagenet_labels, load_mobilenet_v2, load_pretrained, model_accuracy,
+    read_tflite, run_batched, shift_images, split_mobilenet, tflite_preprocess,
+    torchvision_preprocess, train_classifier,
 )
 from course_utils.pretrained import mobilenet
 from course_utils.pretrained.imagenet import cat_photo
-from course_utils.pretrained.transfer import balanced_subset, shift_images
 
 ROOT = Path(__file__).resolve().parents[1]
 TFLITE = mobilenet.TFLITE_FILE
@@ -226,7 +226,7 @@ def test_linear_head_separates_separable_data():
     labels = torch.arange(40) % 2
     features = torch.randn(40, 5) + 3 * labels[:, None].float()
     head = fit_linear_head(features, labels, 2)
-    assert accuracy(head, features, labels) == 1.0
+    assert model_accuracy(head, features, labels) == 1.0
     with pytest.raises(ValueError, match="float"):
         fit_linear_head(features.long(), labels, 2)
     with pytest.raises(ValueError, match=r"\[0, 2\)"):

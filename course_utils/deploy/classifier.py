@@ -59,9 +59,9 @@ def train_pet_classifier(images: torch.Tensor, labels: torch.Tensor, *, epochs: 
                          flipped: bool = False, seed: int = 0) -> PetClassifier:
     """Notebook 07's recipe: linear probe, then fine-tune the tail on cached trunk activations.
 
-    Introduced in ``13_deployment.ipynb``. Calls the functions of
-    :mod:`course_utils.pretrained.transfer` with the lesson's settings (split at block 16, the
-    probe as the warm head, BatchNorm in eval mode, AdamW 1e-4 / 1e-3, weight decay 1e-4).
+    Introduced in ``13_deployment.ipynb``. Calls the functions of :mod:`course_utils.pretrained`
+    (``probe``, ``finetune``) with the lesson's settings (split at block 16, the probe as the
+    warm head, BatchNorm in eval mode, AdamW 1e-4 / 1e-3, weight decay 1e-4).
 
     Parameters
     ----------

@@ -7,24 +7,37 @@ Introduced in ``07_transfer_learning.ipynb``. One concept per module:
   torchvision's ``mobilenet_v2`` (cached under ``cache_dir()``);
 - ``imagenet``: the 1001 class names, the cat and dog classes, input preprocessing;
 - ``hub``: :func:`load_pretrained`, the shipped model or torchvision's weights when online;
-- ``transfer``: cached features, a linear head, the fine-tuning loop.
+- ``features``: :func:`run_batched` (cached features), :func:`split_mobilenet`,
+  :func:`model_accuracy`;
+- ``probe``: :func:`fit_linear_head` (a linear probe) and :func:`balanced_subset`;
+- ``finetune``: :func:`fine_tune`, :func:`train_classifier`, :func:`batchnorm_eval`,
+  :func:`with_head`;
+- ``shifts``: :func:`shift_images`, the domain shifts of :data:`SHIFTS`.
 """
 
+from course_utils.pretrained.features import model_accuracy, run_batched, split_mobilenet
+from course_utils.pretrained.finetune import (
+    batchnorm_eval,
+    fine_tune,
+    train_classifier,
+    with_head,
+)
 from course_utils.pretrained.hub import PRETRAINED_MODELS, Pretrained, load_pretrained
 from course_utils.pretrained.imagenet import (
-    cat_dog_indices, imagenet_labels, tflite_preprocess, torchvision_preprocess,
+    cat_dog_indices,
+    imagenet_labels,
+    tflite_preprocess,
+    torchvision_preprocess,
 )
 from course_utils.pretrained.mobilenet import SamePadConv2d, convert_tflite, load_mobilenet_v2
+from course_utils.pretrained.probe import balanced_subset, fit_linear_head
+from course_utils.pretrained.shifts import SHIFTS, shift_images
 from course_utils.pretrained.tflite import TFLiteFormatError, read_tflite
-from course_utils.pretrained.transfer import (
-    accuracy, batchnorm_eval, fine_tune, fit_linear_head, run_batched, split_mobilenet,
-    train_classifier, with_head,
-)
 
 __all__ = [
-    "PRETRAINED_MODELS", "Pretrained", "SamePadConv2d", "TFLiteFormatError", "accuracy",
-    "batchnorm_eval", "cat_dog_indices", "convert_tflite", "fine_tune", "fit_linear_head",
-    "imagenet_labels", "load_mobilenet_v2", "load_pretrained", "read_tflite", "run_batched",
-    "split_mobilenet", "tflite_preprocess", "torchvision_preprocess", "train_classifier",
-    "with_head",
+    "PRETRAINED_MODELS", "SHIFTS", "Pretrained", "SamePadConv2d", "TFLiteFormatError",
+    "balanced_subset", "batchnorm_eval", "cat_dog_indices", "convert_tflite", "fine_tune",
+    "fit_linear_head", "imagenet_labels", "load_mobilenet_v2", "load_pretrained",
+    "model_accuracy", "read_tflite", "run_batched", "shift_images", "split_mobilenet",
+    "tflite_preprocess", "torchvision_preprocess", "train_classifier", "with_head",
 ]
