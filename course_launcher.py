@@ -62,13 +62,14 @@ class LauncherError(Exception):
 
 # --- where things go, per system ---------------------------------------------------------------
 
-def cache_base(system: str = sys.platform, env: dict | None = None,
+def cache_base(system: str | None = None, env: dict | None = None,
                home: Path | None = None) -> Path:
     """The folder for the course's environments on this system.
 
     Windows: ``%LOCALAPPDATA%\\cnn-course``; macOS: ``~/Library/Caches/cnn-course``; elsewhere
     ``$XDG_CACHE_HOME/cnn-course`` (default ``~/.cache/cnn-course``).
     """
+    system = system or sys.platform
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
     if system == "win32":
@@ -80,9 +81,9 @@ def cache_base(system: str = sys.platform, env: dict | None = None,
     return (Path(xdg) if xdg else home / ".cache") / "cnn-course"
 
 
-def venv_python(venv: Path, system: str = sys.platform) -> Path:
+def venv_python(venv: Path, system: str | None = None) -> Path:
     """The interpreter inside ``venv``: ``Scripts\\python.exe`` on Windows, else ``bin/python``."""
-    if system == "win32":
+    if (system or sys.platform) == "win32":
         return venv / "Scripts" / "python.exe"
     return venv / "bin" / "python"
 
@@ -379,10 +380,11 @@ def setup_colab_like(main_python: Path) -> Path:
 
 # --- the browser and the network ----------------------------------------------------------------
 
-def find_chromium(env: dict | None = None, system: str = sys.platform,
+def find_chromium(env: dict | None = None, system: str | None = None,
                   which: Callable[[str], str | None] = shutil.which) -> str | None:
     """Chromium, Chrome or Edge for the browser tests: ``COURSE_CHROMIUM``, PATH, usual places."""
     env = os.environ if env is None else env
+    system = system or sys.platform
     if env.get("COURSE_CHROMIUM"):
         return env["COURSE_CHROMIUM"] if Path(env["COURSE_CHROMIUM"]).exists() else None
     for name in CHROMIUM_NAMES:
@@ -413,14 +415,14 @@ def _may_apt_get() -> bool:
             and shutil.which("apt-get") is not None)
 
 
-def offline_command(command: list[str], system: str = sys.platform,
+def offline_command(command: list[str], system: str | None = None,
                     which: Callable[[str], str | None] = shutil.which) -> list[str]:
     """``command`` in a new network namespace (loopback only) where Linux allows it.
 
     Elsewhere (macOS, Windows, or a Linux without user namespaces) it is returned as it is: the
     test suite's own guard (``tests/netguard``) refuses connections that leave the machine.
     """
-    if system.startswith("linux") and which("unshare"):
+    if (system or sys.platform).startswith("linux") and which("unshare"):
         probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
         if probe.returncode == 0:
             log("running with the network cut (network namespace, loopback only)")
@@ -460,8 +462,6 @@ def command_test(python: Path, args: list[str]) -> int:
     chromium = ensure_browser(env)
     if chromium:
         env["COURSE_CHROMIUM"] = chromium
-    else:
-        env["COURSE_BROWSER_MISSING"] = "no Chromium, Chrome or Edge was found"
     colab_like = setup_colab_like(python) if not args else None  # online part, before the cut
     log(f"COURSE_FAST={env['COURSE_FAST']}")
     status = run(offline_command([str(python), "-m", "pytest", *PYTEST_OPTIONS, *args]), env)

@@ -13,7 +13,7 @@ import platform
 import sys
 
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "deploy": ("onnx", "onnxruntime", "fastapi", "uvicorn", "multipart"),
+    "deploy": ("onnx", "onnxruntime", "fastapi", "uvicorn"),
     "litert": ("ai_edge_litert",),
     "imbalance": ("imblearn",),
     "quality": ("cleanlab",),

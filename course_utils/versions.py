@@ -67,7 +67,7 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
-def tested_ranges(newest: Path = NEWEST_FILE,
+def versions_tested(newest: Path = NEWEST_FILE,
                   oldest: Path = OLDEST_FILE) -> dict[str, tuple[str, str]]:
     """``{library: (oldest tested, newest tested)}`` for the :data:`WATCHED` libraries.
 
@@ -115,9 +115,9 @@ def version_warnings(installed: dict[str, str] | None = None,
         ``{library: version}``; default: what is installed here (a missing library is skipped:
         the readiness report lists it as a problem of its own).
     ranges : dict of str to (str, str), optional
-        Default: :func:`tested_ranges`.
+        Default: :func:`versions_tested`.
     """
-    ranges = tested_ranges() if ranges is None else ranges
+    ranges = versions_tested() if ranges is None else ranges
     if installed is None:
         installed = {}
         for name in ranges:

@@ -26,7 +26,8 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("COURSE_CHROMIUM") or "/usr/bin/chromium"
+"""The browser: what `python course.py test` found (Chromium, Chrome or Edge), else Debian's."""
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
 RUN_ALL_TIMEOUT_MS = 240_000
@@ -38,14 +39,26 @@ IDLE = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']"
 def missing_browser() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not Path(CHROMIUM).exists():
-        return (f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. Install it with "
-                "`apt-get install -y chromium` (./course test does this when run as root).")
+        return (f"{CHROMIUM} is missing: the browser tests need Chromium, Chrome or Edge. Install "
+                "one (Debian: `apt-get install -y chromium`, which `python course.py test` does "
+                "when run as root) or set COURSE_CHROMIUM to its path.")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return ("the playwright Python package is missing: pip install playwright (the system "
                 "Chromium is used; do not run `playwright install`).")
     return None
+
+
+def need_browser() -> None:
+    """Skip the calling test when no browser is here, with the reason; in CI (``CI`` set), fail."""
+    import pytest
+
+    reason = missing_browser()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must run the browser tests)")
+    if reason:
+        pytest.skip(reason)
 
 
 def free_port() -> int:

@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, chromium, jupyter_lab, missing_browser, open_and_run
+from browser_support import ARTIFACTS, chromium, jupyter_lab, need_browser, open_and_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ARTIFACTS / "browser"
@@ -82,9 +82,7 @@ def write_notebook(path: Path, sources: list[str]) -> None:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """One JupyterLab server and one browser for every notebook; yields (url, work, context)."""
-    reason = missing_browser()
-    if reason:
-        pytest.fail(reason)
+    need_browser()
     scratch = tmp_path_factory.mktemp("lab")
     work = scratch / "work"
     work.mkdir()

@@ -17,7 +17,7 @@ import torch
 from course_utils.data import load_dataset, verified_path
 from course_utils.deploy import pet_classifier_skeleton
 from course_utils.serve import Server
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, need_browser
 
 
 @pytest.fixture
@@ -31,9 +31,7 @@ def served(tmp_path):
 
 
 def test_a_person_uploads_a_pet_photo_and_sees_the_prediction(served, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y "
-                    "chromium); ./course test does this when run as root.")
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     photo = verified_path(load_dataset("pets", "test").extras["file"][0])

@@ -12,7 +12,7 @@ import re
 
 import nbformat
 import pytest
-from browser_support import ARTIFACTS, chromium, missing_browser
+from browser_support import ARTIFACTS, chromium, need_browser
 from conftest import all_notebooks
 
 from course_utils.publish.slides import build_decks, deck_html, slide_type, tag_slides
@@ -27,9 +27,7 @@ def decks(tmp_path_factory):
 
 
 def test_every_deck_renders_offline_in_chromium(decks):
-    reason = missing_browser()
-    if reason:
-        pytest.fail(reason)
+    need_browser()
     shots = ARTIFACTS / "slides"
     shots.mkdir(parents=True, exist_ok=True)
     outside: list[str] = []
