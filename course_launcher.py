@@ -355,10 +355,12 @@ def setup_colab_like(main_python: Path) -> Path:
     """An environment like Colab's: ipywidgets 7.7.1 and the oldest numpy, matplotlib and
     scikit-learn the ranges admit (``constraints-oldest.txt``) in front of the course's own.
 
-    Its own folder holds only those packages; a ``.pth`` line puts the course environment's
-    packages behind them, so torch and the rest are not installed twice.
+    Its own folder holds only those packages; a ``.pth`` line adds the course environment's
+    site-packages behind them (as a site folder, so its own ``.pth`` files, the editable course
+    among them, work too), and torch and the rest are not installed twice.
     """
-    digest = hashlib.sha256(OLDEST.read_bytes() + purelib(main_python).encode()).hexdigest()[:12]
+    base = purelib(main_python)
+    digest = hashlib.sha256(f"{RECIPE} {base}".encode() + OLDEST.read_bytes()).hexdigest()[:12]
     venv = cache_base() / f"colab-like-{digest}"
 
     def build(folder: Path) -> None:
@@ -372,7 +374,8 @@ def setup_colab_like(main_python: Path) -> Path:
         if result.returncode != 0:
             raise LauncherError(f"pip could not install {OLDEST.name} into {folder}; see its "
                                 "messages above")
-        Path(purelib(python), "course_env.pth").write_text(purelib(main_python) + "\n")
+        Path(purelib(python), "course_env.pth").write_text(
+            f"import site; site.addsitedir({base!r})\n")
 
     ensure_environment(venv, build)
     return venv_python(venv)
