@@ -9,10 +9,13 @@
                               write the course site (build/site/) and the decks (build/slides/)
     python course.py slides   set up, then write one reveal.js deck per lesson (build/slides/)
     python course.py setup    only set up, and print the environment's path
+    python course.py check    set up, then print the readiness report (versions, data, widgets)
     python course.py freeze   write constraints.txt from the environment (after a passing test)
 
 Environment variables: COURSE_VENV (use this environment folder), COURSE_LATEST=1 (newest
 versions within pyproject.toml's ranges instead of the tested ones in constraints.txt),
+COURSE_TORCH_INDEX (install torch from this index first, e.g. PyTorch's CPU-only wheels
+https://download.pytorch.org/whl/cpu),
 COURSE_FAST (1 = fast mode), COURSE_PORT (JupyterLab's port), COURSE_NO_BROWSER=1 (do not open
 a browser window), COURSE_CHROMIUM (the Chromium or Chrome the browser tests drive).
 

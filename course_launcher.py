@@ -131,12 +131,15 @@ def kept_torch(python: str = sys.executable) -> str | None:
 def plan(env: dict, python_version: str, torch_version: str | None) -> dict:
     """What to install, from the environment variables and what this Python has.
 
-    Returns ``{"constraints": [lines] or None, "system_site": bool, "why": str}``: pinned to
-    ``constraints.txt`` unless ``COURSE_LATEST=1`` or the file was recorded with another Python
-    (its pins may not exist for this one); without the torch family when torch is kept.
+    Returns ``{"constraints": [lines] or None, "system_site": bool, "torch_index": str or None,
+    "why": str}``: pinned to ``constraints.txt`` unless ``COURSE_LATEST=1`` or the file was
+    recorded with another Python (its pins may not exist for this one); without the torch family
+    when torch is kept; torch and torchvision from ``COURSE_TORCH_INDEX`` first when it is set
+    (PyTorch's CPU-only wheels: https://download.pytorch.org/whl/cpu).
     """
+    torch_index = None if torch_version else (env.get("COURSE_TORCH_INDEX") or None)
     if not CONSTRAINTS.is_file():
-        return {"constraints": None, "system_site": bool(torch_version),
+        return {"constraints": None, "system_site": bool(torch_version), "torch_index": torch_index,
                 "why": "no constraints.txt: the newest versions within pyproject.toml's ranges"}
     lines = CONSTRAINTS.read_text(encoding="utf-8").splitlines()
     _, recorded = read_constraints(CONSTRAINTS)
@@ -152,7 +155,10 @@ def plan(env: dict, python_version: str, torch_version: str | None) -> dict:
         constraints = [line for line in constraints if not _torch_family(line)]
     if torch_version:
         why += f"; keeping the torch {torch_version} this Python already has"
-    return {"constraints": constraints, "system_site": bool(torch_version), "why": why}
+    if torch_index:
+        why += f"; torch and torchvision from {torch_index}"
+    return {"constraints": constraints, "system_site": bool(torch_version),
+            "torch_index": torch_index, "why": why}
 
 
 def _torch_family(line: str) -> bool:
@@ -165,7 +171,7 @@ def environment_key(python_version: str, install: dict) -> str:
     digest = hashlib.sha256()
     digest.update((ROOT / "pyproject.toml").read_bytes())
     digest.update(f"recipe={RECIPE} python={python_version} {sys.executable}".encode())
-    digest.update(f"system_site={install['system_site']}".encode())
+    digest.update(f"system_site={install['system_site']} {install['torch_index']}".encode())
     digest.update("\n".join(install["constraints"] or ["latest"]).encode())
     return digest.hexdigest()[:12]
 
@@ -297,6 +303,8 @@ def build_main(venv: Path, install: dict) -> None:
                  if normalise(line.partition("==")[0]) not in ("pip", "setuptools", "wheel")]
         (venv / "constraints.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         pinned = ["--constraint", str(venv / "constraints.txt")]
+    if install["torch_index"]:
+        pip(python, *pinned, "--index-url", install["torch_index"], "torch", "torchvision")
     pip(python, *pinned, "--editable", f"{ROOT}[{EXTRAS}]")
     # torchattacks (a test-only reference) pins an old requests that breaks JupyterLab; it needs
     # only torch, which is already there, so it goes in without its dependencies.
@@ -332,6 +340,8 @@ def setup(env: dict | None = None) -> Path:
     install = plan(env, version, kept_torch())
     if env.get("COURSE_VENV"):
         venv = Path(env["COURSE_VENV"]).expanduser().resolve()
+    elif (Path(sys.prefix) / ".ready").is_file():
+        venv = Path(sys.prefix)  # launched from inside a course environment: that one
     else:
         venv = cache_base(env=env) / f"venv-{environment_key(version, install)}"
     if not ensure_environment(venv, lambda folder: build_main(folder, install)):
@@ -522,8 +532,13 @@ def command_freeze(python: Path, args: list[str]) -> int:
     return 0
 
 
+def command_check(python: Path, args: list[str]) -> int:
+    """The readiness report (``python -m course_utils check``) inside the environment."""
+    return run([str(python), "-m", "course_utils", "check", *args])
+
+
 COMMANDS = {"lab": command_lab, "test": command_test, "build": command_build,
-            "slides": command_slides, "freeze": command_freeze}
+            "slides": command_slides, "check": command_check, "freeze": command_freeze}
 
 
 def main(argv: list[str]) -> int:
@@ -540,4 +555,6 @@ def main(argv: list[str]) -> int:
     if command == "setup":
         print(python.parent.parent)
         return 0
+    # What the commands start (jupyter, kernels, tests) finds the environment's tools first.
+    os.environ["PATH"] = os.pathsep.join([str(python.parent), os.environ.get("PATH", "")])
     return COMMANDS[command](python, argv[1:])

@@ -1,10 +1,11 @@
-"""The README's first command, `./course lab`, serves notebooks/ on 127.0.0.1."""
+"""The README's first command, `python course.py lab`, serves notebooks/ on 127.0.0.1."""
 
 import os
 import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -25,7 +26,7 @@ def test_course_lab_serves_the_notebooks(tmp_path):
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     log = tmp_path / "lab.log"
     with open(log, "w") as out:
-        lab = subprocess.Popen([str(ROOT / "course"), "lab"], stdout=out, stderr=subprocess.STDOUT,
+        lab = subprocess.Popen([sys.executable, str(ROOT / "course.py"), "lab"], stdout=out, stderr=subprocess.STDOUT,
                                env=env, start_new_session=True)
     try:
         url = None
@@ -34,7 +35,7 @@ def test_course_lab_serves_the_notebooks(tmp_path):
             if found:
                 url, token = found.group(0), found.group(1)
                 break
-            assert lab.poll() is None, f"./course lab exited early:\n{log.read_text()}"
+            assert lab.poll() is None, f"python course.py lab exited early:\n{log.read_text()}"
             time.sleep(0.5)
         assert url, f"JupyterLab never printed its address:\n{log.read_text()}"
         listing = urllib.request.urlopen(

@@ -220,6 +220,26 @@ def test_a_torch_already_installed_is_kept():
         recorded, launcher.plan({}, recorded, None))
 
 
+def test_a_cpu_only_torch_index_is_installed_before_the_course(monkeypatch, tmp_path):
+    _, recorded = launcher.read_constraints(launcher.CONSTRAINTS)
+    index = "https://download.pytorch.org/whl/cpu"
+    install = launcher.plan({"COURSE_TORCH_INDEX": index}, recorded, None)
+    assert install["torch_index"] == index and index in install["why"]
+    assert launcher.environment_key(recorded, install) != launcher.environment_key(
+        recorded, launcher.plan({}, recorded, None))
+    calls = []
+    monkeypatch.setattr(launcher, "pip", lambda python, *args: calls.append(args))
+    monkeypatch.setattr(launcher.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a, 0))
+    (tmp_path / "venv").mkdir()
+    launcher.build_main(tmp_path / "venv", install)
+    torch_call = next(i for i, args in enumerate(calls) if "--index-url" in args)
+    course_call = next(i for i, args in enumerate(calls) if "--editable" in args)
+    assert torch_call < course_call and calls[torch_call][-2:] == ("torch", "torchvision")
+    assert "--constraint" in calls[course_call]  # torch==X also admits the X+cpu build
+    assert launcher.plan({"COURSE_TORCH_INDEX": index}, recorded, "2.5.1")["torch_index"] is None
+
+
 def test_constraints_pin_without_local_labels_and_record_the_python():
     pins, recorded = launcher.read_constraints(launcher.CONSTRAINTS)
     assert recorded == "{}.{}".format(*sys.version_info[:2])

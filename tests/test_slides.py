@@ -1,6 +1,6 @@
 """Every lesson's reveal.js deck builds, and its first slides render offline in headless Chromium.
 
-The decks are built from the notebooks as stored (what ``./course slides`` does on a fresh
+The decks are built from the notebooks as stored (what ``python course.py slides`` does on a fresh
 clone), opened from the file system, and every request that would leave the machine is refused
 and reported: reveal.js must come from the local copy. Screenshots of the first two slides of
 each deck go to ``test-artifacts/slides/``.

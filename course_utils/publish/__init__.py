@@ -9,6 +9,6 @@ Maintainer tools, not lesson code (no notebook imports them):
 - ``site``: the executed lessons as HTML pages with an index and navigation, browsable from the
   file system, with a check that every figure a lesson draws is on its page.
 
-``python -m course_utils.publish --help`` lists the commands (``./course build`` and
-``./course slides`` call them).
+``python -m course_utils.publish --help`` lists the commands (``python course.py build`` and
+``python course.py slides`` call them).
 """

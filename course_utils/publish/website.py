@@ -1,6 +1,6 @@
 """The course site: executed lessons as HTML pages with an index, navigation and the decks.
 
-``./course build`` executes every notebook (:func:`execute`, widget state kept) into
+``python course.py build`` executes every notebook (:func:`execute`, widget state kept) into
 ``build/executed/``, then writes ``build/site/``: one page per lesson (:func:`page_html`), an
 ``index.html``, and links to the decks in ``build/slides/``. Everything is relative links and
 inline images, so the site opens from the file system with no server and no network.
@@ -172,7 +172,7 @@ def index_html(names: list[str], titles: dict[str, str]) -> str:
             "<style>body{font:16px/1.5 sans-serif;max-width:48em;margin:2em auto}"
             "li{margin:.3em 0}</style><h1>Image classification with CNNs</h1>"
             "<p>The lessons, executed. Each page links to its slides; the notebooks themselves "
-            "run in JupyterLab (<code>./course lab</code>) or on Colab.</p>"
+            "run in JupyterLab (<code>python course.py lab</code>) or on Colab.</p>"
             f"<ul style='list-style:none;padding:0'>{rows}</ul></html>")  # titles carry numbers
 
 
