@@ -46,8 +46,8 @@ RUN_SECONDS: dict[str, tuple[float | None, float | None]] = {
 }
 """Seconds to run each notebook (by number) top to bottom on a 2-core CPU: (fast, default mode).
 
-Fast mode: the CI run of the notebooks (``python course.py test``); default mode: one notebook at a time
-(``FINDINGS.md``, the notebooks' closing notes). None: not measured yet.
+Fast mode: the CI run of the notebooks (``python course.py test``); default mode: one notebook
+at a time (``FINDINGS.md``, the notebooks' closing notes). None: not measured yet.
 """
 
 
@@ -101,7 +101,8 @@ def widget_front_end(ipywidgets_version: str) -> tuple[str, str | None]:
                         f"{ipywidgets_version}: pip install 'jupyterlab_widgets' matching it")
             return f"JupyterLab {WIDGET_MANAGER} {manager}", None
     return "none", (f"no JupyterLab widget manager ({WIDGET_MANAGER}) is installed: sliders "
-                    "would show as text; pip install jupyterlab_widgets (python course.py lab has it)")
+                    "would show as text; pip install jupyterlab_widgets (python course.py lab "
+                    "has it)")
 
 
 def expected_seconds(names: list[str]) -> dict[str, float | None]:
