@@ -3,6 +3,7 @@
 Introduced in ``13_deployment.ipynb``. Run it on this machine only::
 
     python -m course_utils.serve --weights pets.pt --port 8000      # http://127.0.0.1:8000
+    python -m course_utils.serve --model RUN_DIR     # a model from `python -m course_utils train-folder`
 
 - ``GET /``: a page where a person picks a photo and sees the top predictions and a Grad-CAM
   overlay (where in the photo the evidence for the top class is);
@@ -20,6 +21,7 @@ file or a colour mode the model cannot take (CMYK, 16-bit, float). The service k
 import argparse
 import atexit
 import base64
+import html
 import io
 import json
 import os
@@ -144,16 +146,14 @@ def predict_photo(model: torch.nn.Module, photo: torch.Tensor, class_names: Sequ
 
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Cat or dog?</title>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>
  body {{ font-family: system-ui, sans-serif; max-width: 40em; margin: 2em auto; }}
  #error {{ color: #b00020; }} li {{ font-size: 1.2em; }}
 </style></head>
 <body>
-<h1>Cat or dog?</h1>
-<p>Pick a photo of a pet (JPEG or PNG, up to {max_mb} MB). The model is MobileNetV2
-fine-tuned on Oxford-IIIT Pet photos; the overlay shows where the evidence for its answer is
-(Grad-CAM).</p>
+<h1>{title}</h1>
+<p>{intro}</p>
 <form id="form"><input type="file" id="photo" name="file" accept="image/*">
 <button type="submit" id="send">Classify</button></form>
 <p id="error" role="alert"></p>
@@ -187,8 +187,24 @@ form.addEventListener("submit", async (event) => {{
 """
 
 
+PETS_INTRO = ("Pick a photo of a pet (JPEG or PNG, up to {max_mb} MB). The model is MobileNetV2 "
+              "fine-tuned on Oxford-IIIT Pet photos; the overlay shows where the evidence for "
+              "its answer is (Grad-CAM).")
+RUN_INTRO = ("Pick a photo (JPEG or PNG, up to {max_mb} MB). The model was trained by "
+             "<code>python -m course_utils train-folder</code> on images of {classes}; the overlay "
+             "shows where the evidence for its answer is (Grad-CAM).")
+
+
+def page_title(class_names: Sequence[str]) -> str:
+    """``"Cat or dog?"``, ``"Cat_long_hair, dog_fluffy or dog_smooth?"``: the classes as a question."""
+    names = [str(name) for name in class_names]
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return text[:1].upper() + text[1:] + "?"
+
+
 def create_app(model: torch.nn.Module, class_names: Sequence[str], *,
-               max_bytes: int = MAX_BYTES, top_k: int = 2, cam_layer: str = CAM_LAYER):
+               max_bytes: int = MAX_BYTES, top_k: int = 2, cam_layer: str = CAM_LAYER,
+               intro: str = PETS_INTRO):
     """The FastAPI application serving ``model`` (see the module docstring for its routes).
 
     Parameters
@@ -201,6 +217,9 @@ def create_app(model: torch.nn.Module, class_names: Sequence[str], *,
     top_k : int
         Predictions returned.
     cam_layer : str
+    intro : str
+        The page's first paragraph (HTML; ``{max_mb}`` and ``{classes}`` are filled in). The
+        title is the class names as a question (:func:`page_title`).
 
     Returns
     -------
@@ -216,8 +235,11 @@ def create_app(model: torch.nn.Module, class_names: Sequence[str], *,
         raise InputError("class_names is empty; give one name per output of the model.")
     model.eval()
     lock = threading.Lock()  # one request at a time in the model (Grad-CAM adds hooks to it)
-    app = FastAPI(title="Cat or dog?")
-    page = PAGE.format(max_mb=round(max_bytes / 2**20))
+    title = html.escape(page_title(names))
+    app = FastAPI(title=page_title(names))
+    max_mb = round(max_bytes / 2**20)
+    page = PAGE.format(title=title, intro=intro.format(
+        max_mb=max_mb, classes=html.escape(", ".join(names))), max_mb=max_mb)
 
     @app.middleware("http")
     async def refuse_large_bodies(request: Request, call_next):
@@ -302,17 +324,26 @@ class Server:
         A classifier saved as :func:`load_classifier` reads it.
     threads : int
         Torch threads of the server process.
+    model : path-like, optional
+        Instead of ``weights``: a run folder of ``python -m course_utils train-folder``.
     """
 
-    def __init__(self, weights: str | os.PathLike, threads: int = 2) -> None:
-        weights = check_file(weights, "weights", suffixes=(".pt", ".pth"))
+    def __init__(self, weights: str | os.PathLike | None = None, threads: int = 2, *,
+                 model: str | os.PathLike | None = None) -> None:
+        if (weights is None) == (model is None):
+            raise InputError("give either weights (a .pt file of notebook 13) or model (a run "
+                             "folder of train-folder), not both or neither.")
+        if model is not None:
+            source = ["--model", str(check_file(Path(model) / "model.pt", "model"))]
+        else:
+            source = ["--weights", str(check_file(weights, "weights", suffixes=(".pt", ".pth")))]
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would block it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "course_utils.serve", "--weights", str(weights),
+            [sys.executable, "-m", "course_utils.serve", *source,
              "--port", str(self.port), "--threads", str(threads)],
             stdout=self._log, stderr=subprocess.STDOUT)
         atexit.register(self.stop)
@@ -365,18 +396,30 @@ class Server:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m course_utils.serve --weights FILE [--host 127.0.0.1] [--port 8000]``."""
+    """``python -m course_utils.serve (--weights FILE | --model RUN_DIR) [--host 127.0.0.1]
+    [--port 8000]``."""
     import uvicorn
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weights", required=True, help="a file saved by notebook 13")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--weights", help="a file saved by notebook 13")
+    source.add_argument("--model", metavar="RUN_DIR", help="a run folder (or its model.pt) "
+                        "written by python -m course_utils train-folder")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    model, classes = load_classifier(args.weights)
-    uvicorn.run(create_app(model, classes), host=args.host, port=args.port, log_level="warning")
+    if args.model:
+        from course_utils.capstone import load_model
+
+        model, classes, cam_layer = load_model(args.model)
+        app = create_app(model, classes, top_k=min(3, len(classes)), cam_layer=cam_layer,
+                         intro=RUN_INTRO)
+    else:
+        model, classes = load_classifier(args.weights)
+        app = create_app(model, classes)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

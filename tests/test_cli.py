@@ -13,7 +13,7 @@ def run(*args, **env):
 def test_check_reports_ready():
     result = run("check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "506/506 files verified" in result.stdout and "ready  yes" in result.stdout
+    assert "526/526 files verified" in result.stdout and "ready  yes" in result.stdout
 
 
 def test_check_fails_on_a_corrupted_file(tmp_path):

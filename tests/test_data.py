@@ -136,7 +136,7 @@ def test_no_data_folder_says_how_to_fix(tmp_path, monkeypatch):
 
 def test_every_shipped_file_matches_the_manifest():
     checks = verify_all()
-    assert len(checks) == 506 and all(checks.values())   # 386 + the 120 of pets-by-coat
+    assert len(checks) == 526 and all(checks.values())   # 386 + the 140 of pets-by-coat
 
 
 def test_offline_request_for_a_full_dataset_fails_fast(tmp_path, monkeypatch):

@@ -261,3 +261,22 @@ def test_example_folder_ships_and_loads(tmp_path: Path) -> None:
     report = data.meta["report"]
     assert not report.skipped and len(data.classes) >= 3
     assert min(data.class_counts().values()) >= 30
+
+
+def test_audit_flags_duplicates_small_images_and_imbalance(tmp_path: Path, cache: Path) -> None:
+    from course_utils.quality.folder_audit import audit_folder
+
+    messy_folder(tmp_path / "photos", heic=False)
+    data = load_image_folder(tmp_path / "photos", SIZE, cache=cache)
+    audit = audit_folder(data, small_side=45)
+    across = audit.across_classes
+    assert [(p["first"], p["second"], p["exact"]) for p in across] == \
+        [("cats/plain.jpg", "dogs/copy_of_a_cat.jpg", True)]
+    assert "cats/grey.png" in audit.small and "cats/plain.jpg" not in audit.small
+    assert any("one of the labels is wrong" in line for line in audit.warnings())
+    assert not audit.imbalanced
+    for i in range(12):
+        save(photo(50, 50, 100 + i), tmp_path / "photos" / "cats" / f"more{i}.png")
+    audit = audit_folder(load_image_folder(tmp_path / "photos", SIZE, cache=cache))
+    assert audit.imbalanced and audit.imbalance >= 3
+    assert any("imbalanced" in line for line in audit.warnings())

@@ -426,8 +426,9 @@ def split_three_ways(labels: torch.Tensor, validation: float = 0.2, test: float 
 def example_folder() -> Path:
     """The folder of photos that ships with the course, every file checked against SHA256SUMS.
 
-    Introduced in ``16_your_own_images.ipynb``: ``data/pets-by-coat`` holds 120 Oxford-IIIT Pet
-    photos in three classes, ``cat``, ``fluffy_dog`` and ``smooth_dog`` (see data/README.md).
+    Introduced in ``16_your_own_images.ipynb``: ``data/pets-by-coat`` holds 140 Oxford-IIIT Pet
+    photos, 35 in each of four classes: ``cat_long_hair``, ``cat_short_hair``, ``dog_fluffy``
+    and ``dog_smooth`` (see data/README.md).
     """
     names = [name for name in read_manifest() if name.startswith(EXAMPLE_FOLDER + "/")]
     for name in names:
