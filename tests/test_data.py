@@ -1,6 +1,5 @@
 """course_utils.data: shipped datasets, checksums, splits, offline behaviour, plots of images."""
 
-import shutil
 import time
 
 import numpy as np
@@ -8,20 +7,11 @@ import pytest
 import torch
 from sklearn.model_selection import train_test_split
 
-from course_utils.data import (ChecksumError, ImageSet, OfflineError, data_dir, list_datasets,
+from course_utils.data import (ChecksumError, ImageSet, OfflineError, list_datasets,
                                load_dataset, load_full_dataset, pet_files, read_photo,
                                sample_photo, stratified_split, verified_path, verify_all)
 from course_utils.data.online import network_available
 from course_utils.plots import plot_class_counts, show_images
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that a test may damage; loaders read it via COURSE_DATA_DIR."""
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir(), copy)
-    monkeypatch.setenv("COURSE_DATA_DIR", str(copy))
-    return copy
 
 
 @pytest.mark.parametrize("name, split, n, shape, classes", [

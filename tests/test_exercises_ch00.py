@@ -2,13 +2,16 @@
 
 import os
 
+import pytest
 import torch
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.env import FAST_ENV_VAR, by_mode, get_device
 from course_utils.exercises import ch00
 from course_utils.exercises.feedback import Feedback
 from course_utils.exercises.solutions import ch00 as solutions
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_feedback_reads_well():

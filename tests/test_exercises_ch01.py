@@ -2,13 +2,16 @@
 diagnosis, printed numbers and library functions do not pass."""
 
 import numpy as np
+import pytest
 import torch
 import torchvision.transforms.functional as TF
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.data import load_dataset, stratified_split
 from course_utils.exercises import ch01
 from course_utils.exercises.solutions import ch01 as solutions
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_to_tensor():

@@ -2,13 +2,16 @@
 and neither PyTorch's nor the course's own implementations pass."""
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.exercises import ch02
 from course_utils.exercises.solutions import ch02 as solutions
 from course_utils.layers import conv2d, conv2d_loops, conv_output_size, pool2d
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_output_size():

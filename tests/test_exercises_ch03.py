@@ -2,13 +2,16 @@
 container, typical mistakes get the right diagnosis, library softmax does not pass."""
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.exercises import ch03
 from course_utils.exercises.solutions import ch03 as solutions
 from course_utils.layers import softmax
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_softmax():

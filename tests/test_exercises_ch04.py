@@ -1,13 +1,21 @@
 """The checkers of 04_backprop_and_sgd.ipynb: solutions pass, typical mistakes in a backward pass
 get the right diagnosis (never an exception), and autograd or the course's code do not pass."""
 
+import pytest
 import torch
 import torch.nn.functional as F
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.exercises import ch04
 from course_utils.exercises.solutions import ch04 as solutions
-from course_utils.layers import linear_backward, maxpool2d_backward, numerical_gradient, relu_backward
+from course_utils.layers import (
+    linear_backward,
+    maxpool2d_backward,
+    numerical_gradient,
+    relu_backward,
+)
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_relu_backward():

@@ -3,13 +3,16 @@ each classic bug of a loop gets its own diagnosis; the pairs and sets of the pre
 exercises are validated (floats, strings, bools)."""
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.exercises import ch05
 from course_utils.exercises.solutions import ch05 as solutions
 from course_utils.train import evaluate, fit
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def loop(*, train_mode=True, shuffle=True, zero_grad=True, drop_last=False, returns="mean"):

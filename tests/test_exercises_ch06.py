@@ -2,14 +2,17 @@
 mistakes get the right diagnosis, and answers of any container or bool type are read right."""
 
 import numpy as np
+import pytest
 import torch
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 from torch import nn
 
 from course_utils.exercises import ch06
 from course_utils.exercises.solutions import ch06 as solutions
 from course_utils.models import BasicBlock, DenseBlock, count_macs
 from course_utils.models.mobilenet import depthwise_separable
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_solutions_match_the_code():

@@ -2,13 +2,16 @@
 diagnosis, and freezing is checked from any earlier state (so unfreezing is checked too)."""
 
 import numpy as np
+import pytest
 import torch
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.exercises import ch07
 from course_utils.exercises.framework import Wrong, call
 from course_utils.exercises.solutions import ch07 as solutions
 from course_utils.pretrained import tflite_preprocess
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_call_accepts_none_when_asked():

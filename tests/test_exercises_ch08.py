@@ -4,12 +4,15 @@ right diagnosis, and library or course implementations are refused."""
 import math
 
 import numpy as np
+import pytest
 import sklearn.metrics as skm
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils import metrics
 from course_utils.exercises import ch08
 from course_utils.exercises.solutions import ch08 as solutions
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_precision_recall():

@@ -3,8 +3,9 @@ diagnosis, library and course implementations are refused."""
 
 import math
 
+import pytest
 import torch
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 from scipy.stats import spearmanr
 
 from course_utils.exercises import ch09
@@ -13,6 +14,8 @@ from course_utils.explain import grad_cam_from, rank_correlation
 
 TABLE = {"faithful": {"Grad-CAM": True, "gradient": True, "edges (control)": True},
          "sensitive": {"Grad-CAM": True, "gradient": True, "edges (control)": False}}
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_grad_cam():

@@ -1,14 +1,17 @@
 """The checkers of 10_class_imbalance.ipynb: solutions pass, typical mistakes get the right
 diagnosis, and the course's and libraries' implementations are refused."""
 
+import pytest
 import torch
 import torch.nn.functional as F
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 from sklearn.utils.class_weight import compute_class_weight
 
 from course_utils import imbalance
 from course_utils.exercises import ch10
 from course_utils.exercises.solutions import ch10 as solutions
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_inverse_weights():

@@ -1,14 +1,17 @@
 """The checkers of 11_data_quality_and_robustness.ipynb: solutions pass, typical mistakes get
 the right diagnosis, and the course's and libraries' implementations are refused."""
 
+import pytest
 import torch
 from cleanlab.count import get_confident_thresholds
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 from torchvision.transforms.v2.functional import adjust_contrast
 
 from course_utils.exercises import ch11
 from course_utils.exercises.solutions import ch11 as solutions
 from course_utils.quality import self_confidence_ranking
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_self_confidence():

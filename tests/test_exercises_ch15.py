@@ -1,14 +1,17 @@
 """The checkers of 15_cnns_beyond_images.ipynb: solutions pass, typical mistakes get the right
 diagnosis, and neither PyTorch's convolutions nor the course's own encoder pass."""
 
+import pytest
 import torch
 import torch.nn.functional as F
-from exercises_support import diagnosis, private_progress  # noqa: F401 (an autouse fixture)
+from exercises_support import diagnosis
 
 from course_utils.exercises import ch15
 from course_utils.exercises.solutions import ch15 as solutions
 from course_utils.models import TextCNN
 from course_utils.text import Vocabulary
+
+pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
 def test_conv1d():

@@ -7,22 +7,11 @@ shipped files.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
-import pytest
 
 from course_utils import readiness
-from course_utils.data import data_dir
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir(), copy)
-    monkeypatch.setenv("COURSE_DATA_DIR", str(copy))
-    return copy
 
 
 def check(**env) -> subprocess.CompletedProcess:

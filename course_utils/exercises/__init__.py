@@ -9,6 +9,6 @@ battery of wrong and odd answers.
 """
 
 from course_utils.exercises.feedback import Feedback
-from course_utils.exercises.framework import show_solution
+from course_utils.exercises.reveal import show_solution
 
 __all__ = ["Feedback", "show_solution"]

@@ -15,7 +15,13 @@ import torchvision.transforms.functional as TF
 
 from course_utils.data import stratified_split
 from course_utils.exercises.framework import (
-    Wrong, as_array, as_number, as_tuple, call, describe, exercise,
+    Wrong,
+    as_array,
+    as_number,
+    as_tuple,
+    call,
+    describe_answer,
+    exercise,
 )
 
 
@@ -36,7 +42,7 @@ def check_to_tensor(fn: Callable[[np.ndarray], torch.Tensor]) -> str:
         case = f"a random ({h}, {w}, 3) image"
         got = call(fn, array.copy(), case=case)
         if not isinstance(got, torch.Tensor):
-            raise Wrong(f"On {case} it returned {describe(got)}; expected a torch.Tensor.")
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected a torch.Tensor.")
         expected = torch.from_numpy(array).permute(2, 0, 1).float() / 255
         if tuple(got.shape) == (3, w, h):
             raise Wrong(f"On {case} it returned shape {tuple(got.shape)}: height and width are "

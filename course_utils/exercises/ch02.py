@@ -11,9 +11,21 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from course_utils.exercises.framework import Wrong, as_array, as_number, call, exercise, expect_close
+from course_utils.exercises.framework import (
+    Wrong,
+    as_array,
+    as_number,
+    call,
+    exercise,
+    expect_close,
+)
 from course_utils.layers import (
-    conv2d, conv2d_forward, conv2d_loops, conv_output_size, maxpool2d_forward, pool2d,
+    conv2d,
+    conv2d_forward,
+    conv2d_loops,
+    conv_output_size,
+    maxpool2d_forward,
+    pool2d,
 )
 
 

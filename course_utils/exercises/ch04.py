@@ -12,10 +12,20 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.exercises.framework import (
-    Wrong, as_array, as_number, call, describe, exercise, expect_close,
+    Wrong,
+    as_array,
+    as_number,
+    call,
+    describe_answer,
+    exercise,
+    expect_close,
 )
 from course_utils.layers import (
-    gradient_check, linear_backward, maxpool2d_backward, numerical_gradient, relative_error,
+    gradient_check,
+    linear_backward,
+    maxpool2d_backward,
+    numerical_gradient,
+    relative_error,
     relu_backward,
 )
 
@@ -115,7 +125,7 @@ def check_linear_backward(fn: Callable) -> str:
         expected = _autograd(lambda x_, w_, b_: x_ @ w_.T + b_, dout, x, w, b)
         got = call(fn, dout.clone(), x.clone(), w.clone(), case=case)
         if not isinstance(got, (tuple, list)) or len(got) != 3:
-            raise Wrong(f"On {case} it returned {describe(got)}; expected three tensors "
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected three tensors "
                         f"(dx, dw, db).")
         for name, mine, ref in zip(("dx", "dw", "db"), got, expected):
             have = as_array(mine, what=f"{name} on {case}", expects="a tensor")
@@ -273,7 +283,7 @@ def check_momentum_step(fn: Callable) -> str:
         case = f"step {step} of random gradients, lr={lr}, momentum={momentum}"
         result = call(fn, param.clone(), grad.clone(), velocity.clone(), lr, momentum, case=case)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
-            raise Wrong(f"On {case} it returned {describe(result)}; expected two tensors "
+            raise Wrong(f"On {case} it returned {describe_answer(result)}; expected two tensors "
                         f"(new_param, new_velocity).")
         previous = param
         param = as_array(result[0], what=f"new_param on {case}", expects="a tensor")

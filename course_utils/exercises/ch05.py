@@ -13,7 +13,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils.exercises.framework import Wrong, as_number, as_tuple, call, describe, exercise
+from course_utils.exercises.framework import (
+    Wrong,
+    as_number,
+    as_tuple,
+    call,
+    describe_answer,
+    exercise,
+)
 from course_utils.train import evaluate, fit
 
 AUGMENTATIONS = ("shift", "small_rotation", "zoom", "hflip", "vflip", "rotate180")
@@ -218,7 +225,7 @@ def check_safe_augmentations(answer: object) -> str:
     if not isinstance(answer, (set, frozenset, list, tuple)) or \
             not all(isinstance(name, str) for name in answer):
         raise Wrong(f"Expected a set of names (strings) from AUGMENTATIONS; got "
-                    f"{describe(answer)}.")
+                    f"{describe_answer(answer)}.")
     chosen = set(answer)
     unknown = chosen - set(AUGMENTATIONS)
     if unknown:

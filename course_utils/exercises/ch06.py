@@ -13,7 +13,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_utils.exercises.framework import Wrong, as_number, as_tuple, call, describe, exercise
+from course_utils.exercises.framework import (
+    Wrong,
+    as_number,
+    as_tuple,
+    call,
+    describe_answer,
+    exercise,
+)
 from course_utils.models import count_macs
 from course_utils.models.mobilenet import depthwise_separable
 
@@ -86,7 +93,7 @@ def check_residual_block(answer: object) -> str:
     shape = as_tuple(shape, 3, what="the first item", expects="the three sizes (C, H, W)")
     sizes = tuple(as_number(v, what="each size", expects="a whole number") for v in shape)
     if not _is_bool(projection):
-        raise Wrong(f"The second item should be True or False; got {describe(projection)}.")
+        raise Wrong(f"The second item should be True or False; got {describe_answer(projection)}.")
     if sizes != (64, 7, 7):
         if sizes == (64, 14, 14):
             raise Wrong("The shape forgets the stride.")
@@ -164,7 +171,7 @@ def check_separable_block(fn: Callable) -> str:
         case = f"c_in={c_in}, c_out={c_out}, stride={stride}"
         block = call(fn, c_in, c_out, stride, case=case)
         if not isinstance(block, nn.Module):
-            raise Wrong(f"On {case} it returned {describe(block)}; expected an nn.Module (an "
+            raise Wrong(f"On {case} it returned {describe_answer(block)}; expected an nn.Module (an "
                         f"nn.Sequential, say).")
         convs = _convs(block)
         if not any(c.groups == c_in and c.in_channels == c_in and c.kernel_size == (3, 3)
@@ -181,7 +188,7 @@ def check_separable_block(fn: Callable) -> str:
         h, w = (side - 1) // stride + 1, side // stride + 1
         if not isinstance(out, torch.Tensor) or tuple(out.shape) != (2, c_out, h, w):
             raise Wrong(f"On {case} a batch of shape (2, {c_in}, {side}, {side + 1}) came out as "
-                        f"{describe(out)}; expected (2, {c_out}, {h}, {w}). Padding 1 keeps a 3x3 "
+                        f"{describe_answer(out)}; expected (2, {c_out}, {h}, {w}). Padding 1 keeps a 3x3 "
                         f"convolution from shrinking the map; the stride divides it.")
         budget = side * (side + 1) * 9 * c_in + h * w * c_in * c_out
         if count_macs(block, (c_in, side, side + 1)) > budget:

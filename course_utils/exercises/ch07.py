@@ -13,7 +13,14 @@ import torch
 from torch import nn
 
 from course_utils.exercises.framework import (
-    Wrong, as_array, as_number, as_tuple, call, describe, exercise, expect_close,
+    Wrong,
+    as_array,
+    as_number,
+    as_tuple,
+    call,
+    describe_answer,
+    exercise,
+    expect_close,
 )
 from course_utils.pretrained import tflite_preprocess
 
@@ -36,7 +43,7 @@ def check_preprocess(fn: Callable[[torch.Tensor], torch.Tensor]) -> str:
         case = f"random uint8 pixels of shape {shape}"
         got = call(fn, pixels.clone(), case=case)
         if not isinstance(got, torch.Tensor) or not got.is_floating_point():
-            raise Wrong(f"On {case} it returned {describe(got)}; expected a float tensor (did "
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected a float tensor (did "
                         f"the arithmetic stay in uint8?).")
         if tuple(got.shape) != shape:
             raise Wrong(f"On {case} it changed the shape to {tuple(got.shape)}.")
@@ -206,7 +213,7 @@ def check_param_groups(fn: Callable) -> str:
             optimizer = torch.optim.AdamW(groups, lr=0.5)
         except (TypeError, ValueError, KeyError) as error:
             raise Wrong(f"On {case} torch.optim.AdamW does not accept what it returned "
-                        f"({describe(groups)}): {error}") from None
+                        f"({describe_answer(groups)}): {error}") from None
         names = {id(p): n for n, p in model.named_parameters()}
         rates = {}
         for group in optimizer.param_groups:

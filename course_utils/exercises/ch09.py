@@ -13,7 +13,12 @@ from typing import Callable
 import torch
 
 from course_utils.exercises.framework import (
-    Wrong, as_number, call, describe, exercise, expect_close,
+    Wrong,
+    as_number,
+    call,
+    describe_answer,
+    exercise,
+    expect_close,
 )
 
 METHODS = ("Grad-CAM", "gradient", "edges (control)")
@@ -42,7 +47,7 @@ def check_grad_cam(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> 
         case = f"random activations and gradients of shape {(n, c, h, w)}"
         got = call(fn, activations.clone(), gradients.clone(), case=case)
         if not isinstance(got, torch.Tensor):
-            raise Wrong(f"On {case} it returned {describe(got)}; expected a tensor (N, h, w).")
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected a tensor (N, h, w).")
         expected = _reference_grad_cam(activations, gradients)
         got = got.detach().double()
         if got.shape == (n, 1, h, w):
@@ -158,7 +163,7 @@ def check_randomization_verdict(answer: object, *, faithful: dict[str, bool],
     if not isinstance(answer, (set, frozenset, list, tuple)) or not all(
             isinstance(a, str) for a in answer):
         raise Wrong(f"Expected {check_randomization_verdict.exercise.expects}; got "
-                    f"{describe(answer)}.")
+                    f"{describe_answer(answer)}.")
     known = {m.lower(): m for m in faithful}
     names = {a.strip().lower() for a in answer}
     unknown = names - set(known)

@@ -21,7 +21,12 @@ from torchvision.ops import sigmoid_focal_loss
 
 from course_utils import imbalance
 from course_utils.exercises.framework import (
-    Wrong, as_array, as_number, call, exercise, expect_close,
+    Wrong,
+    as_array,
+    as_number,
+    call,
+    exercise,
+    expect_close,
 )
 
 

@@ -18,7 +18,12 @@ import torch
 from torchvision.transforms.v2.functional import adjust_contrast
 
 from course_utils.exercises.framework import (
-    Wrong, as_array, as_number, call, exercise, expect_close,
+    Wrong,
+    as_array,
+    as_number,
+    call,
+    exercise,
+    expect_close,
 )
 from course_utils.quality import self_confidence_ranking
 

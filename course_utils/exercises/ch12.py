@@ -10,11 +10,17 @@ from __future__ import annotations
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from course_utils.attacks import fgsm, pgd
-from course_utils.exercises.framework import Wrong, as_array, call, describe, exercise, expect_close
+from course_utils.exercises.framework import (
+    Wrong,
+    as_array,
+    call,
+    describe_answer,
+    exercise,
+    expect_close,
+)
 
 ATTACK_NAMES = ("FGSM", "PGD", "BPDA", "transfer")
 
@@ -137,7 +143,7 @@ def check_masking_resists(answer: object) -> str:
     """Exercise 3: the attacks against which input quantisation *looks* like a defence."""
     if not isinstance(answer, (set, frozenset, list, tuple)) or not all(
             isinstance(a, str) for a in answer):
-        raise Wrong(f"Expected {check_masking_resists.exercise.expects}; got {describe(answer)}.")
+        raise Wrong(f"Expected {check_masking_resists.exercise.expects}; got {describe_answer(answer)}.")
     names = {a.strip().lower() for a in answer}
     if not names:
         raise Wrong("The set is empty: at least one attack is fooled by the rounding.")

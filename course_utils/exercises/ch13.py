@@ -15,7 +15,14 @@ import torch
 from PIL import Image
 from torch import nn
 
-from course_utils.exercises.framework import Wrong, as_array, as_tuple, call, exercise, expect_close
+from course_utils.exercises.framework import (
+    Wrong,
+    as_array,
+    as_tuple,
+    call,
+    exercise,
+    expect_close,
+)
 from course_utils.serve import read_upload
 
 SERVICE_LIMIT = 50_000

@@ -14,7 +14,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils.exercises.framework import (
-    Wrong, as_array, as_number, call, exercise, expect_close,
+    Wrong,
+    as_array,
+    as_number,
+    call,
+    exercise,
+    expect_close,
 )
 from course_utils.train.distributed import shard_of
 

@@ -12,7 +12,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from course_utils.exercises.framework import Wrong, call, describe, exercise, expect_close
+from course_utils.exercises.framework import Wrong, call, describe_answer, exercise, expect_close
 from course_utils.text import Vocabulary
 
 PAD_ID, UNK_ID = 0, 1
@@ -106,7 +106,7 @@ def check_encode(fn: Callable[[list[list[str]], dict[str, int]], torch.Tensor]) 
         got = call(fn, [list(s) for s in sentences], dict(token_to_id), case=case)
         expected = _reference(sentences, token_to_id)
         if not isinstance(got, torch.Tensor):
-            raise Wrong(f"On {case} it returned {describe(got)}; return a torch tensor (the "
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; return a torch tensor (the "
                         "model's embedding takes a tensor of ids).")
         if got.dtype != torch.int64:
             raise Wrong(f"On {case} the ids have dtype {got.dtype}; embeddings need torch.int64 "
