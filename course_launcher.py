@@ -60,11 +60,11 @@ class LauncherError(Exception):
     """A problem the learner can fix; its message says how."""
 
 
-# --- where things go, per system ---------------------------------------------------------------
+# --- where things go, per system ---
 
 def cache_base(system: str | None = None, env: dict | None = None,
                home: Path | None = None) -> Path:
-    """The folder for the course's environments on this system.
+    r"""The folder for the course's environments on this system.
 
     Windows: ``%LOCALAPPDATA%\\cnn-course``; macOS: ``~/Library/Caches/cnn-course``; elsewhere
     ``$XDG_CACHE_HOME/cnn-course`` (default ``~/.cache/cnn-course``).
@@ -82,7 +82,7 @@ def cache_base(system: str | None = None, env: dict | None = None,
 
 
 def venv_python(venv: Path, system: str | None = None) -> Path:
-    """The interpreter inside ``venv``: ``Scripts\\python.exe`` on Windows, else ``bin/python``."""
+    r"""The interpreter inside ``venv``: ``Scripts\python.exe`` on Windows, else ``bin/python``."""
     if (system or sys.platform) == "win32":
         return venv / "Scripts" / "python.exe"
     return venv / "bin" / "python"
@@ -114,7 +114,7 @@ def normalise(name: str) -> str:
     return "".join(out)
 
 
-# --- the install plan ---------------------------------------------------------------------------
+# --- the install plan ---
 
 def kept_torch(python: str = sys.executable) -> str | None:
     """The torch version the launching Python already has (with torchvision), or None."""
@@ -139,7 +139,8 @@ def plan(env: dict, python_version: str, torch_version: str | None) -> dict:
     """
     torch_index = None if torch_version else (env.get("COURSE_TORCH_INDEX") or None)
     if not CONSTRAINTS.is_file():
-        return {"constraints": None, "system_site": bool(torch_version), "torch_index": torch_index,
+        return {"constraints": None, "system_site": bool(torch_version),
+                "torch_index": torch_index,
                 "why": "no constraints.txt: the newest versions within pyproject.toml's ranges"}
     lines = CONSTRAINTS.read_text(encoding="utf-8").splitlines()
     _, recorded = read_constraints(CONSTRAINTS)
@@ -176,7 +177,7 @@ def environment_key(python_version: str, install: dict) -> str:
     return digest.hexdigest()[:12]
 
 
-# --- one builder at a time ----------------------------------------------------------------------
+# --- one builder at a time ---
 
 @contextmanager
 def file_lock(path: Path, poll: float = 0.5, use_os_lock: bool = True) -> Iterator[None]:
@@ -259,7 +260,7 @@ def _holder_alive(path: Path) -> bool:
     return True
 
 
-# --- building the environment -------------------------------------------------------------------
+# --- building the environment ---
 
 def ensure_environment(venv: Path, build: Callable[[Path], None]) -> bool:
     """Make sure ``venv`` is complete, building it with ``build(venv)`` under the lock.
@@ -352,7 +353,7 @@ def setup(env: dict | None = None) -> Path:
     return python
 
 
-# --- the Colab-like environment -----------------------------------------------------------------
+# --- the Colab-like environment ---
 
 def purelib(python: Path) -> str:
     """The site-packages folder of ``python``."""
@@ -391,7 +392,7 @@ def setup_colab_like(main_python: Path) -> Path:
     return venv_python(venv)
 
 
-# --- the browser and the network ----------------------------------------------------------------
+# --- the browser and the network ---
 
 def find_chromium(env: dict | None = None, system: str | None = None,
                   which: Callable[[str], str | None] = shutil.which) -> str | None:
@@ -445,7 +446,7 @@ def offline_command(command: list[str], system: str | None = None,
     return command
 
 
-# --- the commands -------------------------------------------------------------------------------
+# --- the commands ---
 
 def run(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> int:
     """Run ``command`` and return its exit status (Ctrl-C stops it and returns 130)."""
@@ -459,6 +460,7 @@ def run(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> int:
 
 
 def command_lab(python: Path, args: list[str]) -> int:
+    """Serve the lessons in JupyterLab on 127.0.0.1 (``COURSE_PORT``, ``COURSE_NO_BROWSER``)."""
     port = os.environ.get("COURSE_PORT", "8888")
     options = ["--ip", "127.0.0.1", "--port", port, "--notebook-dir", str(ROOT / "notebooks")]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -470,6 +472,7 @@ def command_lab(python: Path, args: list[str]) -> int:
 
 
 def command_test(python: Path, args: list[str]) -> int:
+    """Every test offline (or ``args``), then the Colab-like stage on a full run."""
     env = dict(os.environ)
     env.setdefault("COURSE_FAST", "1")
     chromium = ensure_browser(env)
@@ -488,6 +491,7 @@ def command_test(python: Path, args: list[str]) -> int:
 
 
 def command_build(python: Path, args: list[str]) -> int:
+    """Execute every notebook, then write the site and the decks from the executed ones."""
     log(f"executing every notebook into build/executed/ (COURSE_FAST="
         f"{os.environ.get('COURSE_FAST', '0')})")
     notebooks = [str(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
@@ -504,6 +508,7 @@ def command_build(python: Path, args: list[str]) -> int:
 
 
 def command_slides(python: Path, args: list[str]) -> int:
+    """One deck per lesson, from the executed notebook when ``build`` made a newer one."""
     decks = []
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         executed = ROOT / "build" / "executed" / notebook.name

@@ -21,8 +21,13 @@ import torch
 from torch import nn
 
 from course_utils.explorers import (
-    CamExplorer, ConvStepExplorer, EpsilonExplorer, FeatureMapExplorer, KernelExplorer,
-    LayerMapExplorer, PoolingExplorer,
+    CamExplorer,
+    ConvStepExplorer,
+    EpsilonExplorer,
+    FeatureMapExplorer,
+    KernelExplorer,
+    LayerMapExplorer,
+    PoolingExplorer,
 )
 from course_utils.publish.colab import install_source
 from course_utils.versions import read_pins, version_warnings
@@ -106,7 +111,8 @@ def test_the_colab_install_keeps_7_7_and_prints_no_resolver_error(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
     env.update(COURSE_REPO=str(clone), PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0")
     cell = ("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-            + install_source() + "\nimport ipywidgets\nprint('ipywidgets', ipywidgets.__version__)")
+            + install_source()
+            + "\nimport ipywidgets\nprint('ipywidgets', ipywidgets.__version__)")
     ran = subprocess.run([str(python), "-c", cell], cwd=content, env=env, capture_output=True,
                          text=True, timeout=600)
     said = ran.stdout + ran.stderr

@@ -22,12 +22,13 @@ def free_port() -> int:
 def test_course_lab_serves_the_notebooks(tmp_path):
     port = free_port()
     env = {**os.environ, "COURSE_PORT": str(port), "COURSE_NO_BROWSER": "1",
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_DATA_DIR": str(tmp_path / "data"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     log = tmp_path / "lab.log"
     with open(log, "w") as out:
-        lab = subprocess.Popen([sys.executable, str(ROOT / "course.py"), "lab"], stdout=out, stderr=subprocess.STDOUT,
-                               env=env, start_new_session=True)
+        lab = subprocess.Popen([sys.executable, str(ROOT / "course.py"), "lab"], stdout=out,
+                               stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
         url = None
         for _ in range(240):

@@ -7,15 +7,16 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import all_notebooks
 from nbclient import NotebookClient
 
 from course_utils.extras import EXTRAS, LESSONS, MissingExtraError, install_line, require
 from course_utils.validation import InputError
 
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 BLOCK = "import sys\nfor name in {modules!r}:\n    sys.modules[name] = None  # not installed\n"
 """Simulates missing packages: importing a module set to None raises ImportError."""
 REQUIRE = re.compile(r'^require\("(\w+)"\)', re.MULTILINE)
@@ -24,7 +25,7 @@ REQUIRE = re.compile(r'^require\("(\w+)"\)', re.MULTILINE)
 def require_cells() -> list[tuple[str, int, str, str]]:
     """(notebook, cell index, extra, source) of every cell that calls ``require``."""
     found = []
-    for path in all_notebooks():
+    for path in NOTEBOOKS:
         for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
             if cell.cell_type == "code":
                 found += [(path.name, index, extra, cell.source)
@@ -54,7 +55,7 @@ def test_every_extra_is_required_where_its_lesson_uses_it():
     for extra, lesson in LESSONS.items():
         assert any(n.startswith(lesson) and e == extra for n, _, e, _ in cells), (
             f"notebook {lesson} uses the {extra!r} extra but no cell calls require({extra!r})")
-    for path in all_notebooks():
+    for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         required: set[str] = set()
         for index, cell in enumerate(nb.cells):

@@ -17,7 +17,6 @@ import course  # noqa: E402
 import course_launcher as launcher  # noqa: E402
 
 
-
 def release(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in name.split(".") if part.isdigit())
 
@@ -27,7 +26,7 @@ OLD_PYTHONS = [python for python in sorted(Path.home().glob(".pyenv/versions/*/b
 """Real interpreters older than 3.10 on this machine (pyenv's), to run the launcher with."""
 
 
-# --- Python older than 3.10 -----------------------------------------------------------------------
+# --- Python older than 3.10 ---
 
 @pytest.mark.parametrize("version", [(2, 7, 18), (3, 8, 18), (3, 9, 18)])
 def test_an_old_python_is_refused_with_a_message(version):
@@ -48,7 +47,7 @@ def test_a_real_old_python_gets_the_message_not_a_syntax_error(python):
     assert "The course needs Python 3.10 or newer" in ran.stderr, ran.stderr
 
 
-# --- paths per system -----------------------------------------------------------------------------
+# --- paths per system ---
 
 def test_windows_paths():
     env = {"LOCALAPPDATA": r"C:\Users\ada\AppData\Local"}
@@ -79,7 +78,7 @@ def test_a_windows_environment_layout_is_found_and_completed(tmp_path, monkeypat
     assert launcher.ensure_environment(venv, build) is False  # complete: reused
 
 
-# --- half-built environments and two launchers at once --------------------------------------------
+# --- half-built environments and two launchers at once ---
 
 def fake_build(log: Path):
     def build(folder: Path) -> None:
@@ -141,7 +140,7 @@ def test_a_lock_file_left_by_a_dead_launcher_is_taken_over(tmp_path):
     assert not Path(f"{lock}.pid").exists()
 
 
-# --- the network cut and the browser ----------------------------------------------------------
+# --- the network cut and the browser ---
 
 def test_without_unshare_the_command_runs_as_it_is(capsys):
     command = ["python", "-m", "pytest"]
@@ -157,7 +156,8 @@ def test_with_unshare_the_command_runs_without_network():
     wrapped = launcher.offline_command([sys.executable, "-c", "import socket; "
                                         "socket.create_connection(('1.1.1.1', 53), timeout=3)"])
     assert wrapped[:2] == ["unshare", "-rn"]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the OS refuses, not the guard
+    # Without the course's guard, so that the refusal seen is the operating system's.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     ran = subprocess.run(wrapped, capture_output=True, text=True, timeout=60, env=env)
     assert ran.returncode != 0 and "unreachable" in ran.stderr.lower(), ran.stderr
 
@@ -197,7 +197,7 @@ def test_browser_tests_skip_with_the_reason_outside_ci_and_fail_in_ci(tmp_path):
     assert inside.returncode == 1 and "CI must run the browser tests" in inside.stdout
 
 
-# --- what gets installed ----------------------------------------------------------------------
+# --- what gets installed ---
 
 def test_the_tested_versions_are_installed_by_default_and_latest_on_request(monkeypatch):
     _, recorded = launcher.read_constraints(launcher.CONSTRAINTS)

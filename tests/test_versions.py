@@ -16,7 +16,12 @@ from course_utils.env import in_kaggle, keep_on_drive
 from course_utils.exercises.progress import progress_path
 from course_utils.validation import InputError
 from course_utils.versions import (
-    WATCHED, outside_tested, read_pins, release, versions_tested, version_warnings,
+    WATCHED,
+    outside_tested,
+    read_pins,
+    release,
+    version_warnings,
+    versions_tested,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
