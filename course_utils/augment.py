@@ -116,8 +116,8 @@ def random_affine(images: torch.Tensor, degrees: float = 10.0, scale: tuple[floa
     return out.contiguous(memory_format=_format_of(images))
 
 
-def gaussian_noise(images: torch.Tensor, std: float = 0.3,
-                   generator: torch.Generator | None = None) -> torch.Tensor:
+def random_gaussian_noise(images: torch.Tensor, std: float = 0.3,
+                          generator: torch.Generator | None = None) -> torch.Tensor:
     """Add N(0, std²) noise to every pixel and clip to [0, 1] (introduced in notebook 12).
 
     Parameters

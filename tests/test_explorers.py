@@ -21,8 +21,9 @@ from course_utils.explorers import (
 from course_utils.explorers import frames
 from course_utils.explorers.conv_step import _StepFigure
 from course_utils.explorers.kernel import (
-    DILATIONS, KERNEL_SIZES, PADDINGS, PRESETS, STRIDES, apply_kernel, render_kernel_view, to_gray,
+    DILATIONS, KERNEL_SIZES, PADDINGS, STRIDES, render_kernel_view,
 )
+from course_utils.explorers.kernels import PRESETS, apply_kernel, to_gray
 from course_utils.explorers.pooling import render_pooling
 from course_utils.explorers.render import png_bytes
 

@@ -19,18 +19,19 @@ from typing import Callable
 
 import torch
 
-from course_utils.attacks._checks import check_images, check_labels
 from course_utils.attacks.evaluate import robust_accuracy
 from course_utils.attacks.pgd import pgd
 from course_utils.attacks.training import FGSMRandomStart, PGDTraining
 from course_utils.train import History, fit
 from course_utils.validation import (
+    check_batch_labels,
     check_choice,
     check_int_range,
     check_non_negative,
     check_positive,
     check_positive_int,
     check_probability,
+    check_unit_images,
 )
 
 METHODS = ("pgd", "fgsm-rs")
@@ -139,8 +140,8 @@ def adversarial_fit(model: torch.nn.Module, train, val_images: torch.Tensor,
     lr = check_positive(lr, "lr")
     if patience is not None:
         patience = check_int_range(patience, "patience", low=1)
-    val_images = check_images(val_images)
-    val_labels = check_labels(val_labels, val_images)
+    val_images = check_unit_images(val_images)
+    val_labels = check_batch_labels(val_labels, val_images)
     ramp_batches = int(ramp * epochs * (len(train) // batch_size))
     transform = (PGDTraining(model, eps=eps, steps=check_positive_int(steps, "steps"),
                              ramp_batches=ramp_batches) if method == "pgd"

@@ -23,18 +23,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_utils.validation import InputError, check_file, check_images, check_positive_int
+from course_utils.validation import (
+    InputError, check_file, check_positive_int, check_rgb_images,
+)
 
 ONNX_OPSET = 17
-
-
-def check_pixels(pixels: object, name: str = "pixels", dtype: str = "any") -> torch.Tensor:
-    """Raise unless ``pixels`` is a non-empty ``(N, 3, H, W)`` RGB batch (uint8 or float 0..255)."""
-    pixels = check_images(pixels, name, dtype=dtype, numpy=False)
-    if pixels.shape[1] != 3:
-        raise InputError(f"{name} must be RGB, (N, 3, H, W), got {tuple(pixels.shape)}; repeat a "
-                         f"grayscale channel with {name}.expand(-1, 3, -1, -1).")
-    return pixels
 
 
 def export_program(model: nn.Module, example: torch.Tensor) -> torch.export.ExportedProgram:
@@ -52,7 +45,7 @@ def export_program(model: nn.Module, example: torch.Tensor) -> torch.export.Expo
     torch.export.ExportedProgram
         Call ``program.module()(pixels)`` to run it.
     """
-    example = check_pixels(example, "example")
+    example = check_rgb_images(example, "example")
     if len(example) < 2:
         raise InputError(f"example must hold at least 2 images so the batch stays free, got "
                          f"{len(example)}; repeat it with example.expand(2, -1, -1, -1).")
@@ -77,7 +70,7 @@ def export_onnx(model: nn.Module, path: str | os.PathLike, example: torch.Tensor
     Path
         ``path``. The image size of ``example`` is fixed in the file; the batch is free.
     """
-    example = check_pixels(example, "example")
+    example = check_rgb_images(example, "example")
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError(f"the folder {path.parent} does not exist; create it first.")
@@ -125,7 +118,7 @@ def onnx_logits(session, pixels: torch.Tensor, batch_size: int = 32) -> torch.Te
     -------
     (N, K) float32 tensor
     """
-    pixels = check_pixels(pixels)
+    pixels = check_rgb_images(pixels, "pixels")
     batch_size = check_positive_int(batch_size, "batch_size")
     name = session.get_inputs()[0].name
     outs = [session.run(None, {name: np.ascontiguousarray(

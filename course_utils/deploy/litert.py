@@ -13,8 +13,7 @@ import numpy as np
 import torch
 
 from course_utils.data import verified_path
-from course_utils.deploy.export import check_pixels
-from course_utils.validation import check_file, check_positive_int
+from course_utils.validation import check_file, check_positive_int, check_rgb_images
 from course_utils.pretrained.mobilenet import TFLITE_FILE
 
 
@@ -52,7 +51,7 @@ def litert_logits(interpreter, pixels: torch.Tensor) -> torch.Tensor:
     (N, 1001) float32 tensor
         Softmax probabilities in steps of 1/256 (the file's output is uint8).
     """
-    pixels = check_pixels(pixels, dtype="uint8")
+    pixels = check_rgb_images(pixels, "pixels", dtype="uint8")
     interpreter.allocate_tensors()
     inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     scale, zero = out["quantization"]

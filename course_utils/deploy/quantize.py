@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from course_utils.deploy.export import check_pixels
-from course_utils.validation import check_choice, check_file, check_positive_int
+from course_utils.validation import check_choice, check_file, check_positive_int, check_rgb_images
 
 CALIBRATION_METHODS = ("minmax", "percentile", "entropy")
 
@@ -70,7 +69,7 @@ def quantize_onnx(source: str | os.PathLike, target: str | os.PathLike,
 
     source, target = check_file(source, "source", suffixes=(".onnx",)), Path(target)
     check_choice(method, "method", CALIBRATION_METHODS)
-    calibration = check_pixels(calibration, "calibration")
+    calibration = check_rgb_images(calibration, "calibration")
     batch_size = check_positive_int(batch_size, "batch_size")
     prepared = target.with_suffix(".prep.onnx")
     quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from course_utils import validation
-
 
 def widgets():
     """The ``ipywidgets`` module, imported on first use so importing explorers stays cheap."""
     import ipywidgets
 
     return ipywidgets
+
+
+STRIDE_HINT = "A stride of 0 would never move the window."
+"""Said when a stride slider's setting is refused (``validation.check_choice(..., hint=)``)."""
 
 
 def slider(description: str, values: tuple[int, ...], value: int, css: str) -> Any:
@@ -23,13 +25,6 @@ def slider(description: str, values: tuple[int, ...], value: int, css: str) -> A
                     style={"description_width": "80px"})
     s.add_class(css)
     return s
-
-
-def check_choice(name: str, value: int, allowed: tuple[int, ...]) -> int:
-    """Raise unless ``value`` is one of the slider's ``allowed`` settings
-    (:func:`course_utils.validation.check_choice`, with the slider's hint)."""
-    hint = "A stride of 0 would never move the window." if name == "stride" and value == 0 else ""
-    return validation.check_choice(value, name, allowed, hint=hint)
 
 
 def image(*classes: str) -> Any:

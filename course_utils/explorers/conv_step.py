@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer
-from course_utils.validation import InputError, check_positive_int, check_square_kernel
+from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack
 from course_utils.layers.conv import conv2d, conv_output_size
+from course_utils.validation import InputError, check_positive_int, check_square_kernel
 
 MAX_SIDE = 12
 """Largest input side the step-by-step view can label legibly."""

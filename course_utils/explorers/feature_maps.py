@@ -17,10 +17,14 @@ from torch import nn
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer
+from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack
 from course_utils.explorers.render import colorize, mosaic, show_canvas
 from course_utils.validation import (
-    InputError, check_images, check_labels, check_number, check_positive_int,
+    InputError,
+    check_images,
+    check_labels,
+    check_number,
+    check_positive_int,
 )
 
 

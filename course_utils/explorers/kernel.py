@@ -8,122 +8,29 @@ the stride slider switches pictures in the browser; the other controls render th
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
-import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer, index_slider
-from course_utils.explorers.render import colorize, hstack_panels, is_signed
-from course_utils.validation import (
-    InputError, check_finite, check_positive_int, check_square_kernel,
+from course_utils.explorers._widgets import STRIDE_HINT
+from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
+from course_utils.explorers.kernels import (
+    PRESETS,
+    apply_kernel,
+    as_kernel,
+    kernel_preset,
+    to_gray,
 )
-from course_utils.layers.conv import conv_output_size
+from course_utils.explorers.render import colorize, hstack_panels, is_signed
+from course_utils.validation import InputError, check_choice
 
 KERNEL_SIZES = (1, 3, 5, 7)
 STRIDES = (1, 2, 3, 4)
 PADDINGS = (0, 1, 2, 3)
 DILATIONS = (1, 2, 3)
 """Every setting the sliders offer; ``02_convolution.ipynb`` checks the size formula on all."""
-
-PRESETS = ("identity", "edge", "sobel_x", "sobel_y", "blur", "gaussian", "sharpen")
-
-
-def _binomial(n: int) -> torch.Tensor:
-    """Row ``n`` of Pascal's triangle: 1, n, ..., 1 (length ``n + 1``)."""
-    return torch.tensor([math.comb(n, i) for i in range(n + 1)], dtype=torch.float32)
-
-
-def kernel_preset(name: str, k: int = 3) -> torch.Tensor:
-    """A classic ``(k, k)`` kernel by name.
-
-    ``identity`` (1 in the middle), ``edge`` (-1 around, k*k - 1 in the middle: sums to 0),
-    ``sobel_x`` / ``sobel_y`` (smooth across, difference along: left-right / top-bottom
-    brightness changes), ``blur`` (box average), ``gaussian`` (binomial weights), ``sharpen``
-    (2 * identity - blur).
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`PRESETS`.
-    k : int
-        Odd kernel size, 1 or more.
-
-    Returns
-    -------
-    (k, k) float32 tensor
-    """
-    if name not in PRESETS:
-        raise InputError(f"unknown kernel preset {name!r}; choose one of {PRESETS}.")
-    k = check_positive_int(k, "k")
-    if k % 2 == 0:
-        raise InputError(f"presets need an odd kernel size so they have a centre, got k={k}; "
-                         f"use {k - 1} or {k + 1}.")
-    identity = torch.zeros(k, k)
-    identity[k // 2, k // 2] = 1
-    box = torch.full((k, k), 1.0 / (k * k))
-    if name == "identity":
-        return identity
-    if name == "blur":
-        return box
-    if name == "sharpen":
-        return 2 * identity - box
-    if name == "edge":
-        return identity * (k * k) - 1
-    smooth = _binomial(k - 1)
-    if name == "gaussian":
-        g = torch.outer(smooth, smooth)
-        return g / g.sum()
-    diff = torch.zeros(k) if k == 1 else torch.nn.functional.conv1d(
-        _binomial(k - 2).view(1, 1, -1), torch.tensor([[[1.0, -1.0]]]), padding=1).view(-1)
-    sobel_x = torch.outer(smooth, diff)  # columns differ: responds to left-right changes
-    return sobel_x if name == "sobel_x" else sobel_x.T.contiguous()
-
-
-def to_gray(image: torch.Tensor) -> torch.Tensor:
-    """A ``(C, H, W)`` or ``(H, W)`` image (uint8 or float in [0, 1]) as ``(H, W)`` float in [0, 1]."""
-    if not isinstance(image, torch.Tensor):
-        raise InputError(f"image must be a torch.Tensor, got {type(image).__name__}.")
-    if image.ndim == 2:
-        image = image[None]
-    if image.ndim != 3 or image.shape[0] not in (1, 3):
-        raise InputError(f"image must be (H, W) or (C, H, W) with C = 1 or 3, got shape "
-                         f"{tuple(image.shape)}.")
-    image = image.float() / 255 if image.dtype == torch.uint8 else image.float()
-    check_finite(image, "image", hint="Fix the image before filtering it.")
-    if image.shape[0] == 3:
-        image = (image * torch.tensor([0.299, 0.587, 0.114]).view(3, 1, 1)).sum(0, keepdim=True)
-    return image[0]
-
-
-def _check_kernel(kernel) -> torch.Tensor:
-    kernel = torch.as_tensor(kernel, dtype=torch.float32)
-    if kernel.ndim != 2:
-        raise InputError(f"kernel must be 2-D (k, k), got shape {tuple(kernel.shape)}.")
-    check_square_kernel(kernel, "kernel")
-    return kernel
-
-
-def apply_kernel(gray: torch.Tensor, kernel: torch.Tensor, stride: int = 1, padding: int = 0,
-                 dilation: int = 1) -> torch.Tensor:
-    """Convolve an ``(H, W)`` image with a ``(k, k)`` kernel; returns ``(H_out, W_out)``.
-
-    Raises a ValueError for a non-square kernel, a stride below 1, negative padding, or a
-    dilated kernel larger than the padded image.
-    """
-    kernel = _check_kernel(kernel)
-    k = kernel.shape[0]
-    ho = conv_output_size(gray.shape[0], k, stride, padding, dilation)  # validates the settings
-    wo = conv_output_size(gray.shape[1], k, stride, padding, dilation)
-    out = F.conv2d(gray[None, None].float(), kernel[None, None], stride=stride, padding=padding,
-                   dilation=dilation)[0, 0]
-    assert out.shape == (ho, wo)
-    return out
-
 
 def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndarray:
     """The explorer's picture: the input (gray) and the feature map side by side, 1 px per value.
@@ -134,9 +41,23 @@ def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndar
     return hstack_panels([colorize(gray, "gray", symmetric=False), colorize(feature_map)])
 
 
-def describe(n_h: int, n_w: int, k: int, stride: int, padding: int, dilation: int,
-             feature_map: torch.Tensor) -> str:
-    """The shape readout: output shape and the formula that gives it."""
+def shape_readout(n_h: int, n_w: int, k: int, stride: int, padding: int, dilation: int,
+                  feature_map: torch.Tensor) -> str:
+    """The explorer's readout: the feature map's shape and the formula that gives it (HTML).
+
+    Parameters
+    ----------
+    n_h, n_w : int
+        Height and width of the input image.
+    k, stride, padding, dilation : int
+        The convolution's settings.
+    feature_map : (H_out, W_out) tensor
+        Its output (its sign picks the colour legend).
+
+    Returns
+    -------
+    str
+    """
     ho, wo = feature_map.shape
     colours = "blue < 0 < red" if is_signed(feature_map.numpy()) else "dark = low, light = high"
     return (f"input {n_h} × {n_w} → feature map <b>{ho} × {wo}</b> "
@@ -160,7 +81,7 @@ def show_kernel(image: torch.Tensor, kernel: torch.Tensor | str = "edge", stride
     matplotlib.figure.Figure
     """
     gray = to_gray(image)
-    kernel = kernel_preset(kernel, 3) if isinstance(kernel, str) else _check_kernel(kernel)
+    kernel = kernel_preset(kernel, 3) if isinstance(kernel, str) else as_kernel(kernel)
     fmap = apply_kernel(gray, kernel, stride, padding, dilation)
     canvas = render_kernel_view(gray, fmap)
     h, w = canvas.shape[:2]
@@ -223,8 +144,8 @@ class KernelExplorer(FramedExplorer):
         self.gray = to_gray(image)
         custom = None
         if not isinstance(preset, str):  # a (k, k) kernel of your own
-            custom = _check_kernel(preset)
-            kernel_size = _widgets.check_choice("kernel size", custom.shape[0], KERNEL_SIZES)
+            custom = as_kernel(preset)
+            kernel_size = check_choice(custom.shape[0], "kernel size", KERNEL_SIZES)
             preset = "custom"
         if not 0.25 <= zoom <= 8:
             raise InputError(f"zoom must be between 0.25 and 8 (display pixels per value), got {zoom}.")
@@ -232,10 +153,10 @@ class KernelExplorer(FramedExplorer):
         if preset not in (*PRESETS, "custom") or (preset == "custom" and custom is None):
             raise InputError(f"unknown kernel preset {preset!r}; choose one of {PRESETS} or pass "
                              "a (k, k) tensor of your own.")
-        kernel_size = _widgets.check_choice("kernel_size", kernel_size, KERNEL_SIZES)
-        stride = _widgets.check_choice("stride", stride, STRIDES)
-        padding = _widgets.check_choice("padding", padding, PADDINGS)
-        dilation = _widgets.check_choice("dilation", dilation, DILATIONS)
+        kernel_size = check_choice(kernel_size, "kernel_size", KERNEL_SIZES)
+        stride = check_choice(stride, "stride", STRIDES, hint=STRIDE_HINT)
+        padding = check_choice(padding, "padding", PADDINGS)
+        dilation = check_choice(dilation, "dilation", DILATIONS)
         w = _widgets.widgets()
         self.preset = w.Dropdown(options=(*PRESETS, "custom"), value=preset, description="kernel")
         self.preset.add_class("course-preset")
@@ -335,5 +256,5 @@ class KernelExplorer(FramedExplorer):
             self._maps[i] = fmap = apply_kernel(self.gray, self.kernel, s["stride"],
                                                 s["padding"], s["dilation"])
         return Frame(render_kernel_view(self.gray, fmap), self.zoom,
-                     describe(*self.gray.shape, s["kernel_size"], s["stride"], s["padding"],
+                     shape_readout(*self.gray.shape, s["kernel_size"], s["stride"], s["padding"],
                               s["dilation"], fmap))

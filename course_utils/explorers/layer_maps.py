@@ -28,11 +28,20 @@ from course_utils.explain import record_activations
 from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import (
-    Frame, FrameStack, FramedExplorer, index_slider, slider_index,
+    Frame,
+    FramedExplorer,
+    FrameStack,
+    index_slider,
+    slider_index,
 )
 from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
 from course_utils.explorers.render import (
-    colormap_lut, hstack_panels, mosaic, png_bytes, show_canvas, upscale,
+    colormap_lut,
+    hstack_panels,
+    mosaic,
+    png_bytes,
+    show_canvas,
+    upscale,
 )
 from course_utils.validation import InputError, check_images
 

@@ -14,11 +14,12 @@ from matplotlib.figure import Figure
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, FramedExplorer, index_slider
-from course_utils.explorers.kernel import to_gray
+from course_utils.explorers._widgets import STRIDE_HINT
+from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
+from course_utils.explorers.kernels import to_gray
 from course_utils.explorers.render import hstack_panels, show_canvas, upscale
 from course_utils.layers.pooling import pool2d
-from course_utils.validation import check_number
+from course_utils.validation import check_choice, check_number
 
 POOL_SIZES = (1, 2, 3, 4)
 POOL_STRIDES = (1, 2, 3, 4)
@@ -26,8 +27,8 @@ POOL_STRIDES = (1, 2, 3, 4)
 
 def pool_both(gray: torch.Tensor, kernel_size: int, stride: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Max- and average-pool an ``(H, W)`` image; returns two ``(H_out, W_out)`` maps."""
-    _widgets.check_choice("kernel_size", kernel_size, POOL_SIZES)
-    _widgets.check_choice("stride", stride, POOL_STRIDES)
+    check_choice(kernel_size, "kernel_size", POOL_SIZES)
+    check_choice(stride, "stride", POOL_STRIDES, hint=STRIDE_HINT)
     x = gray[None, None]
     return pool2d(x, kernel_size, stride, "max")[0, 0], pool2d(x, kernel_size, stride, "avg")[0, 0]
 
@@ -93,8 +94,8 @@ class PoolingExplorer(FramedExplorer):
     def __init__(self, image: torch.Tensor, kernel_size: int = 2, stride: int = 2,
                  zoom: float = 2.0) -> None:
         self.gray = to_gray(image)
-        _widgets.check_choice("kernel_size", kernel_size, POOL_SIZES)
-        _widgets.check_choice("stride", stride, POOL_STRIDES)
+        check_choice(kernel_size, "kernel_size", POOL_SIZES)
+        check_choice(stride, "stride", POOL_STRIDES, hint=STRIDE_HINT)
         self.zoom = check_number(zoom, "zoom", 0.25, 8.0, hint="It is display pixels per value.")
         w = _widgets.widgets()
         self.size_slider = _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size")

@@ -12,7 +12,7 @@ import torch
 from PIL import Image, ImageOps
 
 from course_utils.data import verified_path
-from course_utils.validation import InputError, check_images
+from course_utils.validation import InputError, check_rgb_images
 
 LABELS_FILE = "imagenet-mobilenet-v2/imagenet_labels.txt"
 IMAGENET_CLASSES = 1000
@@ -67,15 +67,6 @@ IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
-def check_pixels(images: torch.Tensor) -> None:
-    """Raise unless ``images`` is an ``(N, 3, H, W)`` uint8 tensor (an ``ImageSet.images``)."""
-    check_images(images, "images", dtype="uint8", finite=False, numpy=False,
-                 layout="(N, 3, H, W)")
-    if images.shape[1] != 3:
-        raise InputError(f"images must be (N, 3, H, W) RGB, got shape {tuple(images.shape)}; "
-                         "for one image use image[None].")
-
-
 def tflite_preprocess(images: torch.Tensor) -> torch.Tensor:
     """Scale pixels as the shipped MobileNetV2 expects: ``(x - 128) / 128``.
 
@@ -90,7 +81,7 @@ def tflite_preprocess(images: torch.Tensor) -> torch.Tensor:
     -------
     (N, 3, H, W) float32 tensor in [-1, 1)
     """
-    check_pixels(images)
+    check_rgb_images(images, "images", dtype="uint8")
     return (images.float() - 128) / 128
 
 
@@ -105,7 +96,7 @@ def torchvision_preprocess(images: torch.Tensor) -> torch.Tensor:
     -------
     (N, 3, H, W) float32 tensor
     """
-    check_pixels(images)
+    check_rgb_images(images, "images", dtype="uint8")
     mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
     return (images.float() / 255 - mean) / std

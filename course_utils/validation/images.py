@@ -142,3 +142,27 @@ def check_unit_images(images: object, name: str = "images") -> torch.Tensor:
     """A non-empty ``(B, C, H, W)`` float batch of finite values in [0, 1] (what an attack
     perturbs; introduced in ``12_adversarial_robustness.ipynb``)."""
     return check_images(images, name, value_range="unit", numpy=False, layout="(B, C, H, W)")
+
+
+def check_rgb_images(value: object, name: str = "images", *, dtype: str = "any") -> torch.Tensor:
+    """Return ``value`` after checking it is a non-empty ``(N, 3, H, W)`` RGB batch tensor.
+
+    Parameters
+    ----------
+    value : object
+        Expected: a ``(N, 3, H, W)`` torch tensor (NumPy is refused with the conversion to use).
+    name : str
+        The argument's name, for the message.
+    dtype : {"any", "uint8", "float"}
+        As in :func:`check_images`; pixels of deployed models are uint8 or float 0..255.
+
+    Returns
+    -------
+    (N, 3, H, W) tensor
+        ``value`` itself.
+    """
+    images = check_images(value, name, dtype=dtype, numpy=False, layout="(N, 3, H, W)")
+    if images.shape[1] != 3:
+        raise InputError(f"{name} must be RGB, (N, 3, H, W), got {tuple(images.shape)}; repeat a "
+                         f"grayscale channel with {name}.expand(-1, 3, -1, -1).")
+    return images
