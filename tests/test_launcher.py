@@ -258,6 +258,11 @@ def test_freeze_writes_sorted_pins(tmp_path, monkeypatch):
     assert lines == sorted(lines, key=lambda line: launcher.normalise(line.split("==")[0]))
 
 
+def test_the_conda_route_installs_what_the_launcher_does_but_the_tests():
+    pip_line = (ROOT / "environment.yml").read_text().split('"-e .[')[1].split("]")[0]
+    assert set(pip_line.split(",")) == set(launcher.EXTRAS.split(",")) - {"test"}
+
+
 def test_setup_reuses_a_ready_environment(tmp_path):
     env = {**os.environ, "COURSE_VENV": sys.prefix}
     ran = subprocess.run([sys.executable, str(ROOT / "course.py"), "setup"], env=env,
