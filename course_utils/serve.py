@@ -39,11 +39,10 @@ from typing import Sequence
 import torch
 from PIL import Image, UnidentifiedImageError
 
+from course_utils.data.photos import PhotoError, decode_photo
 from course_utils.deploy.classifier import CAM_LAYER, pet_classifier_skeleton
 from course_utils.explain import grad_cam, heatmaps
-from course_utils.explorers.cam import render_overlay
-from course_utils.explorers.photo_upload import PhotoError, decode_photo
-from course_utils.explorers.render import png_bytes
+from course_utils.plots.canvas import png_bytes, render_overlay
 from course_utils.validation import InputError, check_file, check_positive_int
 
 MAX_BYTES = 5 * 2**20
@@ -77,7 +76,7 @@ def read_upload(data: bytes, max_bytes: int = MAX_BYTES) -> tuple[torch.Tensor, 
     -------
     photo : (3, 224, 224) uint8 tensor
         Centre-cropped and resized as the shipped photos are
-        (:func:`~course_utils.explorers.photo_upload.decode_photo`).
+        (:func:`~course_utils.data.photos.decode_photo`).
     info : dict
         ``width``, ``height`` and ``mode`` of the original image.
 

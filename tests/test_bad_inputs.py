@@ -35,6 +35,7 @@ from torch import nn  # noqa: E402
 from course_utils import attacks, augment, data, explain, layers, metrics, models, plots  # noqa: E402
 from course_utils import pretrained, text, train  # noqa: E402
 from course_utils import explorers  # noqa: E402
+from course_utils.data import photos  # noqa: E402
 from course_utils.validation import InputError  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -473,11 +474,11 @@ CASES: list[Case] = [
     C("show_epsilon-classes-length", lambda: explorers.show_epsilon(MODEL, IMG[0], 1, ("a", "b"), eps=0.1), "classes"),
     C("EpsilonExplorer-eps-nan", lambda: explorers.EpsilonExplorer(MODEL, IMG[0], 1, DIGITS, eps_values=[math.nan]), "eps"),
     C("EpsilonExplorer-top-0", lambda: explorers.EpsilonExplorer(MODEL, IMG[0], 1, DIGITS, top=0), "top"),
-    C("decode_photo-empty", lambda: explorers.decode_photo(b"", 224), "empty", explorers.PhotoError),
-    C("decode_photo-junk", lambda: explorers.decode_photo(b"not a photo", 224), "image", explorers.PhotoError),
-    C("decode_photo-size-0", lambda: explorers.decode_photo(photo_bytes(), 0), "size"),
-    C("decode_photo-channels-2", lambda: explorers.decode_photo(photo_bytes(), 32, channels=2), "channels"),
-    C("decode_photo-str", lambda: explorers.decode_photo("photo.jpg", 32), "data"),
+    C("decode_photo-empty", lambda: photos.decode_photo(b"", 224), "empty", photos.PhotoError),
+    C("decode_photo-junk", lambda: photos.decode_photo(b"not a photo", 224), "image", photos.PhotoError),
+    C("decode_photo-size-0", lambda: photos.decode_photo(photo_bytes(), 0), "size"),
+    C("decode_photo-channels-2", lambda: photos.decode_photo(photo_bytes(), 32, channels=2), "channels"),
+    C("decode_photo-str", lambda: photos.decode_photo("photo.jpg", 32), "data"),
     C("show_cam-target-out-of-range", lambda: explorers.show_cam(MODEL, U8[0], 20, layer="features.0", prepare=lambda x: x.float() / 255), "20"),
     C("show_layer_maps-layer-unknown", lambda: explorers.show_layer_maps(MODEL, U8[0], "nope", prepare=lambda x: x), "nope"),
 

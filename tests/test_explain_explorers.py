@@ -15,16 +15,25 @@ from matplotlib.figure import Figure
 from PIL import Image
 from torch import nn
 
+from course_utils.data.photos import PhotoError, decode_photo
 from course_utils.explain import grad_cam, heatmaps
 from course_utils.explorers import (
-    CamExplorer, LayerMapExplorer, PhotoError, decode_photo, show_cam, show_layer_maps,
+    CamExplorer,
+    LayerMapExplorer,
+    show_cam,
+    show_layer_maps,
 )
-from course_utils.explorers.cam import cam_views, render_overlay
+from course_utils.explorers.cam import cam_views
 from course_utils.explorers.layer_maps import color_scale, render_layer_maps
 from course_utils.plots import (
-    plot_channel, plot_curves, plot_embedding, plot_filters, plot_overlays, plot_randomization,
+    plot_channel,
+    plot_curves,
+    plot_embedding,
+    plot_filters,
+    plot_overlays,
+    plot_randomization,
 )
-
+from course_utils.plots.canvas import render_overlay
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -15,17 +15,28 @@ from PIL import Image
 from torch import nn
 
 from course_utils.explorers import (
-    ConvStepExplorer, FeatureMapExplorer, KernelExplorer, PoolingExplorer, kernel_preset,
-    show_conv_step, show_feature_maps, show_kernel, show_pooling,
+    ConvStepExplorer,
+    FeatureMapExplorer,
+    KernelExplorer,
+    PoolingExplorer,
+    frames,
+    kernel_preset,
+    show_conv_step,
+    show_feature_maps,
+    show_kernel,
+    show_pooling,
 )
-from course_utils.explorers import frames
 from course_utils.explorers.conv_step import _StepFigure
 from course_utils.explorers.kernel import (
-    DILATIONS, KERNEL_SIZES, PADDINGS, STRIDES, render_kernel_view,
+    DILATIONS,
+    KERNEL_SIZES,
+    PADDINGS,
+    STRIDES,
+    render_kernel_view,
 )
 from course_utils.explorers.kernels import PRESETS, apply_kernel, to_gray
 from course_utils.explorers.pooling import render_pooling
-from course_utils.explorers.render import png_bytes
+from course_utils.plots.canvas import png_bytes
 
 IMAGE = (torch.arange(40 * 50).view(1, 40, 50) % 255).to(torch.uint8)
 

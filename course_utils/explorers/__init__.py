@@ -31,15 +31,13 @@ from course_utils.explorers.cam import CamExplorer, show_cam
 from course_utils.explorers.conv_step import ConvStepExplorer, show_conv_step
 from course_utils.explorers.epsilon import EpsilonExplorer, show_epsilon
 from course_utils.explorers.feature_maps import FeatureMapExplorer, show_feature_maps
-from course_utils.explorers.kernel import KernelExplorer, kernel_preset, show_kernel
+from course_utils.explorers.kernel import KernelExplorer, show_kernel
+from course_utils.explorers.kernels import kernel_preset
 from course_utils.explorers.layer_maps import LayerMapExplorer, show_layer_maps
-from course_utils.explorers.photo_upload import PhotoError, decode_photo
 from course_utils.explorers.pooling import PoolingExplorer, show_pooling
 
 __all__ = [
-    "CamExplorer", "LayerMapExplorer", "PhotoError", "decode_photo", "show_cam",
-    "show_layer_maps",
-    "ConvStepExplorer", "EpsilonExplorer", "FeatureMapExplorer", "KernelExplorer",
-    "PoolingExplorer", "kernel_preset", "show_conv_step", "show_epsilon", "show_feature_maps",
-    "show_kernel", "show_pooling",
+    "CamExplorer", "ConvStepExplorer", "EpsilonExplorer", "FeatureMapExplorer", "KernelExplorer",
+    "LayerMapExplorer", "PoolingExplorer", "kernel_preset", "show_cam", "show_conv_step",
+    "show_epsilon", "show_feature_maps", "show_kernel", "show_layer_maps", "show_pooling",
 ]

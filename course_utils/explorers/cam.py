@@ -21,20 +21,20 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from course_utils.data.photos import decode_photo
 from course_utils.env import torch_threads
 from course_utils.explain import grad_cam_from, heatmaps, record_activations
 from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import Frame, FrameStack, index_slider
-from course_utils.explorers.layer_maps import check_display_images, colour_bar, to_rgb
-from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
-from course_utils.explorers.render import colormap_lut, hstack_panels, show_canvas
+from course_utils.explorers.layer_maps import check_display_images
+from course_utils.explorers.photo_upload import add_to_picker, upload_button
+from course_utils.plots.canvas import render_overlay, show_canvas
 from course_utils.validation import InputError, check_probability
 
 METHODS = ("Grad-CAM", "CAM")
 OPACITIES = tuple(i / 10 for i in range(11))
 """The opacity slider's settings: 0, 0.1, ..., 1."""
-HEAT_CMAP = "jet"
 
 
 def cam_views(model: nn.Module, image: torch.Tensor, *, layers: Sequence[str],
@@ -84,20 +84,6 @@ def cam_views(model: nn.Module, image: torch.Tensor, *, layers: Sequence[str],
         for c in classes:
             maps["CAM", layers[-1], c] = torch.einsum("k,khw->hw", weight[c], last).cpu()
     return maps, logits.detach()[0].softmax(0).cpu()
-
-
-def render_overlay(image: torch.Tensor, heat: torch.Tensor | np.ndarray,
-                   opacity: float) -> np.ndarray:
-    """The photo blended with the heat map, and a colour bar: ``(H, W + bar, 3)`` uint8.
-
-    ``heat`` is ``(H, W)`` in [0, 1] (see :func:`~course_utils.explain.heatmaps`); opacity 0
-    shows the photo alone.
-    """
-    photo = to_rgb(image).astype(np.float32)
-    heat = heat.numpy() if isinstance(heat, torch.Tensor) else heat
-    colour = colormap_lut(HEAT_CMAP)[(np.clip(heat, 0, 1) * 255).astype(np.uint8)]
-    blended = ((1 - opacity) * photo + opacity * colour).astype(np.uint8)
-    return hstack_panels([blended, colour_bar(photo.shape[0], HEAT_CMAP)])
 
 
 def _check_opacity(opacity: float) -> float:

@@ -22,7 +22,7 @@ from course_utils.attacks import frozen_eval, input_gradient
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import Frame, FrameStack
-from course_utils.explorers.render import hstack_panels, show_canvas, upscale
+from course_utils.plots.canvas import hstack_panels, show_canvas, upscale
 from course_utils.validation import InputError, check_eps, check_positive_int, check_unit_images
 
 MNIST_EPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)

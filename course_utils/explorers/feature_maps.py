@@ -18,7 +18,7 @@ from torch import nn
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack
-from course_utils.explorers.render import colorize, mosaic, show_canvas
+from course_utils.plots.canvas import colorize, mosaic, show_canvas
 from course_utils.validation import (
     InputError,
     check_images,

@@ -24,7 +24,7 @@ import numpy as np
 
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.render import png_bytes
+from course_utils.plots.canvas import png_bytes
 from course_utils.validation import InputError
 
 
@@ -58,7 +58,7 @@ main slider changes, so their size counts more than the milliseconds of encoding
 lessons' explorers (2 busy cores): level 1 makes them 1.5 (photos) to 20 times (conv_step's 64
 figures: 40 MB stored, 2 MB) smaller, for 8-60 ms more per build (``benchmarks/browser_latency.py``
 prints ``frames_kb`` and ``frames_build_ms``). The kernel path keeps
-:func:`~course_utils.explorers.render.png_bytes`' default."""
+:func:`~course_utils.plots.canvas.png_bytes`' default."""
 
 
 def has_stack() -> bool:

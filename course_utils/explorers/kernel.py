@@ -23,7 +23,7 @@ from course_utils.explorers.kernels import (
     kernel_preset,
     to_gray,
 )
-from course_utils.explorers.render import colorize, hstack_panels, is_signed
+from course_utils.plots.canvas import colorize, hstack_panels, is_signed
 from course_utils.validation import InputError, check_choice
 
 KERNEL_SIZES = (1, 3, 5, 7)

@@ -23,6 +23,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from course_utils.data.photos import decode_photo
 from course_utils.env import torch_threads
 from course_utils.explain import record_activations
 from course_utils.explain.hooks import get_layer
@@ -34,20 +35,21 @@ from course_utils.explorers.frames import (
     index_slider,
     slider_index,
 )
-from course_utils.explorers.photo_upload import add_to_picker, decode_photo, upload_button
-from course_utils.explorers.render import (
+from course_utils.explorers.photo_upload import add_to_picker, upload_button
+from course_utils.plots.canvas import (
     colormap_lut,
+    colour_bar,
     hstack_panels,
     mosaic,
     png_bytes,
     show_canvas,
+    to_rgb,
     upscale,
 )
 from course_utils.validation import InputError, check_images
 
 TILE = 112
 """Maps are enlarged (by whole pixels) to about this many pixels a side."""
-BAR_WIDTH = 14
 
 
 def check_display_images(images: object) -> torch.Tensor:
@@ -93,18 +95,6 @@ def color_scale(maps: np.ndarray) -> tuple[float, float, str]:
 def _colour(values: np.ndarray, low: float, high: float, cmap: str) -> np.ndarray:
     index = np.clip((values - low) * (255.0 / ((high - low) or 1.0)), 0, 255).astype(np.uint8)
     return colormap_lut(cmap)[index]
-
-
-def colour_bar(height: int, cmap: str, width: int = BAR_WIDTH) -> np.ndarray:
-    """A vertical ``(height, width, 3)`` colour bar, high values at the top."""
-    ramp = np.linspace(255, 0, height).astype(np.uint8)
-    return np.repeat(colormap_lut(cmap)[ramp][:, None], width, axis=1)
-
-
-def to_rgb(image: torch.Tensor) -> np.ndarray:
-    """A ``(1 or 3, H, W)`` uint8 tensor as ``(H, W, 3)`` uint8."""
-    rgb = image.permute(1, 2, 0).numpy()
-    return np.repeat(rgb, 3, axis=2) if rgb.shape[2] == 1 else rgb
 
 
 def render_layer_maps(maps: torch.Tensor | np.ndarray, channels: Sequence[int],

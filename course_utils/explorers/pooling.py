@@ -17,8 +17,8 @@ from course_utils.explorers import _widgets
 from course_utils.explorers._widgets import STRIDE_HINT
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
 from course_utils.explorers.kernels import to_gray
-from course_utils.explorers.render import hstack_panels, show_canvas, upscale
 from course_utils.layers.pooling import pool2d
+from course_utils.plots.canvas import hstack_panels, show_canvas, upscale
 from course_utils.validation import check_choice, check_number
 
 POOL_SIZES = (1, 2, 3, 4)

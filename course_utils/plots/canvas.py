@@ -1,4 +1,4 @@
-"""Fast rendering for the explorers: arrays to a uint8 RGB canvas to PNG bytes, no matplotlib.
+"""Fast rendering: arrays to a uint8 RGB canvas to PNG bytes, no matplotlib (but for show_canvas).
 
 Introduced in ``02_convolution.ipynb``. The explorers render one frame per setting of their main
 slider whenever another control changes (:mod:`~course_utils.explorers.frames`), and on
@@ -25,6 +25,10 @@ from course_utils.env import in_colab
 from course_utils.validation import InputError
 
 GAP_COLOR = (255, 255, 255)
+BAR_WIDTH = 14
+"""Width of a colour bar, in pixels."""
+HEAT_CMAP = "jet"
+"""Colour map of the CAM overlays."""
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -162,3 +166,62 @@ def show_canvas(rgb: np.ndarray, title: str = "", dpi: int = 100) -> Figure:
     if title:
         fig.suptitle(title, fontsize=9, y=0.99, va="top")
     return fig
+
+
+def colour_bar(height: int, cmap: str, width: int = BAR_WIDTH) -> np.ndarray:
+    """A vertical colour bar, high values at the top.
+
+    Parameters
+    ----------
+    height : int
+    cmap : str
+        A matplotlib colour map name.
+    width : int
+
+    Returns
+    -------
+    (height, width, 3) uint8 array
+    """
+    ramp = np.linspace(255, 0, height).astype(np.uint8)
+    return np.repeat(colormap_lut(cmap)[ramp][:, None], width, axis=1)
+
+
+def to_rgb(image: torch.Tensor) -> np.ndarray:
+    """An image tensor as an RGB array.
+
+    Parameters
+    ----------
+    image : (1 or 3, H, W) uint8 tensor
+
+    Returns
+    -------
+    (H, W, 3) uint8 array
+    """
+    rgb = image.permute(1, 2, 0).numpy()
+    return np.repeat(rgb, 3, axis=2) if rgb.shape[2] == 1 else rgb
+
+
+def render_overlay(image: torch.Tensor, heat: torch.Tensor | np.ndarray,
+                   opacity: float) -> np.ndarray:
+    """The photo blended with a heat map (a CAM overlay), and a colour bar.
+
+    Introduced in ``09_looking_inside_cnns.ipynb``; also drawn by the web page of
+    ``13_deployment.ipynb``.
+
+    Parameters
+    ----------
+    image : (1 or 3, H, W) uint8 tensor
+    heat : (H, W) tensor or array in [0, 1]
+        See :func:`~course_utils.explain.heatmaps`.
+    opacity : float in [0, 1]
+        0 shows the photo alone, 1 the heat map alone.
+
+    Returns
+    -------
+    (H, W + bar, 3) uint8 array
+    """
+    photo = to_rgb(image).astype(np.float32)
+    heat = heat.numpy() if isinstance(heat, torch.Tensor) else heat
+    colour = colormap_lut(HEAT_CMAP)[(np.clip(heat, 0, 1) * 255).astype(np.uint8)]
+    blended = ((1 - opacity) * photo + opacity * colour).astype(np.uint8)
+    return hstack_panels([blended, colour_bar(photo.shape[0], HEAT_CMAP)])
