@@ -116,7 +116,7 @@ def _one_start(model, images, labels, eps, alpha, steps, norm, targeted, random_
         return _steps_until_fooled(model, images, adv, labels, eps, alpha, steps, norm, targeted)
     for _ in range(steps):
         grad = input_gradient(model, adv, labels, targeted)
-        adv = _step(images, adv, grad, eps, alpha, norm)
+        adv = projected_step(images, adv, grad, eps=eps, alpha=alpha, norm=norm)
     return adv
 
 
@@ -131,7 +131,8 @@ def _steps_until_fooled(model, images, adv, labels, eps, alpha, steps, norm, tar
         if len(active) == 0:
             break
         adv = adv.clone()
-        adv[active] = _step(images[active], adv[active], grad, eps, alpha, norm)
+        adv[active] = projected_step(images[active], adv[active], grad, eps=eps, alpha=alpha,
+                                     norm=norm)
     return adv
 
 
@@ -149,9 +150,32 @@ def _random_start(images: torch.Tensor, eps: float, norm: str,
     return torch.clamp(images + delta.to(images.device), 0, 1)
 
 
-def _step(images: torch.Tensor, adv: torch.Tensor, grad: torch.Tensor, eps: float, alpha: float,
-          norm: str) -> torch.Tensor:
-    """One ascent step, then the projection onto the ball and onto the [0, 1] box."""
+def projected_step(images: torch.Tensor, adv: torch.Tensor, grad: torch.Tensor, *, eps: float,
+                   alpha: float, norm: str) -> torch.Tensor:
+    """One ascent step of PGD, then the projection onto the ε-ball and onto the [0, 1] box.
+
+    Introduced in ``12_adversarial_robustness.ipynb``; :func:`pgd` takes ``steps`` of them, and
+    :class:`~course_utils.attacks.training.FGSMRandomStart` one.
+
+    Parameters
+    ----------
+    images : (B, C, H, W) float tensor in [0, 1]
+        The clean images, centres of the balls.
+    adv : (B, C, H, W) float tensor
+        The current adversarial images.
+    grad : (B, C, H, W) float tensor
+        The loss's gradient with respect to ``adv``.
+    eps : float
+        Radius of the ball.
+    alpha : float
+        Step size.
+    norm : {"linf", "l2"}
+        The ball's norm: a sign step for L∞, a normalised-gradient step for L2.
+
+    Returns
+    -------
+    (B, C, H, W) float tensor in [0, 1]
+    """
     if norm == "linf":
         adv = adv + alpha * grad.sign()
         delta = torch.clamp(adv - images, -eps, eps)

@@ -22,7 +22,7 @@ import torch
 
 from course_utils.attacks.fuse import fuse_batch_norm
 from course_utils.attacks.mode import frozen_eval
-from course_utils.attacks.pgd import _step, input_gradient, pgd
+from course_utils.attacks.pgd import input_gradient, pgd, projected_step
 from course_utils.validation import (
     InputError, check_batch_labels, check_eps, check_positive_int, check_unit_images,
 )
@@ -91,7 +91,8 @@ class FGSMRandomStart(_Adversarial):
         attacked = fuse_batch_norm(self.model)
         with frozen_eval(attacked):
             grad = input_gradient(attacked, start, labels)
-        adv = _step(images, start, grad, eps, self.alpha_ratio * eps, "linf")
+        adv = projected_step(images, start, grad, eps=eps, alpha=self.alpha_ratio * eps,
+                             norm="linf")
         return adv.detach().contiguous(memory_format=_format_of(images)), labels
 
 

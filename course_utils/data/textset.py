@@ -8,17 +8,17 @@ the labels are a tensor ready for training.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import torch
-from torch.utils.data import Dataset
 
-from course_utils.data.imageset import _check_classes, _check_per_item, _take
-from course_utils.validation import InputError, check_indices, check_type
+from course_utils.data.labelled import LabelledSet
+from course_utils.validation import InputError
 
 
 @dataclass(eq=False)
-class TextSet(Dataset):
+class TextSet(LabelledSet):
     """A labelled set of texts.
 
     Attributes
@@ -45,6 +45,7 @@ class TextSet(Dataset):
     split: str
     extras: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    ITEMS: ClassVar[str] = "texts"
 
     def __post_init__(self) -> None:
         if not isinstance(self.texts, tuple) or not all(isinstance(t, str) for t in self.texts):
@@ -56,32 +57,10 @@ class TextSet(Dataset):
             raise InputError(
                 f"labels must be an int64 tensor, got {getattr(self.labels, 'dtype', type(self.labels))}."
             )
-        self.classes = _check_classes(self.classes)
-        _check_per_item(self, len(self.texts), "texts")
-
-    def __len__(self) -> int:
-        return len(self.labels)
+        self.check_labelled()
 
     def __getitem__(self, index: int) -> tuple[str, int]:
         return self.texts[index], int(self.labels[index])
-
-    def class_counts(self) -> dict[str, int]:
-        """Return ``{class name: number of texts}``."""
-        counts = torch.bincount(self.labels, minlength=len(self.classes)).tolist()
-        return dict(zip(self.classes, counts))
-
-    def subset(self, indices: torch.Tensor | list[int], split: str | None = None) -> "TextSet":
-        """Return the texts at ``indices`` as a new TextSet (per-text extras follow)."""
-        index = check_indices(indices, len(self))
-        if split is not None:
-            check_type(split, "split", str, "a str such as 'val'")
-        return replace(
-            self,
-            texts=_take(self.texts, index),
-            labels=self.labels[index],
-            split=self.split if split is None else split,
-            extras={key: _take(value, index) for key, value in self.extras.items()},
-        )
 
     def __repr__(self) -> str:
         return (

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.plots.images import _to_display
+from course_utils.plots.images import to_display
 from course_utils.validation import InputError, check_int_range
 
 
@@ -26,7 +26,7 @@ def perturbation_display(delta: torch.Tensor) -> tuple[np.ndarray, float]:
                          f"{getattr(delta, 'shape', type(delta).__name__)}.")
     peak = float(delta.detach().abs().max())
     gain = 0.5 / peak if peak > 0 else 1.0
-    return _to_display((delta.detach().float() * gain + 0.5).clamp(0, 1)), gain
+    return to_display((delta.detach().float() * gain + 0.5).clamp(0, 1)), gain
 
 
 def plot_perturbations(images: torch.Tensor, adversarial: torch.Tensor, *,
@@ -61,9 +61,9 @@ def plot_perturbations(images: torch.Tensor, adversarial: torch.Tensor, *,
         delta = adversarial[i] - images[i]
         shown, gain = perturbation_display(delta)
         cmap = "gray" if images.shape[1] == 1 else None
-        panels = [(_to_display(images[i]), titles[i] if titles else "original"),
+        panels = [(to_display(images[i]), titles[i] if titles else "original"),
                   (shown, f"perturbation ×{gain:.0f}\nmax |δ| = {float(delta.abs().max()):.3f}"),
-                  (_to_display(adversarial[i]),
+                  (to_display(adversarial[i]),
                    adversarial_titles[i] if adversarial_titles else "adversarial")]
         for ax, (array, caption) in zip(axes[i], panels):
             ax.imshow(array, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")

@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.metrics import most_confident_mistakes
 from course_utils.validation import InputError, to_numpy
-from course_utils.plots.images import WRONG, _to_display
+from course_utils.plots.images import WRONG, to_display
 
 
 def plot_confident_mistakes(images: torch.Tensor, y_true: torch.Tensor | np.ndarray,
@@ -63,7 +63,7 @@ def plot_confident_mistakes(images: torch.Tensor, y_true: torch.Tensor | np.ndar
     for ax in axes.flat:
         ax.axis("off")
     for ax, i in zip(axes.flat, chosen):
-        ax.imshow(_to_display(images[i]), cmap="gray", vmin=0, vmax=1)
+        ax.imshow(to_display(images[i]), cmap="gray", vmin=0, vmax=1)
         ax.set_title(f"{classes[int(probs[i].argmax())]} {probs[i].max():.0%}\n"
                      f"(is {classes[int(true[i])]})", fontsize=7, color=WRONG)
     fig.suptitle(title or f"the {len(chosen)} most confident mistakes: prediction, confidence "

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.plots.images import _to_display
+from course_utils.plots.images import to_display
 from course_utils.validation import InputError, check_positive_int
 
 
@@ -89,7 +89,7 @@ def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
     ncols = len(columns) + int(show_input)
     fig, axes = plt.subplots(n, ncols, figsize=(2.1 * ncols, 2.1 * n + 0.3), squeeze=False)
     for i in range(n):
-        photo = _to_display(images[i])
+        photo = to_display(images[i])
         photo = photo.astype(np.float32) / 255 if photo.dtype == np.uint8 else photo
         col = 0
         if show_input:
@@ -144,7 +144,7 @@ def plot_channel(optimized: torch.Tensor, patches: torch.Tensor, *, history: tor
     ax.set_title("gradient ascent", fontsize=9)
     for k in range(min(9, len(patches))):
         ax = fig.add_subplot(grid[k // 3, 4 + k % 3])
-        ax.imshow(_to_display(patches[k]), cmap="gray")
+        ax.imshow(to_display(patches[k]), cmap="gray")
         ax.set_axis_off()
         if k == 1:
             ax.set_title("top-9 patches in the data", fontsize=9)

@@ -17,11 +17,20 @@ from course_utils.validation import (
 CORRECT, WRONG = "#1a7f37", "#cf222e"
 
 
-def _to_display(image: torch.Tensor) -> np.ndarray:
-    """(C, H, W) uint8 or float in [0, 1] -> (H, W) or (H, W, 3) float array for imshow.
+def to_display(image: torch.Tensor) -> np.ndarray:
+    """An image tensor as the array ``imshow`` draws, checked.
 
     Float values outside [0, 1] (beyond rounding) and NaN are refused: imshow would clip them
-    to white or black squares without a word.
+    to white or black squares without a word. Used by every figure that shows images.
+
+    Parameters
+    ----------
+    image : (C, H, W) tensor, array or list
+        uint8, or float in [0, 1]; C = 1 or 3.
+
+    Returns
+    -------
+    (H, W) or (H, W, 3) float array in [0, 1]
     """
     image = as_tensor(image, "image", "(C, H, W)")
     if image.ndim != 3 or image.shape[0] not in (1, 3):
@@ -99,7 +108,7 @@ def show_images(
         ax.axis("off")
         if i >= n:
             continue
-        ax.imshow(_to_display(images[i]), cmap="gray", vmin=0, vmax=1)
+        ax.imshow(to_display(images[i]), cmap="gray", vmin=0, vmax=1)
         if preds is not None:
             ok = int(preds[i]) == int(labels[i])
             ax.set_title(f"{name(preds[i])} ({name(labels[i])})", fontsize=8,

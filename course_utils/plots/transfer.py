@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.plots.images import _to_display
+from course_utils.plots.images import to_display
 from course_utils.validation import InputError
 
 
@@ -39,7 +39,7 @@ def plot_top_predictions(image: torch.Tensor, probs: torch.Tensor, labels: Seque
     top = probs.detach().cpu().topk(k)
     fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(8, 3),
                                          gridspec_kw={"width_ratios": [1, 1.6]})
-    ax_img.imshow(_to_display(image))
+    ax_img.imshow(to_display(image))
     ax_img.axis("off")
     names = [labels[int(i)].split(",")[0] for i in top.indices]
     ax_bar.barh(range(k)[::-1], top.values.numpy(), color="#4c72b0")
