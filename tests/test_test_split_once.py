@@ -39,7 +39,8 @@ def _is_held_out(node: ast.AST) -> bool:
 
 
 def _held_out_loads(tree: ast.AST) -> list[ast.Call]:
-    """Calls like ``load_dataset("mnist", "test")`` or ``load_x(split="all")``, also with the
+    """Calls like ``load_dataset("mnist", "test")``, ``load_x(split="all")`` or
+    ``data.subset(test_idx, "test")`` (a held-out part of a loaded folder), also with the
     split a loop variable over such names (``for split in ("train", "test")``)."""
     looped = set()   # names a loop or comprehension binds to a held-out split
     for node in ast.walk(tree):
@@ -52,7 +53,7 @@ def _held_out_loads(tree: ast.AST) -> list[ast.Call]:
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-        if not name.startswith("load"):
+        if not (name.startswith("load") or name == "subset"):   # data.subset(idx, "test") too
             continue
         args = list(node.args) + [k.value for k in node.keywords if k.arg in (None, "split")]
         if any(_is_held_out(a) or isinstance(a, ast.Name) and a.id in looped for a in args):
