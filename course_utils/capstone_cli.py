@@ -68,7 +68,8 @@ def run_train_folder(args) -> int:
     try:
         train_folder(args.folder, args.out, backbone=args.model, epochs=args.epochs,
                      validation=args.validation, test=args.test, seed=args.seed,
-                     cache=False if args.no_cache else args.cache_dir or True, int8=not args.no_int8, progress=not args.quiet)
+                     cache=False if args.no_cache else args.cache_dir or True,
+                     int8=not args.no_int8, progress=not args.quiet)
     except InputError as error:
         print(f"train-folder: {error}", file=sys.stderr)
         return 2

@@ -29,7 +29,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("COURSE_CHROMIUM") or "/usr/bin/chromium"
 """The browser: what `python course.py test` found (Chromium, Chrome or Edge), else Debian's."""
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+                  "--disable-component-update", "--disable-quic", "--no-first-run",
+                  "--disable-sync"]
 RUN_ALL_TIMEOUT_MS = 240_000
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 """The notebook on show (other tabs stay in the page, hidden)."""

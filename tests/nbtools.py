@@ -62,7 +62,8 @@ def problems(nb, name: str) -> list[str]:
             found.append(f"{where}: stored with execution count {cell.execution_count} "
                          f"(run: python tests/nbtools.py strip {name})")
         if cell.outputs and not is_checked(cell):
-            found.append(f"{where}: stored with outputs (run: python tests/nbtools.py strip {name})")
+            found.append(f"{where}: stored with outputs (run: python tests/nbtools.py strip "
+                         f"{name})")
         for output in cell.outputs:
             kinds = set(output.get("data", {})) - {"text/plain"}
             if output.output_type not in TEXT_ONLY or kinds:

@@ -27,8 +27,10 @@ def test_resnet_rows_merge_identical_blocks_and_give_shapes():
 
 
 def test_vgg_and_mobilenet_rows():
-    vgg = [(text, repeats) for text, _, _, repeats in block_rows(SmallVGG(widths=(16, 32)), (1, 28, 28))]
-    assert vgg[:3] == [("conv 3×3 → 16 + BN", 2), ("max pooling 2×2", 1), ("conv 3×3 → 32 + BN", 2)]
+    vgg = [(text, repeats) for text, _, _,
+           repeats in block_rows(SmallVGG(widths=(16, 32)), (1, 28, 28))]
+    assert vgg[:3] == [("conv 3×3 → 16 + BN", 2), ("max pooling 2×2", 1),
+                       ("conv 3×3 → 32 + BN", 2)]
     mobile = block_rows(MobileNet(), (1, 28, 28))
     assert any(kind == "separable" for _, kind, _, _ in mobile)
     text, kind = describe_block(InvertedResidual(16, 24, stride=2))

@@ -46,7 +46,8 @@ EXPLORERS_12 = [
     "from course_utils.explorers import EpsilonExplorer\n"
     "from course_utils.models import Normalize\n"
     "from course_utils.pretrained import imagenet_labels, load_mobilenet_v2\n"
-    "imagenet = nn.Sequential(Normalize([128 / 255] * 3, [128 / 255] * 3), load_mobilenet_v2()).eval()\n"
+    "imagenet = nn.Sequential(Normalize([128 / 255] * 3, [128 / 255] * 3), "
+    "load_mobilenet_v2()).eval()\n"
     "photo = load_dataset('pets', 'train').images[0].float() / 255\n"
     "with torch.no_grad():\n"
     "    clean_class = int(imagenet(photo[None]).argmax())",

@@ -56,7 +56,8 @@ def _call(checker, answer) -> Feedback:
 
 def _same(a, b) -> bool:
     try:
-        return bool(a == b) if isinstance(a, (int, float)) and isinstance(b, (int, float)) else a is b
+        return bool(a == b) if isinstance(a, (int, float)) and isinstance(b,
+                                                                          (int, float)) else a is b
     except Exception:
         return False
 

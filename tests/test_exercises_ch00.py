@@ -26,7 +26,8 @@ def test_pick_device():
     assert ch00.check_pick_device(lambda: torch.device(solutions.pick_device()))
     assert "not your own code" in diagnosis(ch00.check_pick_device, get_device)
     assert "picked 'cpu'" in diagnosis(ch00.check_pick_device, lambda: "cpu")
-    mps_first = diagnosis(ch00.check_pick_device, lambda: "mps" if torch.backends.mps.is_available()
+    mps_first = diagnosis(ch00.check_pick_device,
+                          lambda: "mps" if torch.backends.mps.is_available()
                           else "cuda" if torch.cuda.is_available() else "cpu")
     assert "picked 'mps'" in mps_first and "'cuda'" in mps_first
     assert "expected the string" in diagnosis(ch00.check_pick_device, lambda: 0)

@@ -19,9 +19,11 @@ def test_to_tensor():
     regrouped = diagnosis(ch01.check_to_tensor,
                           lambda a: torch.from_numpy(a).reshape(3, *a.shape[:2]).float() / 255)
     assert "reshape regroups" in regrouped
-    unscaled = diagnosis(ch01.check_to_tensor, lambda a: torch.from_numpy(a).permute(2, 0, 1).float())
+    unscaled = diagnosis(ch01.check_to_tensor,
+                         lambda a: torch.from_numpy(a).permute(2, 0, 1).float())
     assert "up to" in unscaled
-    assert "dtype" in diagnosis(ch01.check_to_tensor, lambda a: torch.from_numpy(a).permute(2, 0, 1))
+    assert "dtype" in diagnosis(ch01.check_to_tensor,
+                                lambda a: torch.from_numpy(a).permute(2, 0, 1))
     assert "swapped" in diagnosis(ch01.check_to_tensor,
                                   lambda a: torch.from_numpy(a).permute(2, 1, 0).float() / 255)
     assert "raised ZeroDivisionError" in diagnosis(ch01.check_to_tensor, lambda a: 1 / 0)
@@ -78,7 +80,8 @@ def test_split_mistakes():
     assert "not shuffled" in diagnosis(ch01.check_split, first_ones)
     assert "in proportion" in diagnosis(ch01.check_split, plain_random)
     assert "same seed" in diagnosis(ch01.check_split, unseeded)
-    assert "in both parts" in diagnosis(ch01.check_split, lambda y, f, s: (np.arange(len(y)), [0, 1]))
+    assert "in both parts" in diagnosis(ch01.check_split, lambda y, f,
+                                        s: (np.arange(len(y)), [0, 1]))
     def one_missing(labels, fraction, seed):
         train, val = solutions.split(labels, fraction, seed)
         return train[1:], val

@@ -40,7 +40,8 @@ def test_flatten_dense():
     assert "not your own code" in diagnosis(ch03.check_flatten_dense, F.linear)
     no_bias = diagnosis(ch03.check_flatten_dense, lambda m, w, b: m.flatten(1) @ w.T)
     assert "bias" in no_bias
-    whole = diagnosis(ch03.check_flatten_dense, lambda m, w, b: (m.flatten() @ w.T.repeat(len(m), 1)))
+    whole = diagnosis(ch03.check_flatten_dense, lambda m, w,
+                      b: (m.flatten() @ w.T.repeat(len(m), 1)))
     assert "one row of scores per image" in whole
     untransposed = diagnosis(ch03.check_flatten_dense, lambda m, w, b: m.flatten(1) @ w)
     assert "raised RuntimeError" in untransposed

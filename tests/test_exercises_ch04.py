@@ -59,7 +59,8 @@ def test_linear_backward():
     assert "transposed" in transposed
     no_sum = diagnosis(ch04.check_linear_backward, lambda d, x, w: (d @ w, d.T @ x, d))
     assert "sum over the batch" in no_sum
-    assert "three tensors" in diagnosis(ch04.check_linear_backward, lambda d, x, w: (d @ w, d.T @ x))
+    assert "three tensors" in diagnosis(ch04.check_linear_backward, lambda d, x,
+                                        w: (d @ w, d.T @ x))
     doubled = diagnosis(ch04.check_linear_backward, lambda d, x, w: (d @ w * 2, d.T @ x, d.sum(0)))
     assert "gradient dx" in doubled
 
@@ -111,14 +112,16 @@ def test_gradient_check():
     assert ch04.check_gradient_check(solutions.check_linear)
 
     def dx_only(linear_backward, numerical_gradient):
-        x, w, dout = torch.randn(3, 2).double(), torch.randn(4, 2).double(), torch.randn(3, 4).double()
+        x, w, dout = torch.randn(3, 2).double(), torch.randn(4, 2).double(), torch.randn(3,
+                                                                                         4).double()
         dx, _, _ = linear_backward(dout, x, w)
         numeric = numerical_gradient(lambda t: ((t @ w.T) * dout).sum(), x, 1e-6)
         return ((dx - numeric).norm() / (dx.norm() + numeric.norm())).item()
 
     def in_float32(linear_backward, numerical_gradient):  # rounding swamps the check
         gen = torch.Generator().manual_seed(0)
-        x, w, b, dout = (torch.randn(*shape, generator=gen) for shape in ((4, 3), (2, 3), (2,), (4, 2)))
+        x, w, b, dout = (torch.randn(*shape, generator=gen) for shape in ((4, 3), (2, 3), (2,),
+                                                                          (4, 2)))
         dx, _, _ = linear_backward(dout, x, w)
         numeric = numerical_gradient(lambda t: ((t @ w.T + b) * dout).sum(), x, 1e-6)
         return ((dx - numeric).norm() / (dx.norm() + numeric.norm())).item()

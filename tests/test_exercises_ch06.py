@@ -51,7 +51,8 @@ def test_residual_block():
 def test_conv_macs():
     assert ch06.check_conv_macs(solutions.conv_macs)
     assert "not your own code" in diagnosis(ch06.check_conv_macs, count_macs)
-    ignores_groups = diagnosis(ch06.check_conv_macs, lambda ci, co, k, h, w, g: co * h * w * ci * k * k)
+    ignores_groups = diagnosis(ch06.check_conv_macs, lambda ci, co, k, h, w,
+                               g: co * h * w * ci * k * k)
     assert "c_in / groups" in ignores_groups
     with_bias = diagnosis(ch06.check_conv_macs, lambda ci, co, k, h, w, g:
                           solutions.conv_macs(ci, co, k, h, w, g) + co * h * w)

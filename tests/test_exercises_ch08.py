@@ -17,7 +17,8 @@ pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 def test_precision_recall():
     assert ch08.check_precision_recall(solutions.precision_recall)
-    as_list = ch08.check_precision_recall(lambda t, p, c: list(solutions.precision_recall(t, p, c)))
+    as_list = ch08.check_precision_recall(lambda t, p,
+                                          c: list(solutions.precision_recall(t, p, c)))
     assert as_list, as_list.message
     for library in (skm.precision_score, metrics.precision_recall_f1):
         assert "not your own code" in diagnosis(ch08.check_precision_recall, library)

@@ -24,7 +24,8 @@ def test_grad_cam():
     assert "negative values" in diagnosis(
         ch09.check_grad_cam, lambda a, g: (g.mean(dim=(2, 3), keepdim=True) * a).sum(1))
     assert "times too large" in diagnosis(
-        ch09.check_grad_cam, lambda a, g: (g.sum(dim=(2, 3), keepdim=True) * a).sum(1).clamp(min=0))
+        ch09.check_grad_cam, lambda a,
+        g: (g.sum(dim=(2, 3), keepdim=True) * a).sum(1).clamp(min=0))
     assert "its own gradient" in diagnosis(ch09.check_grad_cam,
                                            lambda a, g: (g * a).sum(1).clamp(min=0))
     assert "keepdim=False" in diagnosis(

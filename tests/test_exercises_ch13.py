@@ -61,7 +61,8 @@ def test_fold_batchnorm():
         folded.bias = torch.nn.Parameter((bn.bias - bn.running_mean * scale).detach())
         return folded
 
-    assert "Sequential" in ch13.check_fold_batchnorm(lambda c, b: torch.nn.Sequential(c, b)).message
+    assert "Sequential" in ch13.check_fold_batchnorm(lambda c,
+                                                     b: torch.nn.Sequential(c, b)).message
     assert "changed" in ch13.check_fold_batchnorm(in_place).message
     assert "eps" in ch13.check_fold_batchnorm(no_eps).message
     assert "own bias was dropped" in ch13.check_fold_batchnorm(drops_conv_bias).message

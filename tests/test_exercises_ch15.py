@@ -16,7 +16,8 @@ pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 def test_conv1d():
     assert ch15.check_conv1d(solutions.conv1d)
-    vectorised = lambda x, w, b: torch.einsum("elw,few->fl", x.unfold(1, w.shape[2], 1), w) + b[:, None]
+    vectorised = lambda x, w, b: torch.einsum("elw,few->fl", x.unfold(1, w.shape[2], 1), w) + b[:,
+                                                                                                None]
     assert ch15.check_conv1d(vectorised)
     for library in (F.conv1d, torch.conv1d):
         assert "not your own code" in diagnosis(ch15.check_conv1d, library)
@@ -59,7 +60,8 @@ def test_encode():
         length = max(len(tokens) for tokens in sentences)
         return solutions.encode(sentences, token_to_id)[:, :length]
 
-    assert "L must\nstill be 1".replace("\n", " ") in diagnosis(ch15.check_encode, no_minimum_length)
+    assert "L must\nstill be 1".replace("\n", " ") in diagnosis(ch15.check_encode,
+                                                                no_minimum_length)
 
     def one_column_too_many(sentences, token_to_id):
         ids = solutions.encode(sentences, token_to_id)

@@ -134,7 +134,8 @@ def test_explorers_without_stack_update_one_image_in_place(photos, monkeypatch):
     assert np.array_equal(pixels(image.value), twin)
     maps.layer_slider.value = "2"
     assert maps.image is image and "(20, 16, 16)" in maps.readout.value
-    cam = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["2"], class_names=["a", "b", "c"])
+    cam = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["2"],
+                      class_names=["a", "b", "c"])
     image, first = cam.image, cam.image.value
     cam.opacity.value = 1.0
     assert cam.image is image and image.value != first

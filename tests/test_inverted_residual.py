@@ -16,7 +16,8 @@ from course_utils.validation import InputError
 ])
 def test_matches_torchvision_block(c_in, c_out, stride, expand):
     torch.manual_seed(0)
-    ours, theirs = InvertedResidual(c_in, c_out, stride, expand), TorchvisionBlock(c_in, c_out, stride, expand)
+    ours, theirs = InvertedResidual(c_in, c_out, stride, expand), TorchvisionBlock(c_in, c_out,
+                                                                                   stride, expand)
     assert list(ours.state_dict()) == list(theirs.state_dict())
     assert count_parameters(ours) == count_parameters(theirs)
     assert count_macs(ours, (c_in, 14, 14)) == count_macs(theirs, (c_in, 14, 14))

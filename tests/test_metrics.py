@@ -110,7 +110,8 @@ def test_binary_precision_recall_f1_equal_sklearn(seed, zero_division):
                     pos_label=pos_label, zero_division=zero_division)
         np.testing.assert_allclose(ours[:3], theirs[:3], rtol=0, atol=1e-12)
     never = np.zeros_like(y_true)  # the always-"no" detector: precision is 0/0
-    ours = metrics.precision_recall_f1(y_true, never, average="binary", zero_division=zero_division)
+    ours = metrics.precision_recall_f1(y_true, never, average="binary",
+                                       zero_division=zero_division)
     theirs = sk(skm.precision_recall_fscore_support, y_true, never, average="binary",
                 zero_division=zero_division)
     np.testing.assert_allclose(ours[:3], theirs[:3], rtol=0, atol=1e-12, equal_nan=True)
@@ -166,7 +167,8 @@ def test_top_1_accuracy_is_accuracy_of_the_argmax():
     rng = np.random.default_rng(0)
     scores = torch.from_numpy(rng.normal(size=(50, 4)))
     y_true = torch.from_numpy(rng.integers(0, 4, 50))
-    assert metrics.top_k_accuracy(y_true, scores, k=1) == metrics.accuracy(y_true, scores.argmax(1))
+    assert metrics.top_k_accuracy(y_true, scores, k=1) == metrics.accuracy(y_true,
+                                                                           scores.argmax(1))
     assert metrics.top_k_accuracy(y_true, scores, k=4) == 1.0
 
 
@@ -279,7 +281,8 @@ def test_temperature_recovers_the_temperature_that_made_the_labels():
     y = np.array([rng.choice(5, p=row) for row in p])
     t = metrics.fit_temperature(torch.from_numpy(logits).float(), y)
     assert abs(t - true_t) < 0.1
-    nll = lambda temp: -np.log(metrics.apply_temperature(logits, temp)[np.arange(len(y)), y]).mean()
+    nll = lambda temp: -np.log(metrics.apply_temperature(logits, temp)[np.arange(len(y)),
+                                                                       y]).mean()
     assert nll(t) <= min(nll(t * 0.99), nll(t * 1.01))
     assert metrics.expected_calibration_error(y, metrics.apply_temperature(logits, t)) < \
         metrics.expected_calibration_error(y, metrics.apply_temperature(logits, 1.0))
@@ -464,6 +467,7 @@ def test_bfloat16_scores_are_read_as_float32():
     scores = torch.randn(200, 10, generator=gen)
     labels = torch.randint(0, 10, (200,), generator=gen)
     bf16 = scores.to(torch.bfloat16)
-    assert metrics.top_k_accuracy(labels, bf16, k=3) == metrics.top_k_accuracy(labels, bf16.float(), k=3)
+    assert metrics.top_k_accuracy(labels, bf16, k=3) == metrics.top_k_accuracy(labels,
+                                                                               bf16.float(), k=3)
     assert metrics.top_k_accuracy(labels, bf16, k=3) == skm.top_k_accuracy_score(
         labels.numpy(), bf16.float().numpy(), k=3, labels=list(range(10)))

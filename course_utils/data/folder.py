@@ -123,7 +123,8 @@ def _to_rgb(image: Image.Image) -> Image.Image:
             values = values * 255
         image = Image.fromarray(np.clip(np.rint(values), 0, 255).astype(np.uint8), "L")
         mode = "L"
-    if mode in ("RGBA", "LA", "La", "RGBa", "PA") or (mode == "P" and "transparency" in image.info):
+    if mode in ("RGBA", "LA", "La", "RGBa",
+                "PA") or (mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
@@ -333,7 +334,8 @@ def load_image_folder(root: str | os.PathLike, size: int = 224, *,
     found, skipped = _walk(folder)
     names = sorted(found)
     if not names:
-        raise FolderError(f"{str(folder)!r} has no class folders: put the images in one sub-folder "
+        raise FolderError(f"{str(folder)!r} has no class folders: put the images in one "
+                          f"sub-folder "
                           f"per class (root/cats/..., root/dogs/...). Found {len(skipped)} loose "
                           "file(s) and no folder.")
     if len(names) == 1:

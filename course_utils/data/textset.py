@@ -55,7 +55,8 @@ class TextSet(LabelledSet):
             )
         if not isinstance(self.labels, torch.Tensor) or self.labels.dtype != torch.int64:
             raise InputError(
-                f"labels must be an int64 tensor, got {getattr(self.labels, 'dtype', type(self.labels))}."
+                f"labels must be an int64 tensor, got "
+                f"{getattr(self.labels, 'dtype', type(self.labels))}."
             )
         self.check_labelled()
 

@@ -91,7 +91,8 @@ def as_array(value: object, *, what: str = "the value", expects: str = "an array
         else:
             tensor = torch.as_tensor(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError, RuntimeError) as error:
-        raise Wrong(f"Expected {expects}; {what} ({describe_answer(value)}) cannot be read as numbers "
+        raise Wrong(f"Expected {expects}; {what} ({describe_answer(value)}) cannot be read as "
+                    f"numbers "
                     f"({error}).") from None
     if tensor.numel() == 0:
         raise Wrong(f"Expected {expects}; {what} is empty.")
@@ -139,7 +140,8 @@ def expect_close(got: object, expected: object, *, what: str = "the result",
     bound = atol + rtol * want.abs()
     if (error > bound).any():
         worst = int(torch.argmax(error - bound))
-        index = tuple(int(i) for i in np.unravel_index(worst, tuple(want.shape))) if want.ndim else ()
+        index = tuple(int(i) for i in np.unravel_index(worst,
+                                                       tuple(want.shape))) if want.ndim else ()
         at = f" at index {index}" if index else ""
         raise Wrong(f"{what.capitalize()}{where} is off by up to {error.max().item():.3g}{at}: "
                     f"got {have.flatten()[worst].item():.6g}, expected "

@@ -98,7 +98,8 @@ def check_pixel_stats(fn: Callable[[torch.Tensor], tuple[float, float]]) -> str:
         if math.isclose(mean, 255 * want_mean, rel_tol=1e-3):
             raise Wrong(f"On {case} the mean is {mean:.4g}: that is on the 0..255 scale, but the "
                         f"network sees pixels in [0, 1].")
-        if math.isclose(mean, want_std, rel_tol=1e-3) and math.isclose(std, want_mean, rel_tol=1e-3):
+        if math.isclose(mean, want_std, rel_tol=1e-3) and math.isclose(std, want_mean,
+                                                                       rel_tol=1e-3):
             raise Wrong(f"On {case} mean and std are swapped: return (mean, std).")
         if math.isclose(std, want_std ** 2, rel_tol=1e-3):
             raise Wrong(f"On {case} the second number is the variance, not the standard deviation.")
@@ -139,7 +140,8 @@ def _split(fn: Callable, labels: torch.Tensor, fraction: float, seed: int, case:
     parts = as_tuple(call(fn, labels.clone(), fraction, seed, case=case), 2,
                      what=f"the result on {case}", expects="a pair (train_idx, val_idx)")
     n = len(labels)
-    return (_indices(parts[0], f"train_idx on {case}", n), _indices(parts[1], f"val_idx on {case}", n))
+    return (_indices(parts[0], f"train_idx on {case}", n),
+            _indices(parts[1], f"val_idx on {case}", n))
 
 
 @exercise("ch01.ex3", title="a stratified validation split", kind="function",
@@ -163,7 +165,8 @@ def check_split(fn: Callable) -> str:
             raise Wrong(f"On {case}, {len(shared)} indices are in both parts: the validation "
                         f"score would be measured on training images.")
         if len(both) != len(labels) or len(torch.unique(both)) != len(labels):
-            raise Wrong(f"On {case} the two parts hold {len(train)} + {len(val)} indices; together "
+            raise Wrong(f"On {case} the two parts hold {len(train)} + {len(val)} indices; "
+                        f"together "
                         f"they must cover all {len(labels)} labels once.")
         got = torch.bincount(labels[val], minlength=len(counts))
         want = torch.round(counts * fraction)

@@ -25,7 +25,8 @@ def _label_cases() -> list[tuple[np.ndarray, np.ndarray, int, str]]:
     for n, k in ((30, 2), (200, 5), (97, 10), (500, 3)):
         y_true = rng.integers(0, k, n)
         y_pred = np.where(rng.random(n) < 0.7, y_true, rng.integers(0, k, n))
-        cases.append((y_true, y_pred, int(rng.integers(0, k)), f"{n} random labels of {k} classes"))
+        cases.append((y_true, y_pred, int(rng.integers(0, k)),
+                      f"{n} random labels of {k} classes"))
     y_true = rng.integers(0, 4, 60)
     cases.append((y_true, np.where(y_true == 3, 0, y_true), 3,
                   "60 labels where class 3 is never predicted"))

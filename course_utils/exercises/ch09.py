@@ -47,7 +47,8 @@ def check_grad_cam(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> 
         case = f"random activations and gradients of shape {(n, c, h, w)}"
         got = call(fn, activations.clone(), gradients.clone(), case=case)
         if not isinstance(got, torch.Tensor):
-            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected a tensor (N, h, w).")
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected a tensor (N, h, "
+                        f"w).")
         expected = _reference_grad_cam(activations, gradients)
         got = got.detach().double()
         if got.shape == (n, 1, h, w):
@@ -103,7 +104,8 @@ def check_spearman(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> str:
         ra, rb = _ranks(a), _ranks(b)
         expected = _pearson(ra, rb)
         if abs(got - _pearson(a, b)) < 1e-6 and abs(got - expected) > 1e-6:
-            raise Wrong(f"On {case} the result is the Pearson correlation of the values; Spearman's "
+            raise Wrong(f"On {case} the result is the Pearson correlation of the values; "
+                        f"Spearman's "
                         "uses their ranks, which makes it blind to any increasing transformation.")
         if abs(got - _pearson(a.argsort().double(), b.argsort().double())) < 1e-9 \
                 and abs(got - expected) > 1e-6:

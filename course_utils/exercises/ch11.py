@@ -116,14 +116,16 @@ def check_class_thresholds(fn: Callable) -> str:
 def _image_cases() -> list[tuple[torch.Tensor, float, str]]:
     g = torch.Generator().manual_seed(111)
     return [(torch.rand(4, 1, 6, 6, generator=g), 0.3, "4 hidden 6x6 grey images, factor 0.3"),
-            (torch.rand(3, 3, 5, 5, generator=g) * 0.5, 0.5, "3 hidden dark RGB images, factor 0.5"),
+            (torch.rand(3, 3, 5, 5, generator=g) * 0.5, 0.5,
+             "3 hidden dark RGB images, factor 0.5"),
             (torch.rand(5, 1, 4, 4, generator=g), 2.5, "5 hidden images, factor 2.5 (more "
                                                        "contrast)")]
 
 
 @exercise("ch11.ex3", title="the contrast corruption", kind="function",
           expects="a function contrast(images, factor) -> images of the same shape",
-          hints=("Each image is pulled towards its *own* mean brightness: one mean per image, over "
+          hints=("Each image is pulled towards its *own* mean brightness: one mean per image, "
+                 "over "
                  "its channels and pixels.",
                  "Move every pixel's distance from that mean by the factor: below 1 flattens, "
                  "above 1 exaggerates.",

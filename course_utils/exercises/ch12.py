@@ -143,7 +143,8 @@ def check_masking_resists(answer: object) -> str:
     """Exercise 3: the attacks against which input quantisation *looks* like a defence."""
     if not isinstance(answer, (set, frozenset, list, tuple)) or not all(
             isinstance(a, str) for a in answer):
-        raise Wrong(f"Expected {check_masking_resists.exercise.expects}; got {describe_answer(answer)}.")
+        raise Wrong(f"Expected {check_masking_resists.exercise.expects}; got "
+                    f"{describe_answer(answer)}.")
     names = {a.strip().lower() for a in answer}
     if not names:
         raise Wrong("The set is empty: at least one attack is fooled by the rounding.")

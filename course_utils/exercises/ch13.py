@@ -71,7 +71,8 @@ def check_quantize_uint8(fn: Callable) -> str:
         if q.shape != x.shape:
             raise Wrong(f"On {case} q has shape {tuple(q.shape)}; it must keep x's shape "
                         f"{tuple(x.shape)}.")
-        scale, zero = float(as_array(scale, what="scale")), float(as_array(zero, what="zero_point"))
+        scale, zero = float(as_array(scale, what="scale")), float(as_array(zero,
+                                                                           what="zero_point"))
         if scale <= 0:
             raise Wrong(f"On {case} the scale is {scale:g}; it must be positive.")
         _, want_scale, want_zero = reference_quantize(x)

@@ -106,7 +106,8 @@ def check_encode(fn: Callable[[list[list[str]], dict[str, int]], torch.Tensor]) 
         got = call(fn, [list(s) for s in sentences], dict(token_to_id), case=case)
         expected = _reference(sentences, token_to_id)
         if not isinstance(got, torch.Tensor):
-            raise Wrong(f"On {case} it returned {describe_answer(got)}; return a torch tensor (the "
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; return a torch tensor "
+                        f"(the "
                         "model's embedding takes a tensor of ids).")
         if got.dtype != torch.int64:
             raise Wrong(f"On {case} the ids have dtype {got.dtype}; embeddings need torch.int64 "

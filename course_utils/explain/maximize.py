@@ -102,7 +102,8 @@ def maximize_channel(model: nn.Module, layer: str, channel: int, *,
 
 @torch.no_grad()
 def top_patches(model: nn.Module, images: torch.Tensor, *, layer: str, channel: int,
-                patch: int, k: int = 9, prepare: Callable[[torch.Tensor], torch.Tensor] | None = None,
+                patch: int, k: int = 9,
+                prepare: Callable[[torch.Tensor], torch.Tensor] | None = None,
                 batch_size: int = 32) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The ``k`` image patches that excite ``channel`` of ``layer`` most (one per image).
 

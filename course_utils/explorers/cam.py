@@ -186,7 +186,8 @@ class CamExplorer:
                                  description="image")
         self.class_menu = w.Dropdown(description="class", layout=w.Layout(width="420px"))
         methods = METHODS if classifier else METHODS[:1]
-        self.method = w.ToggleButtons(options=list(methods), value="Grad-CAM", description="method")
+        self.method = w.ToggleButtons(options=list(methods), value="Grad-CAM",
+                                      description="method")
         self.layer_slider = w.SelectionSlider(options=self.layers, value=self.layers[-1],
                                               description="layer", continuous_update=True,
                                               style={"description_width": "80px"},

@@ -118,7 +118,8 @@ class _StepFigure:
         rest_of_row.set_bounds(j + 0.5, i - 0.5, wo - j - 1, 1)
         rows_below.set_bounds(-0.5, i + 0.5, wo, ho - i - 1)
         window = self.xp[top:top + self.k, left:left + self.k]
-        rows = [" + ".join(f"{_fmt(a)}×{_fmt(b, parens=True)}" for a, b in zip(wr.tolist(), kr.tolist()))
+        rows = [" + ".join(f"{_fmt(a)}×{_fmt(b, parens=True)}" for a,
+                           b in zip(wr.tolist(), kr.tolist()))
                 for wr, kr in zip(window, self.kernel)]
         total = float((window * self.kernel).sum())
         text = (f"out[{i}, {j}] = sum of window × kernel =\n   " + "\n + ".join(rows)
@@ -159,7 +160,8 @@ def show_conv_step(x: torch.Tensor, kernel: torch.Tensor, position: int = 0, str
     view = _StepFigure(x, kernel, stride, padding)
     n = view.out.numel()
     if not 0 <= position < n:
-        raise InputError(f"position must be in 0..{n - 1} (the output has {n} cells), got {position}.")
+        raise InputError(f"position must be in 0..{n - 1} (the output has {n} cells), got "
+                         f"{position}.")
     view.draw(position)
     return view.fig
 

@@ -148,7 +148,8 @@ class KernelExplorer(FramedExplorer):
             kernel_size = check_choice(custom.shape[0], "kernel size", KERNEL_SIZES)
             preset = "custom"
         if not 0.25 <= zoom <= 8:
-            raise InputError(f"zoom must be between 0.25 and 8 (display pixels per value), got {zoom}.")
+            raise InputError(f"zoom must be between 0.25 and 8 (display pixels per value), got "
+                             f"{zoom}.")
         self.zoom = zoom
         if preset not in (*PRESETS, "custom") or (preset == "custom" and custom is None):
             raise InputError(f"unknown kernel preset {preset!r}; choose one of {PRESETS} or pass "
@@ -160,7 +161,8 @@ class KernelExplorer(FramedExplorer):
         w = _widgets.widgets()
         self.preset = w.Dropdown(options=(*PRESETS, "custom"), value=preset, description="kernel")
         self.preset.add_class("course-preset")
-        self.size_slider = _widgets.slider("kernel size", KERNEL_SIZES, kernel_size, "course-kernel-size")
+        self.size_slider = _widgets.slider("kernel size", KERNEL_SIZES, kernel_size,
+                                           "course-kernel-size")
         self.stride_slider = index_slider("stride", STRIDES, stride, "course-stride")
         self.padding_slider = _widgets.slider("padding", PADDINGS, padding, "course-padding")
         self.dilation_slider = _widgets.slider("dilation", DILATIONS, dilation, "course-dilation")

@@ -165,7 +165,8 @@ def show_layer_maps(model: nn.Module, image: torch.Tensor, layer: str, *,
     maps = record_layers(model.eval(), image, [layer], prepare)[layer]
     channels = _check_channels(channels, maps.shape[0], layer)
     canvas, scale = render_layer_maps(maps, channels)
-    return show_canvas(hstack_panels([render_input(image), canvas]), f"{layer}: output {tuple(maps.shape)}, channels "
+    return show_canvas(hstack_panels([render_input(image), canvas]),
+                       f"{layer}: output {tuple(maps.shape)}, channels "
                                f"{channels[0]}..{channels[-1]} row by row\n"
                                f"colour bar {describe_scale(*scale)}")
 

@@ -25,7 +25,8 @@ POOL_SIZES = (1, 2, 3, 4)
 POOL_STRIDES = (1, 2, 3, 4)
 
 
-def pool_both(gray: torch.Tensor, kernel_size: int, stride: int) -> tuple[torch.Tensor, torch.Tensor]:
+def pool_both(gray: torch.Tensor, kernel_size: int, stride: int) -> tuple[torch.Tensor,
+                                                                          torch.Tensor]:
     """Max- and average-pool an ``(H, W)`` image; returns two ``(H_out, W_out)`` maps."""
     check_choice(kernel_size, "kernel_size", POOL_SIZES)
     check_choice(stride, "stride", POOL_STRIDES, hint=STRIDE_HINT)

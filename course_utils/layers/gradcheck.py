@@ -20,7 +20,8 @@ def relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
     """
     a, b = check_tensor(a, "a", numpy=False), check_tensor(b, "b", numpy=False)
     if a.shape != b.shape:
-        raise InputError(f"cannot compare gradients of shapes {tuple(a.shape)} and {tuple(b.shape)}.")
+        raise InputError(f"cannot compare gradients of shapes {tuple(a.shape)} and "
+                         f"{tuple(b.shape)}.")
     a, b = a.double(), b.double()
     scale = (a.norm() + b.norm()).item()
     return 0.0 if scale == 0 else (a - b).norm().item() / scale

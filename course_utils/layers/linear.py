@@ -52,7 +52,8 @@ def linear_forward(x: torch.Tensor, weight: torch.Tensor,
     return out, {"x": x, "weight": weight, "has_bias": bias is not None}
 
 
-def linear_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+def linear_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torch.Tensor,
+                                                              torch.Tensor | None]:
     """Gradients of the linear layer.
 
     Returns

@@ -89,5 +89,6 @@ def maxpool2d_backward(dout: torch.Tensor, cache: dict) -> torch.Tensor:
     for u in range(k):
         for v in range(k):
             hit = argmax == u * k + v
-            dx[:, :, u:u + stride * (ho - 1) + 1:stride, v:v + stride * (wo - 1) + 1:stride] += dout * hit
+            dx[:, :, u:u + stride * (ho - 1) + 1:stride,
+               v:v + stride * (wo - 1) + 1:stride] += dout * hit
     return dx

@@ -71,7 +71,8 @@ class InvertedResidual(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 4 or x.shape[1] != self.c_in:
             raise InputError(f"InvertedResidual expects (B, {self.c_in}, H, W), got "
-                             f"{tuple(x.shape)}; build it with c_in={x.shape[1] if x.ndim == 4 else '...'}.")
+                             f"{tuple(x.shape)}; build it with "
+                             f"c_in={x.shape[1] if x.ndim == 4 else '...'}.")
         out = self.conv(x)
         return x + out if self.use_res_connect else out
 

@@ -77,7 +77,8 @@ def _blocks(model: nn.Module) -> list[nn.Module]:
     if not hasattr(model, "features"):
         raise InputError(f"{type(model).__name__} has no .features to draw; expected a network "
                          "of course_utils.models (features, then head).")
-    parts = list(model.features.children()) + list(getattr(model, "head", nn.Sequential()).children())
+    parts = list(model.features.children()) + list(getattr(model, "head",
+                                                           nn.Sequential()).children())
     return [m for m in parts if not isinstance(m, _FOLDED)]
 
 
@@ -93,7 +94,8 @@ def block_rows(model: nn.Module, input_shape: tuple[int, int, int]
     check_size(input_shape[1:], "input_shape[1:]")
     shapes: dict[int, tuple[int, ...]] = {}
     blocks = _blocks(model)
-    hooks = [b.register_forward_hook(lambda m, _i, out: shapes.__setitem__(id(m), tuple(out.shape[1:])))
+    hooks = [b.register_forward_hook(lambda m, _i,
+                                     out: shapes.__setitem__(id(m), tuple(out.shape[1:])))
              for b in blocks]
     was_training = model.training
     try:

@@ -42,7 +42,8 @@ def fit_linear_head(features: torch.Tensor, labels: torch.Tensor, num_classes: i
     nn.Linear
         ``D -> num_classes``.
     """
-    if not isinstance(features, torch.Tensor) or features.ndim != 2 or not features.is_floating_point():
+    if not isinstance(features,
+                      torch.Tensor) or features.ndim != 2 or not features.is_floating_point():
         raise InputError("features must be a (N, D) float tensor, got "
                          f"{getattr(features, 'shape', type(features).__name__)}.")
     check_finite(features, "features", hint="Recompute the features from finite images.")

@@ -99,7 +99,8 @@ def install_source() -> str:
 
 def tagged(nb, tag: str) -> list[int]:
     """Indices of the cells of ``nb`` that carry ``tag``."""
-    return [i for i, cell in enumerate(nb.cells) if tag in cell.get("metadata", {}).get("tags", [])]
+    return [i for i,
+            cell in enumerate(nb.cells) if tag in cell.get("metadata", {}).get("tags", [])]
 
 
 def _own_cell(nb, tag: str, make) -> object:

@@ -143,10 +143,13 @@ def nav_html(names: list[str], index: int, titles: dict[str, str]) -> str:
     """Previous / course index / deck / next links for lesson ``names[index]``."""
     links = ["<a href='index.html'>☰ all lessons</a>"]
     if index > 0:
-        links.insert(0, f"<a href='{names[index - 1]}.html'>← {html.escape(titles[names[index - 1]])}</a>")
+        links.insert(0,
+                     f"<a href='{names[index - 1]}.html'>← "
+                     f"{html.escape(titles[names[index - 1]])}</a>")
     links.append(f"<a href='../slides/{names[index]}.html'>▶ slides</a>")
     if index + 1 < len(names):
-        links.append(f"<a href='{names[index + 1]}.html'>{html.escape(titles[names[index + 1]])} →</a>")
+        links.append(f"<a href='{names[index + 1]}.html'>{html.escape(titles[names[index + 1]])} "
+                     f"→</a>")
     return f"<nav class='course-nav'>{''.join(links)}</nav>"
 
 

@@ -86,7 +86,8 @@ class Vocabulary:
         if not isinstance(min_count, int) or min_count < 1:
             raise InputError(f"min_count must be an int >= 1, got {min_count!r}.")
         if max_size is not None and (not isinstance(max_size, int) or max_size < 2):
-            raise InputError(f"max_size must be None or an int >= 2 (PAD and UNK), got {max_size!r}.")
+            raise InputError(f"max_size must be None or an int >= 2 (PAD and UNK), got "
+                             f"{max_size!r}.")
         counter = Counter(token for text in texts for token in tokenize(text))
         kept = sorted((t for t, n in counter.items() if n >= min_count),
                       key=lambda t: (-counter[t], t))
@@ -108,7 +109,8 @@ class Vocabulary:
         """Token ids of one sentence (unknown words become :attr:`unk_id`)."""
         return [self.id_of(token) for token in tokenize(text)]
 
-    def encode(self, texts: TextSet | Iterable[str], *, max_length: int | None = None) -> torch.Tensor:
+    def encode(self, texts: TextSet | Iterable[str], *,
+               max_length: int | None = None) -> torch.Tensor:
         """Sentences as a padded tensor of token ids.
 
         Parameters

@@ -18,7 +18,8 @@ def check_targets(targets: object, n: int) -> torch.Tensor:
         if not all(isinstance(t, int) and not isinstance(t, bool) for t in targets):
             raise InputError(f"targets must be ints, got {targets!r}.")
         targets = torch.tensor(targets, dtype=torch.int64)
-    if not isinstance(targets, torch.Tensor) or targets.is_floating_point() or targets.is_complex() \
+    if not isinstance(targets,
+                      torch.Tensor) or targets.is_floating_point() or targets.is_complex() \
             or targets.dtype == torch.bool:
         got = targets.dtype if isinstance(targets, torch.Tensor) else describe(targets)
         raise InputError(f"targets must be integer class indices (one per image), got {got}.")

@@ -31,7 +31,8 @@ def check_labels(value: object, name: str = "labels", *, n: int | None = None,
     if tensor.is_floating_point() or tensor.is_complex():
         raise InputError(f"{name} must hold integer class labels, got dtype "
                          f"{str(tensor.dtype).replace('torch.', '')}: integer class indices 0, 1, "
-                         "2, ... are expected. Predicted classes come from scores with .argmax(1); "
+                         "2, ... are expected. Predicted classes come from scores with "
+                         ".argmax(1); "
                          "convert labels with .long() (an int64 tensor) or .astype(int) (NumPy).")
     if n is not None and len(tensor) != n:
         raise InputError(f"{name} must have shape ({n},), one class per item, got "

@@ -111,6 +111,7 @@ def check_size(value: object, name: str = "size") -> tuple[int, int]:
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise InputError(f"{name} must be an int or an (H, W) pair, got {value!r}.")
-        return (check_positive_int(value[0], f"{name}[0]"), check_positive_int(value[1], f"{name}[1]"))
+        return (check_positive_int(value[0], f"{name}[0]"),
+                check_positive_int(value[1], f"{name}[1]"))
     side = check_positive_int(value, name, hint="An image needs at least one pixel a side.")
     return side, side
