@@ -22,7 +22,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(GUARD), *filter(None, [os.environ.get("PYTHONPATH")])]
 )
 sys.path.insert(0, str(GUARD))
+sys.path.insert(0, str(ROOT / "tests"))
 import course_netguard  # noqa: E402
+from notebook_runs import all_notebooks, notebook_run_problems  # noqa: E402
 
 course_netguard.install()
 # Checkers record progress; the tests keep theirs out of the learner's own record.
@@ -42,34 +44,6 @@ def one_thread():
 
 _outcomes: dict[str, str] = {}
 _notebook_seconds: dict[str, float] = {}
-
-
-def all_notebooks() -> list[Path]:
-    """Every lesson notebook, sorted by its number."""
-    return sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
-
-
-def notebook_run_problems(
-    expected: list[str], cells: dict[str, list[str]], outcomes: dict[str, str]
-) -> list[str]:
-    """What went wrong with running the notebooks.
-
-    ``expected``: notebook paths; ``cells``: notebook path -> node ids of its collected cells;
-    ``outcomes``: node id -> "passed", "failed" or "skipped".
-    """
-    found = []
-    for notebook in expected:
-        ids = cells.get(notebook)
-        if not ids:
-            found.append(f"{notebook}: not collected by nbval (run pytest with --nbval-lax)")
-            continue
-        not_passed = [i for i in ids if outcomes.get(i) != "passed"]
-        if not_passed:
-            found.append(
-                f"{notebook}: {len(not_passed)} of {len(ids)} cells did not pass "
-                f"(first: {not_passed[0]}, {outcomes.get(not_passed[0], 'not run')})"
-            )
-    return found
 
 
 class EveryNotebookExecuted(pytest.Item):

@@ -38,7 +38,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils.attacks import (
-    ROBUST_MNIST, ROBUST_MNIST_NETWORK, adversarial_fit, clean_accuracy, fuse_batch_norm, pgd,
+    ROBUST_MNIST,
+    ROBUST_MNIST_NETWORK,
+    adversarial_fit,
+    clean_accuracy,
+    fuse_batch_norm,
+    pgd,
     robust_accuracy,
 )
 from course_utils.data import load_dataset, stratified_split

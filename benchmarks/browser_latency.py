@@ -190,7 +190,8 @@ def notebook(names: list[str], setup: str = "") -> dict:
 def move(page, name: str, steps: int, warmup: int = 3) -> list[dict]:
     """Press arrow keys on ``name``'s slider; return per step the milliseconds from keydown to
     the first websocket send (``send``), the image's reply frame (``reply``), the image's
-    ``load`` event (``load``) and the next animation frame (``frame``)."""
+    ``load`` event (``load``) and the next animation frame (``frame``).
+    """
     handle = page.locator(f".bench-{name}-slider .noUi-handle")
     handle.scroll_into_view_if_needed()
     handle.focus()
@@ -233,7 +234,8 @@ LOG = Path("kernel_steps_kernel_path.jsonl")
 def run(context, url: str, work: Path, names: list[str], steps: int, stem: str,
         setup: str = "") -> tuple[dict, list[dict]]:
     """Build the explorers in notebook ``stem`` and move each; returns the page's step timings
-    per explorer and the kernel's log (steps and frame builds)."""
+    per explorer and the kernel's log (steps and frame builds).
+    """
     (work / f"{stem}.ipynb").write_text(json.dumps(notebook(names, setup)))
     page = open_and_run(context, url, f"{stem}.ipynb", width=1500, height=1000)
     page.evaluate(KEYDOWN)

@@ -31,8 +31,14 @@ import torch
 
 from course_utils.data import load_dataset, stratified_split
 from course_utils.deploy import (
-    export_onnx, litert_interpreter, litert_logits, median_latency_ms, onnx_logits,
-    onnx_session, quantize_onnx, train_pet_classifier,
+    export_onnx,
+    litert_interpreter,
+    litert_logits,
+    median_latency_ms,
+    onnx_logits,
+    onnx_session,
+    quantize_onnx,
+    train_pet_classifier,
 )
 
 THREADS = 2

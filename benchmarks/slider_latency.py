@@ -49,10 +49,13 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from course_utils.data import load_dataset, sample_photo  # noqa: E402
-from course_utils.explorers import (  # noqa: E402
-    CamExplorer, FeatureMapExplorer, KernelExplorer, LayerMapExplorer,
-)
 from course_utils.env import torch_threads  # noqa: E402
+from course_utils.explorers import (  # noqa: E402
+    CamExplorer,
+    FeatureMapExplorer,
+    KernelExplorer,
+    LayerMapExplorer,
+)
 from course_utils.explorers.feature_maps import layer_activations  # noqa: E402
 from course_utils.pretrained import imagenet_labels, load_mobilenet_v2, tflite_preprocess  # noqa: E402
 

@@ -33,8 +33,15 @@ from torch import nn
 
 from course_utils.data import load_dataset, verified_path
 from course_utils.pretrained import (
-    convert_tflite, fine_tune, fit_linear_head, load_mobilenet_v2, model_accuracy, read_tflite,
-    run_batched, split_mobilenet, tflite_preprocess,
+    convert_tflite,
+    fine_tune,
+    fit_linear_head,
+    load_mobilenet_v2,
+    model_accuracy,
+    read_tflite,
+    run_batched,
+    split_mobilenet,
+    tflite_preprocess,
 )
 from course_utils.pretrained.mobilenet import TFLITE_FILE
 

@@ -20,14 +20,20 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.validation import (
-    InputError, check_images, check_int_range, check_non_negative, check_number, check_positive,
+    InputError,
+    check_images,
+    check_int_range,
+    check_non_negative,
+    check_number,
+    check_positive,
 )
 
 
 def _check_batch(images: object, generator: object, value_range: str | None = None
                  ) -> torch.Tensor:
     """The batch as a float tensor (a NumPy array is converted); shape and dtype only, so that
-    the check costs nothing next to the augmentation (no pass over the values)."""
+    the check costs nothing next to the augmentation (no pass over the values).
+    """
     if generator is not None and not isinstance(generator, torch.Generator):
         raise InputError(f"generator must be a torch.Generator (or None), got "
                          f"{type(generator).__name__}; e.g. torch.Generator().manual_seed(0).")

@@ -40,7 +40,11 @@ from course_utils.data.folder import load_image_folder, split_three_ways
 from course_utils.env import by_mode
 from course_utils.explain import grad_cam, heatmaps
 from course_utils.pretrained import (
-    fit_linear_head, load_mobilenet_v2, split_mobilenet, train_classifier, with_head,
+    fit_linear_head,
+    load_mobilenet_v2,
+    split_mobilenet,
+    train_classifier,
+    with_head,
 )
 from course_utils.quality.folder_audit import audit_folder
 from course_utils.validation import InputError, check_choice, check_file
@@ -91,7 +95,8 @@ def choose_backbone(preferred: str = "auto") -> str:
 
 def load_backbone(name: str = "mobilenet_v2", pretrained: bool = True) -> Backbone:
     """The network ``name`` cut into trunk and tail (``pretrained=False``: the bare skeleton,
-    which ``load_state_dict`` fills when a saved model is read back)."""
+    which ``load_state_dict`` fills when a saved model is read back).
+    """
     check_choice(name, "name", BACKBONES)
     if name == "mobilenet_v2":
         trunk, tail = split_mobilenet(load_mobilenet_v2(), MOBILENET_SPLIT)
@@ -335,7 +340,8 @@ def export(model: nn.Module, folder: str | os.PathLike, example: torch.Tensor,
 
 def save_model(trained: Trained, classes: tuple[str, ...], path: str | os.PathLike) -> Path:
     """``{"state_dict", "classes", "backbone", "cam_layer"}`` in ``path``, as
-    :func:`load_model` and ``python -m course_utils.serve`` read it."""
+    :func:`load_model` and ``python -m course_utils.serve`` read it.
+    """
     path = Path(path)
     torch.save({"state_dict": trained.model.state_dict(), "classes": list(classes),
                 "backbone": trained.backbone, "cam_layer": trained.cam_layer}, path)
@@ -344,7 +350,8 @@ def save_model(trained: Trained, classes: tuple[str, ...], path: str | os.PathLi
 
 def load_model(path: str | os.PathLike) -> tuple[FolderClassifier, list[str], str]:
     """A model saved by :func:`save_model` (a run folder or its ``model.pt``): the model in
-    eval mode, its class names and its Grad-CAM layer. Read with ``weights_only=True``."""
+    eval mode, its class names and its Grad-CAM layer. Read with ``weights_only=True``.
+    """
     path = Path(path)
     path = check_file(path / MODEL_FILE if path.is_dir() else path, "model", suffixes=(".pt",))
     saved = torch.load(path, map_location="cpu", weights_only=True)
@@ -385,7 +392,8 @@ def plot_confusion(confusion, classes: tuple[str, ...], title: str = ""):
 def plot_mistakes(images: torch.Tensor, labels: torch.Tensor, report: dict,
                   classes: tuple[str, ...], title: str = ""):
     """The most confident mistakes (or, with none, the closest calls): each photo above the
-    Grad-CAM of the class predicted."""
+    Grad-CAM of the class predicted.
+    """
     import matplotlib.pyplot as plt
 
     shown, probs = report["explained"], report["probabilities"]

@@ -396,7 +396,8 @@ class Server:
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m course_utils.serve (--weights FILE | --model RUN_DIR) [--host 127.0.0.1]
-    [--port 8000]``."""
+    [--port 8000]``.
+    """
     import uvicorn
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -16,17 +16,27 @@ import torchattacks
 from torch import nn
 
 from course_utils.attacks import (
-    CHECKS, ROBUST_MNIST, FGSMRandomStart, InputQuantization, PGDTraining, adversarial_fit,
+    CHECKS,
+    ROBUST_MNIST,
+    FGSMRandomStart,
+    InputQuantization,
+    PGDTraining,
+    adversarial_fit,
     clean_accuracy,
-    evaluation_checklist, fgsm, frozen_eval, fuse_batch_norm, input_gradient, pgd,
-    random_sign_noise, robust_accuracy,
+    evaluation_checklist,
+    fgsm,
+    frozen_eval,
+    fuse_batch_norm,
+    input_gradient,
+    pgd,
+    random_sign_noise,
+    robust_accuracy,
 )
 from course_utils.data import load_dataset, stratified_split
 from course_utils.env import seed_everything
 from course_utils.models import MnistCNN
 from course_utils.train import fit
 from course_utils.validation import InputError
-
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # conftest.py
 

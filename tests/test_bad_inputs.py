@@ -32,9 +32,20 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from course_utils import attacks, augment, data, explain, layers, metrics, models, plots  # noqa: E402
-from course_utils import pretrained, text, train  # noqa: E402
-from course_utils import explorers  # noqa: E402
+from course_utils import (  # noqa: E402  # noqa: E402
+    attacks,
+    augment,
+    data,
+    explain,
+    explorers,  # noqa: E402
+    layers,
+    metrics,
+    models,
+    plots,
+    pretrained,
+    text,
+    train,
+)
 from course_utils.data import photos  # noqa: E402
 from course_utils.validation import InputError  # noqa: E402
 

@@ -18,6 +18,7 @@ def test_check_reports_ready():
 
 def test_check_fails_on_a_corrupted_file(tmp_path):
     import shutil
+
     from course_utils.data import data_dir
     copy = tmp_path / "data"
     shutil.copytree(data_dir(), copy)

@@ -7,7 +7,12 @@ import pytest
 import torch
 
 from course_utils.corruptions import (
-    CORRUPTIONS, SEVERITIES, class_dependent_label_noise, corrupt, occlude, pair_transition,
+    CORRUPTIONS,
+    SEVERITIES,
+    class_dependent_label_noise,
+    corrupt,
+    occlude,
+    pair_transition,
     symmetric_label_noise,
 )
 from course_utils.data import load_dataset

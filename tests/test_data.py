@@ -7,9 +7,20 @@ import pytest
 import torch
 from sklearn.model_selection import train_test_split
 
-from course_utils.data import (ChecksumError, ImageSet, OfflineError, list_datasets,
-                               load_dataset, load_full_dataset, pet_files, read_photo,
-                               sample_photo, stratified_split, verified_path, verify_all)
+from course_utils.data import (
+    ChecksumError,
+    ImageSet,
+    OfflineError,
+    list_datasets,
+    load_dataset,
+    load_full_dataset,
+    pet_files,
+    read_photo,
+    sample_photo,
+    stratified_split,
+    verified_path,
+    verify_all,
+)
 from course_utils.data.online import network_available
 from course_utils.plots import plot_class_counts, show_images
 

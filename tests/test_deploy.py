@@ -8,8 +8,16 @@ from torch import nn
 
 from course_utils.data import load_dataset
 from course_utils.deploy import (
-    PetClassifier, export_onnx, export_program, litert_interpreter, litert_logits,
-    median_latency_ms, onnx_logits, onnx_session, pet_classifier_skeleton, quantize_onnx,
+    PetClassifier,
+    export_onnx,
+    export_program,
+    litert_interpreter,
+    litert_logits,
+    median_latency_ms,
+    onnx_logits,
+    onnx_session,
+    pet_classifier_skeleton,
+    quantize_onnx,
 )
 from course_utils.pretrained import load_mobilenet_v2, run_batched, tflite_preprocess
 from course_utils.validation import InputError

@@ -7,8 +7,14 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.env import (by_mode, get_device, in_colab, is_fast_mode, seed_everything,
-                              torch_threads)
+from course_utils.env import (
+    by_mode,
+    get_device,
+    in_colab,
+    is_fast_mode,
+    seed_everything,
+    torch_threads,
+)
 
 
 @pytest.mark.parametrize("raw, expected", [("1", True), ("true", True), ("ON", True),

@@ -9,15 +9,18 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from PIL import Image
 import torch
 from matplotlib.figure import Figure
+from PIL import Image
 from torch import nn
 
 from course_utils.explorers import EpsilonExplorer, show_epsilon
 from course_utils.explorers.epsilon import MNIST_EPS, attack_view, fgsm_direction, render_attack
 from course_utils.plots import (
-    format_table, plot_epoch_accuracies, plot_perturbations, plot_robustness_curves,
+    format_table,
+    plot_epoch_accuracies,
+    plot_perturbations,
+    plot_robustness_curves,
 )
 
 

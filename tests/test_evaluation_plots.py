@@ -12,7 +12,9 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from course_utils.plots import (  # noqa: E402
-    plot_ci_width, plot_confident_mistakes, plot_per_class_accuracy,
+    plot_ci_width,
+    plot_confident_mistakes,
+    plot_per_class_accuracy,
 )
 
 CLASSES = ("a", "b", "c")

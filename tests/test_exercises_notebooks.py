@@ -5,7 +5,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import all_notebooks
+from notebook_runs import all_notebooks
 
 from course_utils.exercises import framework
 

@@ -20,12 +20,28 @@ from torch import nn
 from torchvision.models import resnet18
 
 from course_utils.explain import (
-    cascading_randomization, class_activation_map, curve_area, deletion_curve, get_layer,
-    grad_cam, gradient_saliency, heatmaps, insertion_curve, integrated_gradients,
-    maximize_channel, normalize_maps, occlusion, pixel_map, random_maps, randomize_layers,
-    rank_correlation, record_activations, smoothgrad, top_patches, upsample_maps,
+    cascading_randomization,
+    class_activation_map,
+    curve_area,
+    deletion_curve,
+    get_layer,
+    grad_cam,
+    gradient_saliency,
+    heatmaps,
+    insertion_curve,
+    integrated_gradients,
+    maximize_channel,
+    normalize_maps,
+    occlusion,
+    pixel_map,
+    random_maps,
+    randomize_layers,
+    rank_correlation,
+    record_activations,
+    smoothgrad,
+    top_patches,
+    upsample_maps,
 )
-
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # conftest.py
 

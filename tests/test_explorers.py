@@ -136,11 +136,11 @@ def test_kernel_explorer_without_stack_updates_one_image_in_place(monkeypatch):
 ])
 def test_explorers_without_stack_update_one_image_in_place(monkeypatch, build, slider, value):
     stacked = build()
-    setattr(getattr(stacked, slider), "value", value)
+    getattr(stacked, slider).value = value
     monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
     explorer = build()
     image_widget, before = explorer.image, explorer.image.value
-    setattr(getattr(explorer, slider), "value", value)
+    getattr(explorer, slider).value = value
     assert explorer.image is image_widget and image_widget.value != before
     assert np.array_equal(pixels(image_widget.value), pixels(stacked.image.value))
     assert explorer.readout.value == stacked.readout.value

@@ -15,7 +15,11 @@ from PIL import Image
 
 from course_utils.data import folder as folder_module
 from course_utils.data.folder import (
-    FolderError, ImageFileError, decode_image, example_folder, load_image_folder,
+    FolderError,
+    ImageFileError,
+    decode_image,
+    example_folder,
+    load_image_folder,
     split_three_ways,
 )
 

@@ -11,9 +11,18 @@ from torchvision.ops import sigmoid_focal_loss
 
 from course_utils.data import load_dataset
 from course_utils.imbalance import (
-    adjust_logits, balanced_sampler, binary_focal_loss, class_counts, class_priors,
-    class_weighted_cross_entropy, class_weights, focal_loss, imbalanced_copy, imbalanced_indices,
-    oversample_indices, undersample_indices,
+    adjust_logits,
+    balanced_sampler,
+    binary_focal_loss,
+    class_counts,
+    class_priors,
+    class_weighted_cross_entropy,
+    class_weights,
+    focal_loss,
+    imbalanced_copy,
+    imbalanced_indices,
+    oversample_indices,
+    undersample_indices,
 )
 from course_utils.train import fit
 from course_utils.validation import InputError

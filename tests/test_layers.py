@@ -9,10 +9,25 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.layers import (
-    conv2d, conv2d_backward, conv2d_forward, conv2d_loops, conv_output_size, gradient_check,
-    linear_backward, linear_forward, maxpool2d_backward, maxpool2d_forward, numerical_gradient,
-    pool2d, receptive_field, relative_error, relu_backward, relu_forward, softmax,
-    softmax_cross_entropy_backward, softmax_cross_entropy_forward,
+    conv2d,
+    conv2d_backward,
+    conv2d_forward,
+    conv2d_loops,
+    conv_output_size,
+    gradient_check,
+    linear_backward,
+    linear_forward,
+    maxpool2d_backward,
+    maxpool2d_forward,
+    numerical_gradient,
+    pool2d,
+    receptive_field,
+    relative_error,
+    relu_backward,
+    relu_forward,
+    softmax,
+    softmax_cross_entropy_backward,
+    softmax_cross_entropy_forward,
 )
 
 

@@ -4,9 +4,19 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.models import (DenseNet, LeNet5, MnistCNN, MobileNet, Normalize, ResNet,
-                                 SmallVGG, count_macs, count_parameters, cpu_latency_ms,
-                                 depthwise_separable)
+from course_utils.models import (
+    DenseNet,
+    LeNet5,
+    MnistCNN,
+    MobileNet,
+    Normalize,
+    ResNet,
+    SmallVGG,
+    count_macs,
+    count_parameters,
+    cpu_latency_ms,
+    depthwise_separable,
+)
 
 NETWORKS = [LeNet5, SmallVGG, ResNet, lambda: ResNet(skip=False), DenseNet, MobileNet, MnistCNN]
 

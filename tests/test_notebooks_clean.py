@@ -1,11 +1,10 @@
 """Notebooks are stored without outputs (but for # NBVAL_CHECK_OUTPUT text) and are well formed."""
 
 import nbformat
-import pytest
-from conftest import all_notebooks, notebook_run_problems
-from nbformat.v4 import new_code_cell, new_notebook, new_output
-
 import nbtools
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+from notebook_runs import all_notebooks, notebook_run_problems
 
 NOTEBOOKS = all_notebooks()
 

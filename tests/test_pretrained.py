@@ -13,12 +13,25 @@ from torchvision.models import mobilenet_v2
 
 from course_utils.data import ChecksumError, OfflineError, read_photo, verified_path
 from course_utils.pretrained import (
-    SamePadConv2d, TFLiteFormatError, balanced_subset, cat_dog_indices, fine_tune,
-    fit_linear_head, imagenet_labels, load_mobilenet_v2, load_pretrained, model_accuracy,
-    read_tflite, run_batched, shift_images, split_mobilenet, tflite_preprocess,
-    torchvision_preprocess, train_classifier,
+    SamePadConv2d,
+    TFLiteFormatError,
+    balanced_subset,
+    cat_dog_indices,
+    fine_tune,
+    fit_linear_head,
+    imagenet_labels,
+    load_mobilenet_v2,
+    load_pretrained,
+    mobilenet,
+    model_accuracy,
+    read_tflite,
+    run_batched,
+    shift_images,
+    split_mobilenet,
+    tflite_preprocess,
+    torchvision_preprocess,
+    train_classifier,
 )
-from course_utils.pretrained import mobilenet
 from course_utils.pretrained.imagenet import cat_photo
 
 ROOT = Path(__file__).resolve().parents[1]

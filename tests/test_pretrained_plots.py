@@ -11,7 +11,9 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from course_utils.plots import (  # noqa: E402
-    plot_accuracy_bars, plot_accuracy_curves, plot_top_predictions,
+    plot_accuracy_bars,
+    plot_accuracy_curves,
+    plot_top_predictions,
 )
 
 

@@ -14,8 +14,14 @@ from torch import nn
 from course_utils.corruptions import symmetric_label_noise
 from course_utils.data import load_dataset
 from course_utils.quality import (
-    check_image_file, confident_learning_issues, cross_val_probabilities, exact_duplicates,
-    fingerprints, near_duplicates, precision_recall_at, scan_image_folder,
+    check_image_file,
+    confident_learning_issues,
+    cross_val_probabilities,
+    exact_duplicates,
+    fingerprints,
+    near_duplicates,
+    precision_recall_at,
+    scan_image_folder,
     self_confidence_ranking,
 )
 from course_utils.validation import InputError

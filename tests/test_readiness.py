@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 
-
 from course_utils import readiness
 
 

@@ -15,7 +15,13 @@ from PIL import Image
 from course_utils.data import load_dataset
 from course_utils.deploy import pet_classifier_skeleton
 from course_utils.serve import (
-    MAX_PIXELS, Server, UploadError, create_app, load_classifier, post_file, read_upload,
+    MAX_PIXELS,
+    Server,
+    UploadError,
+    create_app,
+    load_classifier,
+    post_file,
+    read_upload,
 )
 from course_utils.validation import InputError
 

@@ -9,15 +9,13 @@ overlay; then a text file, which must show the service's error message. Screensh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, need_browser
 
 from course_utils.data import load_dataset, verified_path
 from course_utils.deploy import pet_classifier_skeleton
 from course_utils.serve import Server
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, need_browser
 
 
 @pytest.fixture

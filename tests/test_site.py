@@ -14,8 +14,14 @@ import pytest
 from browser_support import ARTIFACTS, chromium, need_browser
 
 from course_utils.publish.colab import add_colab_cells
-from course_utils.publish.website import (build_site, check_figures, execute, figure_count,
-                                          page_figure_count, snapshot_widgets)
+from course_utils.publish.website import (
+    build_site,
+    check_figures,
+    execute,
+    figure_count,
+    page_figure_count,
+    snapshot_widgets,
+)
 
 LESSON = [
     ("markdown", "# 98 · A tiny lesson\n\nOne figure, one explorer, one interact."),

@@ -13,7 +13,7 @@ import re
 import nbformat
 import pytest
 from browser_support import ARTIFACTS, chromium, need_browser
-from conftest import all_notebooks
+from notebook_runs import all_notebooks
 
 from course_utils.publish.slides import build_decks, deck_html, slide_type, tag_slides
 

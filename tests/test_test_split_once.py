@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import ast
 import copy
-from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import all_notebooks
+from notebook_runs import all_notebooks
 
 FINAL_MARKER = "# FINAL TEST"
 HELD_OUT_SPLITS = {"test", "all"}

@@ -11,13 +11,22 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.data import (ChecksumError, TextSet, data_dir, load_dataset,
-                               read_labelled_sentences)
+from course_utils.data import (
+    ChecksumError,
+    TextSet,
+    data_dir,
+    load_dataset,
+    read_labelled_sentences,
+)
 from course_utils.data.sentiment import SENTIMENT_FILES, load_sentiment
 from course_utils.env import seed_everything
 from course_utils.models import TextCNN
-from course_utils.plots import (plot_accuracy_intervals, plot_filter_ngrams, plot_token_vectors,
-                                plot_window_scores)
+from course_utils.plots import (
+    plot_accuracy_intervals,
+    plot_filter_ngrams,
+    plot_token_vectors,
+    plot_window_scores,
+)
 from course_utils.text import PAD, UNK, NgramHit, Vocabulary, tokenize, top_ngrams
 from course_utils.train import as_tensors, evaluate, fit
 

@@ -16,8 +16,15 @@ from course_utils.augment import images_only, random_affine, random_shift
 from course_utils.data import load_dataset, stratified_split
 from course_utils.env import seed_everything
 from course_utils.models import MnistCNN
-from course_utils.train import (History, evaluate, fit, learning_rate, load_checkpoint,
-                                lr_range_test, save_checkpoint)
+from course_utils.train import (
+    History,
+    evaluate,
+    fit,
+    learning_rate,
+    load_checkpoint,
+    lr_range_test,
+    save_checkpoint,
+)
 
 CPU = torch.device("cpu")
 

@@ -12,10 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, need_browser
 
 from course_utils.data.folder import example_folder
 from course_utils.serve import Server, post_file
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, need_browser
 
 CLASSES = ["cat_long_hair", "cat_short_hair", "dog_fluffy", "dog_smooth"]
 OUTPUTS = ("model.pt", "model.onnx", "model_int8.onnx", "classes.txt", "settings.json",

@@ -25,7 +25,10 @@ images in [0, 1] within ε of them.
 """
 
 from course_utils.attacks.adversarial_fit import (
-    ROBUST_MNIST, ROBUST_MNIST_NETWORK, RobustFit, adversarial_fit,
+    ROBUST_MNIST,
+    ROBUST_MNIST_NETWORK,
+    RobustFit,
+    adversarial_fit,
 )
 from course_utils.attacks.checklist import (
     CHECKS,

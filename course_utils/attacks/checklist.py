@@ -23,7 +23,10 @@ from course_utils.attacks.evaluate import clean_accuracy, robust_accuracy
 from course_utils.attacks.fgsm import fgsm
 from course_utils.attacks.pgd import pgd
 from course_utils.validation import (
-    check_batch_labels, check_eps, check_positive_int, check_unit_images,
+    check_batch_labels,
+    check_eps,
+    check_positive_int,
+    check_unit_images,
 )
 
 CHECKS = (

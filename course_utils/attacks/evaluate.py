@@ -15,7 +15,12 @@ import torch
 from course_utils.attacks.fuse import fuse_batch_norm
 from course_utils.attacks.mode import frozen_eval
 from course_utils.validation import (
-    InputError, check_batch_labels, check_eps, check_model, check_positive_int, check_unit_images,
+    InputError,
+    check_batch_labels,
+    check_eps,
+    check_model,
+    check_positive_int,
+    check_unit_images,
 )
 
 Attack = Callable[..., torch.Tensor]

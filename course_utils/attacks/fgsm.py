@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.attacks.pgd import input_gradient
 from course_utils.attacks.mode import frozen_eval
+from course_utils.attacks.pgd import input_gradient
 from course_utils.validation import (
-    check_batch_labels, check_bool, check_eps, check_model, check_unit_images,
+    check_batch_labels,
+    check_bool,
+    check_eps,
+    check_model,
+    check_unit_images,
 )
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import torch
+
 from course_utils.validation import InputError
 
 

@@ -13,8 +13,14 @@ import torch.nn.functional as F
 
 from course_utils.attacks.mode import frozen_eval
 from course_utils.validation import (
-    InputError, check_batch_labels, check_bool, check_eps, check_logits, check_model,
-    check_positive_int, check_unit_images,
+    InputError,
+    check_batch_labels,
+    check_bool,
+    check_eps,
+    check_logits,
+    check_model,
+    check_positive_int,
+    check_unit_images,
 )
 
 NORMS = ("linf", "l2")

@@ -24,7 +24,11 @@ from course_utils.attacks.fuse import fuse_batch_norm
 from course_utils.attacks.mode import frozen_eval
 from course_utils.attacks.pgd import input_gradient, pgd, projected_step
 from course_utils.validation import (
-    InputError, check_batch_labels, check_eps, check_positive_int, check_unit_images,
+    InputError,
+    check_batch_labels,
+    check_eps,
+    check_positive_int,
+    check_unit_images,
 )
 
 

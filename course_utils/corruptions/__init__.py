@@ -19,7 +19,9 @@ uint8 images and gives back the dtype it was given.
 from course_utils.corruptions.blur import defocus_blur, motion_blur
 from course_utils.corruptions.digital import brightness, contrast, jpeg, pixelate
 from course_utils.corruptions.labels import (
-    class_dependent_label_noise, pair_transition, symmetric_label_noise,
+    class_dependent_label_noise,
+    pair_transition,
+    symmetric_label_noise,
 )
 from course_utils.corruptions.noise import gaussian_noise, impulse_noise, shot_noise
 from course_utils.corruptions.occlusion import occlude, occluding_patch

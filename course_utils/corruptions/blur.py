@@ -29,7 +29,8 @@ def disc_kernel(radius: float) -> torch.Tensor:
 
 def line_kernels(length: float, angles: torch.Tensor) -> torch.Tensor:
     """``(N, k, k)`` kernels, each a line of ``length`` pixels through the centre at one angle
-    (radians), drawn by spreading points along it bilinearly; each sums to 1."""
+    (radians), drawn by spreading points along it bilinearly; each sums to 1.
+    """
     half = math.ceil(length / 2)
     side = 2 * half + 1
     t = torch.linspace(-length / 2, length / 2, int(length * SUPERSAMPLE) + 1)
@@ -60,13 +61,15 @@ def _convolve(images: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
 def defocus_blur(images: torch.Tensor, severity: int, generator: torch.Generator
                  ) -> torch.Tensor:
     """Average each pixel over a disc of ``DEFOCUS_RADIUS`` pixels: ``(N, C, H, W)``.
-    Deterministic (``generator`` is unused, kept for the common signature)."""
+    Deterministic (``generator`` is unused, kept for the common signature).
+    """
     return _convolve(images, disc_kernel(DEFOCUS_RADIUS[severity - 1]))
 
 
 def motion_blur(images: torch.Tensor, severity: int, generator: torch.Generator
                 ) -> torch.Tensor:
     """Smear each image along a line of ``MOTION_LENGTH`` pixels at its own random angle:
-    ``(N, C, H, W)``."""
+    ``(N, C, H, W)``.
+    """
     angles = torch.rand(len(images), generator=generator) * math.pi
     return _convolve(images, line_kernels(MOTION_LENGTH[severity - 1], angles))

@@ -38,7 +38,8 @@ def contrast(images: torch.Tensor, severity: int, generator: torch.Generator | N
 def jpeg(images: torch.Tensor, severity: int, generator: torch.Generator | None = None
          ) -> torch.Tensor:
     """Save each image as a JPEG of ``JPEG_QUALITY`` and read it back (Pillow): ``(N, C, H, W)``
-    with 1 (grayscale) or 3 (RGB) channels."""
+    with 1 (grayscale) or 3 (RGB) channels.
+    """
     if images.shape[1] not in (1, 3):
         raise InputError(f"jpeg needs images with 1 (grayscale) or 3 (RGB) channels, got "
                          f"{images.shape[1]}.")
@@ -56,7 +57,8 @@ def jpeg(images: torch.Tensor, severity: int, generator: torch.Generator | None 
 def pixelate(images: torch.Tensor, severity: int, generator: torch.Generator | None = None
              ) -> torch.Tensor:
     """Replace each ``PIXELATE_BLOCK`` x ``PIXELATE_BLOCK`` block by its mean (blocks at the
-    right and bottom edges may be cut): ``(N, C, H, W)``."""
+    right and bottom edges may be cut): ``(N, C, H, W)``.
+    """
     h, w = images.shape[-2:]
     block = PIXELATE_BLOCK[severity - 1]
     coarse = F.avg_pool2d(images, block, ceil_mode=True)

@@ -9,7 +9,12 @@ from __future__ import annotations
 import torch
 
 from course_utils.validation import (
-    InputError, check_labels, check_positive_int, check_probability, check_tensor, describe,
+    InputError,
+    check_labels,
+    check_positive_int,
+    check_probability,
+    check_tensor,
+    describe,
 )
 
 ROW_TOLERANCE = 1e-6

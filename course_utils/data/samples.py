@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+
 from course_utils.validation import InputError
 
 SAMPLE_PHOTOS = ("astronaut", "camera", "chelsea", "coffee", "rocket")

@@ -14,7 +14,10 @@ The web service that uses them is :mod:`course_utils.serve`.
 """
 
 from course_utils.deploy.classifier import (
-    CAM_LAYER, PetClassifier, pet_classifier_skeleton, train_pet_classifier,
+    CAM_LAYER,
+    PetClassifier,
+    pet_classifier_skeleton,
+    train_pet_classifier,
 )
 from course_utils.deploy.export import export_onnx, export_program, onnx_logits, onnx_session
 from course_utils.deploy.latency import median_latency_ms

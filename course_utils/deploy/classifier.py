@@ -11,7 +11,11 @@ import torch
 from torch import nn
 
 from course_utils.pretrained import (
-    fine_tune, fit_linear_head, load_mobilenet_v2, run_batched, split_mobilenet,
+    fine_tune,
+    fit_linear_head,
+    load_mobilenet_v2,
+    run_batched,
+    split_mobilenet,
     tflite_preprocess,
 )
 

@@ -24,7 +24,10 @@ import torch
 from torch import nn
 
 from course_utils.validation import (
-    InputError, check_file, check_positive_int, check_rgb_images,
+    InputError,
+    check_file,
+    check_positive_int,
+    check_rgb_images,
 )
 
 ONNX_OPSET = 17

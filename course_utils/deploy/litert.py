@@ -13,8 +13,8 @@ import numpy as np
 import torch
 
 from course_utils.data import verified_path
-from course_utils.validation import check_file, check_positive_int, check_rgb_images
 from course_utils.pretrained.mobilenet import TFLITE_FILE
+from course_utils.validation import check_file, check_positive_int, check_rgb_images
 
 
 def litert_interpreter(path: str | os.PathLike | None = None, threads: int = 2):

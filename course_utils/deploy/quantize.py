@@ -63,7 +63,10 @@ def quantize_onnx(source: str | os.PathLike, target: str | os.PathLike,
     """
     import onnxruntime as ort
     from onnxruntime.quantization import (
-        CalibrationMethod, QuantFormat, QuantType, quantize_static,
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quantize_static,
     )
     from onnxruntime.quantization.shape_inference import quant_pre_process
 

@@ -194,7 +194,8 @@ def _edge_images() -> dict[str, list[torch.Tensor]]:
           solution="vertical_edge_kernel")
 def check_vertical_edge_kernel(kernel: torch.Tensor) -> str:
     """Exercise 4: a 3x3 kernel that answers vertical edges, and neither flat areas nor
-    horizontal edges, on hidden random edges and gray levels."""
+    horizontal edges, on hidden random edges and gray levels.
+    """
     if tuple(kernel.shape) != (3, 3):
         raise Wrong(f"The kernel has shape {tuple(kernel.shape)}; expected (3, 3).")
     weights = kernel.double()[None, None]

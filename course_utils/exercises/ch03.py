@@ -43,7 +43,8 @@ def _softmax_cases() -> list[tuple[str, torch.Tensor]]:
                                          F.log_softmax))
 def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> str:
     """Exercise 1: ``fn(logits)`` turns ``(N, K)`` scores into probabilities along the last axis,
-    without overflowing on large scores."""
+    without overflowing on large scores.
+    """
     for case, logits in _softmax_cases():
         got = call(fn, logits.clone(), case=case)
         if _has_nan(got):
@@ -90,7 +91,8 @@ def _dense_cases() -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
           solution="flatten_dense", forbidden=(F.linear, linear_forward, torch.addmm))
 def check_flatten_dense(fn: Callable) -> str:
     """Exercise 2: ``fn(maps, weight, bias)`` flattens ``(N, C, H, W)`` maps and applies a dense
-    layer of weight ``(K, C*H*W)`` and bias ``(K,)``."""
+    layer of weight ``(K, C*H*W)`` and bias ``(K,)``.
+    """
     for maps, weight, bias in _dense_cases():
         case = (f"maps of shape {tuple(maps.shape)}, weight {tuple(weight.shape)}, bias "
                 f"{tuple(bias.shape)}")

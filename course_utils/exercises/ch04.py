@@ -236,7 +236,8 @@ def _central_differences(f, x, eps):
           solution="check_linear")
 def check_gradient_check(fn: Callable) -> str:
     """Exercise 5: ``fn(linear_backward, numerical_gradient)`` gradient-checks a linear backward
-    pass: tiny for a right one, large for one wrong in dx, dw or db."""
+    pass: tiny for a right one, large for one wrong in dx, dw or db.
+    """
     right = as_number(call(fn, _right_linear_backward, _central_differences,
                            case="a right backward pass"),
                       what="the error it reported for a right backward pass",
@@ -269,7 +270,8 @@ def check_gradient_check(fn: Callable) -> str:
           solution="momentum_step")
 def check_momentum_step(fn: Callable) -> str:
     """Exercise 6: ``fn(param, grad, velocity, lr, momentum)`` returns ``(param, velocity)`` after
-    one step of SGD with momentum, as ``torch.optim.SGD`` takes it, on hidden random steps."""
+    one step of SGD with momentum, as ``torch.optim.SGD`` takes it, on hidden random steps.
+    """
     gen = torch.Generator().manual_seed(45)
     start = _rand(gen, 4)
     grads = [_rand(gen, 4) for _ in range(3)]

@@ -63,7 +63,8 @@ def _data(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 class _WatchedSGD(torch.optim.SGD):
     """SGD that notes, at every step, the batch just seen, its loss and whether the gradients
-    are those of that batch's mean cross-entropy (or of all batches so far: no zero_grad)."""
+    are those of that batch's mean cross-entropy (or of all batches so far: no zero_grad).
+    """
 
     def __init__(self, model: _Watched, images: torch.Tensor, labels: torch.Tensor):
         super().__init__(model.parameters(), lr=0.1)
@@ -175,7 +176,8 @@ def check_train_one_epoch(fn: Callable) -> str:
           solution="accuracy", forbidden=(evaluate,))
 def check_accuracy(fn: Callable) -> str:
     """Exercise 2: ``fn(model, images, labels, batch_size)`` is the accuracy in evaluation mode,
-    without gradients, over every image once."""
+    without gradients, over every image once.
+    """
     for n, batch_size, seed in ((30, 7, 53), (24, 12, 54)):
         case = f"{n} hidden images in batches of {batch_size}, a model with dropout"
         model = _Watched(seed, dropout=0.5).train()
@@ -278,7 +280,8 @@ def _whole(value: object, what: str) -> int:
           solution="early_stopping")
 def check_early_stopping(answer: object) -> str:
     """Exercise 5: ``answer = (last epoch trained, epoch whose weights are kept)`` for
-    ``EARLY_STOPPING_VAL_LOSSES`` with ``patience=2`` and ``monitor="val_loss"``."""
+    ``EARLY_STOPPING_VAL_LOSSES`` with ``patience=2`` and ``monitor="val_loss"``.
+    """
     last, best = as_tuple(answer, 2, expects="a pair (last epoch, kept epoch)")
     stopped = _whole(last, "the last epoch")
     kept = _whole(best, "the kept epoch")

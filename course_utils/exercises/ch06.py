@@ -36,7 +36,8 @@ from course_utils.models.mobilenet import depthwise_separable
           solution="separable_saving")
 def check_separable_saving(answer: float) -> str:
     """Exercise 1: how many times fewer multiply-accumulates a depthwise separable block needs
-    than a 3x3 convolution from 64 to 128 channels, both giving a 14x14 output."""
+    than a 3x3 convolution from 64 to 128 channels, both giving a 14x14 output.
+    """
     standard, separable = 9 * 64 * 128, 9 * 64 + 64 * 128
     ratio = standard / separable
     if math.isclose(answer, ratio, rel_tol=0.01):
@@ -88,7 +89,8 @@ def _is_bool(value: object) -> bool:
           solution="residual_block")
 def check_residual_block(answer: object) -> str:
     """Exercise 3: for ``BasicBlock(32, 64, stride=2)`` on a ``(B, 32, 14, 14)`` batch,
-    ``answer = ((C, H, W) of the output, whether the skip path needs a 1x1 convolution)``."""
+    ``answer = ((C, H, W) of the output, whether the skip path needs a 1x1 convolution)``.
+    """
     shape, projection = as_tuple(answer, 2, expects="a pair ((C, H, W), True or False)")
     shape = as_tuple(shape, 3, what="the first item", expects="the three sizes (C, H, W)")
     sizes = tuple(as_number(v, what="each size", expects="a whole number") for v in shape)
@@ -131,7 +133,8 @@ def _conv_cases() -> list[tuple[int, int, int, int, int, int]]:
           solution="conv_macs", forbidden=(count_macs,))
 def check_conv_macs(fn: Callable) -> str:
     """Exercise 4: ``fn(c_in, c_out, k, h_out, w_out, groups)`` counts a convolution's
-    multiply-accumulates for one image, as ``count_macs`` does."""
+    multiply-accumulates for one image, as ``count_macs`` does.
+    """
     for c_in, c_out, k, h, w, groups in _conv_cases():
         conv = nn.Conv2d(c_in, c_out, k, padding=k // 2, groups=groups)
         expected = count_macs(conv, (c_in, h, w))

@@ -163,7 +163,8 @@ def _names(model: nn.Module, blocks: int) -> tuple[set[str], set[str]]:
           solution="set_trainable")
 def check_set_trainable(fn: Callable[[nn.Module, int], object]) -> str:
     """Exercise 4: ``fn(model, blocks)`` leaves only the last ``blocks`` feature blocks and the
-    classifier trainable, whatever was frozen before."""
+    classifier trainable, whatever was frozen before.
+    """
     for model, blocks in _models():
         case = f"a model with {len(model.features)} feature blocks, blocks={blocks}"
         before = {n for n, p in model.named_parameters() if p.requires_grad}
@@ -204,7 +205,8 @@ def check_set_trainable(fn: Callable[[nn.Module, int], object]) -> str:
           solution="param_groups")
 def check_param_groups(fn: Callable) -> str:
     """Exercise 5: ``fn(model, blocks, lr_blocks, lr_head)`` gives optimiser parameter groups: the
-    last ``blocks`` feature blocks at ``lr_blocks``, the classifier at ``lr_head``, nothing else."""
+    last ``blocks`` feature blocks at ``lr_blocks``, the classifier at ``lr_head``, nothing else.
+    """
     lr_blocks, lr_head = 1e-4, 1e-3
     for model, blocks in _models():
         case = f"a model with {len(model.features)} feature blocks, blocks={blocks}"

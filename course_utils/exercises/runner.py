@@ -205,7 +205,8 @@ def _library_origin(fn: Callable, forbidden: Sequence[Callable]) -> str:
 
 def call(fn: Callable, *args: Any, case: str = "", none_ok: bool = False, **kwargs: Any) -> Any:
     """Run the learner's ``fn``; its exceptions become feedback, and ``None`` is refused unless
-    ``none_ok`` (for a function run for its effect, such as one that freezes a model)."""
+    ``none_ok`` (for a function run for its effect, such as one that freezes a model).
+    """
     try:
         result = fn(*args, **kwargs)
     except Exception as error:  # the learner's code may fail in any way

@@ -22,14 +22,20 @@ and one target class per image, and returns CPU tensors.
 
 from course_utils.explain.cam import class_activation_map, grad_cam, grad_cam_from
 from course_utils.explain.faithfulness import (
-    curve_area, deletion_curve, insertion_curve, random_maps,
+    curve_area,
+    deletion_curve,
+    insertion_curve,
+    random_maps,
 )
 from course_utils.explain.hooks import get_layer, layer_names, record_activations
 from course_utils.explain.maps import heatmaps, normalize_maps, upsample_maps
 from course_utils.explain.maximize import maximize_channel, top_patches, total_variation
 from course_utils.explain.occlusion import occlusion
 from course_utils.explain.saliency import (
-    gradient_saliency, integrated_gradients, pixel_map, smoothgrad,
+    gradient_saliency,
+    integrated_gradients,
+    pixel_map,
+    smoothgrad,
 )
 from course_utils.explain.sanity import cascading_randomization, randomize_layers, rank_correlation
 

@@ -21,7 +21,12 @@ from torch import nn
 
 from course_utils.explain.hooks import get_layer, record_activations
 from course_utils.validation import (
-    InputError, check_images, check_model, check_targets, model_device, target_scores,
+    InputError,
+    check_images,
+    check_model,
+    check_targets,
+    model_device,
+    target_scores,
 )
 
 

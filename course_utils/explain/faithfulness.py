@@ -17,8 +17,14 @@ import torch
 from torch import nn
 
 from course_utils.validation import (
-    InputError, check_images, check_maps, check_model, check_positive_int, check_target_range,
-    check_targets, model_device,
+    InputError,
+    check_images,
+    check_maps,
+    check_model,
+    check_positive_int,
+    check_target_range,
+    check_targets,
+    model_device,
 )
 
 

@@ -17,6 +17,7 @@ from typing import Iterator, Sequence
 
 import torch
 from torch import nn
+
 from course_utils.validation import InputError
 
 

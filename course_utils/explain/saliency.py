@@ -21,7 +21,12 @@ import torch
 from torch import nn
 
 from course_utils.validation import (
-    InputError, check_images, check_model, check_positive_int, check_targets, model_device,
+    InputError,
+    check_images,
+    check_model,
+    check_positive_int,
+    check_targets,
+    model_device,
     target_scores,
 )
 

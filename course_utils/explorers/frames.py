@@ -93,7 +93,8 @@ def index_slider(description: str, values: Sequence, value: Any, css: str,
 
 def slider_index(slider: Any) -> int:
     """The frame a slider points at: ``index`` of a selection slider, else
-    ``(value - min) / step``."""
+    ``(value - min) / step``.
+    """
     if hasattr(slider, "index"):
         return int(slider.index)
     return (int(slider.value) - int(slider.min)) // int(slider.step)
@@ -188,7 +189,8 @@ class FrameStack:
     # -- rendering ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Render again after a change of any control but the slider: every frame when
-        stacked, the shown one on the kernel path."""
+        stacked, the shown one on the kernel path.
+        """
         if not self.stacked:
             self._show()
             return
@@ -213,7 +215,8 @@ class FrameStack:
     @staticmethod
     def _resize(stack: Any, count: int, make: Callable[[], Any], dropped: list) -> list:
         """Give ``stack`` ``count`` children: reused in place, new ones made, the extra ones
-        appended to ``dropped``."""
+        appended to ``dropped``.
+        """
         children = list(stack.children)
         if len(children) != count:
             dropped += children[count:]
@@ -243,7 +246,8 @@ def _picture_layout(w: Any) -> Any:
 
 class FramedExplorer:
     """What an explorer whose picture and readout both live in ``self.frames`` (a
-    :class:`FrameStack`) shares: the widgets on screen now, and its display in a notebook."""
+    :class:`FrameStack`) shares: the widgets on screen now, and its display in a notebook.
+    """
 
     frames: FrameStack
     widget: Any

@@ -19,7 +19,8 @@ from course_utils.validation import InputError
 
 def add_to_picker(images: list[torch.Tensor], picker: Any, name: str, photo: torch.Tensor) -> None:
     """Append a ``(C, H, W)`` uint8 ``photo`` to an explorer's ``images`` and select it in its
-    ``picker`` (a Dropdown of ``(name, index)`` options)."""
+    ``picker`` (a Dropdown of ``(name, index)`` options).
+    """
     expected = tuple(images[0].shape)
     if tuple(photo.shape) != expected or photo.dtype != torch.uint8:
         raise InputError(f"a new photo must be uint8 {expected}, got {photo.dtype} "

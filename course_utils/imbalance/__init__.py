@@ -18,11 +18,16 @@ The losses have the signature ``loss(logits, labels)`` that
 from course_utils.imbalance.adjust import adjust_logits, class_priors
 from course_utils.imbalance.focal import binary_focal_loss, focal_loss
 from course_utils.imbalance.resample import (
-    balanced_sampler, imbalanced_copy, imbalanced_indices, oversample_indices,
+    balanced_sampler,
+    imbalanced_copy,
+    imbalanced_indices,
+    oversample_indices,
     undersample_indices,
 )
 from course_utils.imbalance.weights import (
-    class_counts, class_weighted_cross_entropy, class_weights,
+    class_counts,
+    class_weighted_cross_entropy,
+    class_weights,
 )
 
 __all__ = [

@@ -12,7 +12,10 @@ import torch
 
 from course_utils.imbalance.weights import class_counts
 from course_utils.validation import (
-    InputError, check_non_negative, check_tensor, describe,
+    InputError,
+    check_non_negative,
+    check_tensor,
+    describe,
 )
 
 

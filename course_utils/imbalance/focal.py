@@ -12,7 +12,12 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.validation import (
-    InputError, check_choice, check_non_negative, check_number, check_tensor, describe,
+    InputError,
+    check_choice,
+    check_non_negative,
+    check_number,
+    check_tensor,
+    describe,
 )
 
 REDUCTIONS = ("mean", "sum", "none")

@@ -16,7 +16,12 @@ from torch.utils.data import WeightedRandomSampler
 
 from course_utils.data import ImageSet
 from course_utils.validation import (
-    InputError, check_int_range, check_labels, check_positive_int, check_tensor, check_type,
+    InputError,
+    check_int_range,
+    check_labels,
+    check_positive_int,
+    check_tensor,
+    check_type,
 )
 
 SUM_TOLERANCE = 1e-6

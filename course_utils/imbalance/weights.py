@@ -11,7 +11,12 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.validation import (
-    InputError, check_choice, check_labels, check_number, check_positive_int, check_tensor,
+    InputError,
+    check_choice,
+    check_labels,
+    check_number,
+    check_positive_int,
+    check_tensor,
     describe,
 )
 

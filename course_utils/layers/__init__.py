@@ -15,17 +15,29 @@ gradient and that cache.
 """
 
 from course_utils.layers.activations import (
-    ACTIVATIONS, leaky_relu, relu, relu_backward, relu_forward, sigmoid, tanh,
+    ACTIVATIONS,
+    leaky_relu,
+    relu,
+    relu_backward,
+    relu_forward,
+    sigmoid,
+    tanh,
 )
 from course_utils.layers.conv import (
-    conv2d, conv2d_backward, conv2d_forward, conv2d_loops, conv_output_size,
+    conv2d,
+    conv2d_backward,
+    conv2d_forward,
+    conv2d_loops,
+    conv_output_size,
 )
 from course_utils.layers.gradcheck import gradient_check, numerical_gradient, relative_error
 from course_utils.layers.linear import flatten, linear_backward, linear_forward
 from course_utils.layers.pooling import maxpool2d_backward, maxpool2d_forward, pool2d
 from course_utils.layers.receptive_field import receptive_field
 from course_utils.layers.softmax import (
-    softmax, softmax_cross_entropy_backward, softmax_cross_entropy_forward,
+    softmax,
+    softmax_cross_entropy_backward,
+    softmax_cross_entropy_forward,
 )
 
 __all__ = [

@@ -9,7 +9,11 @@ from __future__ import annotations
 import torch
 
 from course_utils.validation import (
-    InputError, check_cache, check_positive_int, check_square_kernel, check_tensor,
+    InputError,
+    check_cache,
+    check_positive_int,
+    check_square_kernel,
+    check_tensor,
 )
 
 

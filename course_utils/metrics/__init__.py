@@ -16,16 +16,26 @@ device), NumPy arrays and lists, computes in float64, and returns NumPy arrays o
 """
 
 from course_utils.metrics.calibration import (
-    ReliabilityBins, apply_temperature, expected_calibration_error, fit_temperature,
+    ReliabilityBins,
+    apply_temperature,
+    expected_calibration_error,
+    fit_temperature,
     reliability_bins,
 )
 from course_utils.metrics.classification import (
-    PrecisionRecallF1, accuracy, balanced_accuracy, precision_recall_f1, top_k_accuracy,
+    PrecisionRecallF1,
+    accuracy,
+    balanced_accuracy,
+    precision_recall_f1,
+    top_k_accuracy,
 )
 from course_utils.metrics.confusion import confusion_matrix
 from course_utils.metrics.mistakes import most_confident_mistakes
 from course_utils.metrics.ranking import (
-    average_precision, precision_recall_curve, roc_auc, roc_curve,
+    average_precision,
+    precision_recall_curve,
+    roc_auc,
+    roc_curve,
 )
 from course_utils.metrics.uncertainty import Interval, McNemarResult, bootstrap_ci, mcnemar
 

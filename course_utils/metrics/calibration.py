@@ -14,7 +14,12 @@ from typing import NamedTuple
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, InputError, check_label_array, check_positive_int, check_same_length, check_scores,
+    ArrayLike,
+    InputError,
+    check_label_array,
+    check_positive_int,
+    check_same_length,
+    check_scores,
 )
 
 

@@ -15,8 +15,14 @@ import numpy as np
 
 from course_utils.metrics.confusion import confusion_matrix, resolve_labels
 from course_utils.validation import (
-    ArrayLike, InputError, check_choice, check_label_array, check_pair, check_positive_int,
-    check_same_length, check_scores,
+    ArrayLike,
+    InputError,
+    check_choice,
+    check_label_array,
+    check_pair,
+    check_positive_int,
+    check_same_length,
+    check_scores,
 )
 
 AVERAGES = (None, "binary", "macro", "micro", "weighted")

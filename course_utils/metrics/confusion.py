@@ -9,7 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, InputError, check_choice, check_label_array, check_pair,
+    ArrayLike,
+    InputError,
+    check_choice,
+    check_label_array,
+    check_pair,
 )
 
 NORMALIZE = (None, "true", "pred", "all")

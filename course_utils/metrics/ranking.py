@@ -11,15 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, InputError, check_binary, check_choice, check_label_array, check_same_length,
-    check_scores, to_numpy,
+    ArrayLike,
+    InputError,
+    check_binary,
+    check_choice,
+    check_label_array,
+    check_same_length,
+    check_scores,
+    to_numpy,
 )
 
 
 def _counts_by_threshold(y_true: ArrayLike, y_score: ArrayLike, what: str
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """True and false positives when predicting positive for ``score >= t``, for each distinct
-    score ``t`` from the highest down: ``(tps, fps, thresholds)``."""
+    score ``t`` from the highest down: ``(tps, fps, thresholds)``.
+    """
     true = check_label_array(y_true, "y_true")
     scores = check_scores(y_score, "y_score", ndim=1)
     check_same_length(y_true=true, y_score=scores)

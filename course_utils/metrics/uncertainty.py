@@ -13,7 +13,12 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from course_utils.validation import (
-    ArrayLike, InputError, check_label_array, check_pair, check_positive_int, check_same_length,
+    ArrayLike,
+    InputError,
+    check_label_array,
+    check_pair,
+    check_positive_int,
+    check_same_length,
     to_numpy,
 )
 

@@ -9,7 +9,11 @@ import torch
 from torch import nn
 
 from course_utils.validation import (
-    InputError, as_tensor, check_number, check_positive_int, describe,
+    InputError,
+    as_tensor,
+    check_number,
+    check_positive_int,
+    describe,
 )
 
 
@@ -101,7 +105,8 @@ class Normalize(nn.Module):
 
 def check_network(in_channels: int, num_classes: int, **sizes: object) -> None:
     """Check a network's constructor arguments: ``in_channels >= 1``, ``num_classes >= 2``, and
-    each of ``sizes`` a positive int or a non-empty tuple of positive ints."""
+    each of ``sizes`` a positive int or a non-empty tuple of positive ints.
+    """
     check_positive_int(in_channels, "in_channels")
     check_positive_int(num_classes, "num_classes", minimum=2,
                        hint="A classifier needs at least 2 classes (one output per class).")

@@ -1,5 +1,6 @@
 """Adversarial-robustness figures: image / perturbation / adversarial image, accuracy against ε,
-accuracy per epoch, and plain-text result tables (notebook 12)."""
+accuracy per epoch, and plain-text result tables (notebook 12).
+"""
 
 from __future__ import annotations
 

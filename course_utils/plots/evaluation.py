@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.metrics import most_confident_mistakes
-from course_utils.validation import InputError, to_numpy
 from course_utils.plots.images import WRONG, to_display
+from course_utils.validation import InputError, to_numpy
 
 
 def plot_confident_mistakes(images: torch.Tensor, y_true: torch.Tensor | np.ndarray,

@@ -1,5 +1,6 @@
 """Figures for looking inside a CNN: filters, heat-map overlays, channel pictures, faithfulness
-curves, the randomisation check and a 2-D map of features (notebook 09)."""
+curves, the randomisation check and a 2-D map of features (notebook 09).
+"""
 
 from __future__ import annotations
 

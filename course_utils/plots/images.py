@@ -10,8 +10,14 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.validation import (
-    InputError, as_tensor, check_finite, check_images, check_labels, check_positive,
-    check_positive_int, range_problem,
+    InputError,
+    as_tensor,
+    check_finite,
+    check_images,
+    check_labels,
+    check_positive,
+    check_positive_int,
+    range_problem,
 )
 
 CORRECT, WRONG = "#1a7f37", "#cf222e"

@@ -1,5 +1,6 @@
 """Figures of ``10_class_imbalance.ipynb``: class shares before and after, and metrics with
-their bootstrap intervals, one row per remedy."""
+their bootstrap intervals, one row per remedy.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Figures of ``11_data_quality_and_robustness.ipynb``: a gallery of corruptions by severity, and
-the precision of label-issue rankings as more of them are inspected."""
+the precision of label-issue rankings as more of them are inspected.
+"""
 
 from __future__ import annotations
 

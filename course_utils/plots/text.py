@@ -1,5 +1,6 @@
 """Text figures: a sentence as token vectors, a 1-D filter's score per window, the n-grams
-that excite filters most, accuracies with their intervals (notebook 15)."""
+that excite filters most, accuracies with their intervals (notebook 15).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+
 from course_utils.validation import InputError
 
 

@@ -1,5 +1,6 @@
 """Training figures: learning curves, the learning-rate range test, a heatmap of a sweep
-(notebook 05)."""
+(notebook 05).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Transfer-learning figures: top predictions of a photo, accuracy against training-set size,
-grouped accuracy bars (notebook 07)."""
+grouped accuracy bars (notebook 07).
+"""
 
 from __future__ import annotations
 

@@ -24,7 +24,9 @@ from torchvision import models
 from course_utils.data import OfflineError, cache_dir
 from course_utils.data.online import network_available
 from course_utils.pretrained.imagenet import (
-    imagenet_labels, tflite_preprocess, torchvision_preprocess,
+    imagenet_labels,
+    tflite_preprocess,
+    torchvision_preprocess,
 )
 from course_utils.pretrained.mobilenet import load_mobilenet_v2
 from course_utils.validation import InputError

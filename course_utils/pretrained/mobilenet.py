@@ -196,7 +196,7 @@ def converted_weights(path: str | Path | None = None, cache: bool = True) -> dic
 
 
 def load_mobilenet_v2(path: str | Path | None = None, cache: bool = True) -> nn.Module:
-    """torchvision's ``mobilenet_v2`` with the shipped ImageNet weights, eval mode, channels-last.
+    """Torchvision's ``mobilenet_v2`` with the shipped ImageNet weights, eval mode, channels-last.
 
     Introduced in ``07_transfer_learning.ipynb``. Inputs are ``(N, 3, 224, 224)`` floats made
     with ``(pixels - 128) / 128`` from 0..255 pixels; outputs are ``(N, 1001)`` logits whose

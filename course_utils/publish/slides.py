@@ -51,7 +51,7 @@ def tag_slides(nb) -> None:
 
 
 def slide_type(cell) -> str:
-    """reveal's ``slide_type`` for a cell, read from its tags (``-`` continues the slide)."""
+    """Reveal's ``slide_type`` for a cell, read from its tags (``-`` continues the slide)."""
     tags = cell.metadata.get("tags", [])
     if BADGE_TAG in tags or INSTALL_TAG in tags:
         return "skip"

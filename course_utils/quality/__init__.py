@@ -12,11 +12,16 @@ Introduced in ``11_data_quality_and_robustness.ipynb``. One concept per module:
 """
 
 from course_utils.quality.duplicates import (
-    Duplicates, exact_duplicates, fingerprints, near_duplicates,
+    Duplicates,
+    exact_duplicates,
+    fingerprints,
+    near_duplicates,
 )
 from course_utils.quality.files import FolderScan, check_image_file, scan_image_folder
 from course_utils.quality.label_issues import (
-    confident_learning_issues, cross_val_probabilities, precision_recall_at,
+    confident_learning_issues,
+    cross_val_probabilities,
+    precision_recall_at,
     self_confidence_ranking,
 )
 

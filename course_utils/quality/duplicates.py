@@ -16,7 +16,11 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.validation import (
-    InputError, check_images, check_number, check_positive_int, check_tensor,
+    InputError,
+    check_images,
+    check_number,
+    check_positive_int,
+    check_tensor,
 )
 
 THRESHOLD = 0.993

@@ -16,7 +16,12 @@ import torch
 
 from course_utils.train import fit, predict_logits
 from course_utils.validation import (
-    InputError, check_images, check_int_range, check_labels, check_positive_int, check_scores,
+    InputError,
+    check_images,
+    check_int_range,
+    check_labels,
+    check_positive_int,
+    check_scores,
     check_tensor,
 )
 

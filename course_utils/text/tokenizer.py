@@ -9,6 +9,7 @@ punctuation mark counts (an exclamation mark carries sentiment).
 from __future__ import annotations
 
 import re
+
 from course_utils.validation import InputError
 
 TOKEN = re.compile(r"\w+(?:'\w+)*|[^\w\s]")

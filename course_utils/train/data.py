@@ -14,7 +14,12 @@ import torch
 from course_utils.data import ImageSet
 from course_utils.train.distributed import shard_of
 from course_utils.validation import (
-    InputError, as_tensor, check_finite, check_images, check_labels, check_positive_int,
+    InputError,
+    as_tensor,
+    check_finite,
+    check_images,
+    check_labels,
+    check_positive_int,
     check_same_length,
 )
 

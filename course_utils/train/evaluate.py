@@ -11,7 +11,12 @@ import torch.nn.functional as F
 from course_utils.metrics import accuracy
 from course_utils.train.data import TrainData, as_tensors
 from course_utils.validation import (
-    InputError, as_tensor, check_labels, check_model, check_positive_int, model_device,
+    InputError,
+    as_tensor,
+    check_labels,
+    check_model,
+    check_positive_int,
+    model_device,
 )
 
 

@@ -45,8 +45,17 @@ from course_utils.train.history import History
 from course_utils.train.optim import OPTIMIZERS, make_optimizer
 from course_utils.train.schedule import SCHEDULES, learning_rate
 from course_utils.validation import (
-    InputError, check_bool, check_choice, check_int_range, check_model, check_model_fits,
-    check_non_negative, check_output_file, check_positive, check_positive_int, describe,
+    InputError,
+    check_bool,
+    check_choice,
+    check_int_range,
+    check_model,
+    check_model_fits,
+    check_non_negative,
+    check_output_file,
+    check_positive,
+    check_positive_int,
+    describe,
     range_problem,
 )
 
@@ -346,7 +355,8 @@ def _check_options(model: torch.nn.Module, device: torch.device, *, epochs: int,
 
 def _forked_rng(device: torch.device):
     """A context in which the global generators (the CPU's and ``device``'s) may be reseeded:
-    their states are put back on exit."""
+    their states are put back on exit.
+    """
     if device.type == "cpu":
         return torch.random.fork_rng(devices=[])
     return torch.random.fork_rng(devices=[device], device_type=device.type)
@@ -386,7 +396,8 @@ def _val_tensors(val: TrainData | None, device: torch.device, model: torch.nn.Mo
 def _check_every(device: torch.device) -> int:
     """Steps between two checks of the running loss for NaN/inf: every step on the CPU (reading
     a CPU tensor costs nothing), every 16 on an accelerator (each check waits for the device),
-    0 (once per epoch, after the sum over ranks) under torch.distributed."""
+    0 (once per epoch, after the sum over ranks) under torch.distributed.
+    """
     if world()[1] > 1:
         return 0
     return 1 if device.type == "cpu" else 16

@@ -18,7 +18,12 @@ from course_utils.env import get_device
 from course_utils.train.data import InMemoryBatches, TrainData, as_tensors
 from course_utils.train.optim import make_optimizer
 from course_utils.validation import (
-    InputError, check_model, check_model_fits, check_number, check_positive, check_positive_int,
+    InputError,
+    check_model,
+    check_model_fits,
+    check_number,
+    check_positive,
+    check_positive_int,
 )
 
 

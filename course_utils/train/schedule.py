@@ -9,7 +9,11 @@ from __future__ import annotations
 import math
 
 from course_utils.validation import (
-    check_choice, check_int_range, check_positive, check_positive_int, check_probability,
+    check_choice,
+    check_int_range,
+    check_positive,
+    check_positive_int,
+    check_probability,
 )
 
 SCHEDULES = ("constant", "onecycle", "cosine")

@@ -43,27 +43,51 @@ Floor 1: imports only torch and NumPy.
 
 from course_utils.validation.errors import InputError, MissingFileError, describe
 from course_utils.validation.explain import (
-    check_maps, check_target_range, check_targets, target_scores,
+    check_maps,
+    check_target_range,
+    check_targets,
+    target_scores,
 )
 from course_utils.validation.files import check_file, check_file_path, check_output_file
 from course_utils.validation.images import (
-    check_images, check_rgb_images, check_unit_images, range_problem, to_float_images,
+    check_images,
+    check_rgb_images,
+    check_unit_images,
+    range_problem,
+    to_float_images,
 )
 from course_utils.validation.labels import check_batch_labels, check_indices, check_labels
 from course_utils.validation.layers import check_cache, check_square_kernel
 from course_utils.validation.metrics import (
-    check_binary, check_label_array, check_pair, check_scores,
+    check_binary,
+    check_label_array,
+    check_pair,
+    check_scores,
 )
 from course_utils.validation.models import (
-    check_logits, check_model, check_model_fits, model_device,
+    check_logits,
+    check_model,
+    check_model_fits,
+    model_device,
 )
 from course_utils.validation.options import check_bool, check_choice, check_type
 from course_utils.validation.scalars import (
-    check_eps, check_int_range, check_non_negative, check_number, check_positive,
-    check_positive_int, check_probability, check_size,
+    check_eps,
+    check_int_range,
+    check_non_negative,
+    check_number,
+    check_positive,
+    check_positive_int,
+    check_probability,
+    check_size,
 )
 from course_utils.validation.tensors import (
-    ArrayLike, as_tensor, check_finite, check_same_device, check_same_length, check_tensor,
+    ArrayLike,
+    as_tensor,
+    check_finite,
+    check_same_device,
+    check_same_length,
+    check_tensor,
     to_numpy,
 )
 

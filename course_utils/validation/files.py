@@ -11,7 +11,8 @@ from course_utils.validation.errors import InputError, MissingFileError, describ
 
 def check_file(value: object, name: str = "path", suffixes: Iterable[str] | None = None) -> Path:
     """Return ``value`` as a :class:`~pathlib.Path` to an existing file (with one of
-    ``suffixes``, e.g. ``(".jpg", ".png")``, when given)."""
+    ``suffixes``, e.g. ``(".jpg", ".png")``, when given).
+    """
     if not isinstance(value, (str, os.PathLike)):
         raise InputError(f"{name} must be a file path (str or pathlib.Path), got "
                          f"{describe(value)}.")

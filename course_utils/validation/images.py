@@ -140,7 +140,8 @@ def _channels_last(tensor: torch.Tensor) -> bool:
 
 def check_unit_images(images: object, name: str = "images") -> torch.Tensor:
     """A non-empty ``(B, C, H, W)`` float batch of finite values in [0, 1] (what an attack
-    perturbs; introduced in ``12_adversarial_robustness.ipynb``)."""
+    perturbs; introduced in ``12_adversarial_robustness.ipynb``).
+    """
     return check_images(images, name, value_range="unit", numpy=False, layout="(B, C, H, W)")
 
 

@@ -11,7 +11,8 @@ def check_model(value: object, name: str = "model", *, eval_mode: bool = False,
                 has_parameters: bool = False, device: torch.device | str | None = None
                 ) -> torch.nn.Module:
     """Raise unless ``value`` is an ``nn.Module`` (in eval mode, with parameters, on ``device``,
-    each when asked)."""
+    each when asked).
+    """
     if not isinstance(value, torch.nn.Module):
         raise InputError(f"{name} must be a torch.nn.Module, got {describe(value)}.")
     if eval_mode and value.training:
@@ -34,7 +35,8 @@ def model_device(model: torch.nn.Module) -> torch.device:
 
 def check_logits(logits: object, labels: torch.Tensor) -> torch.Tensor:
     """Raise unless the model returned ``(B, K)`` float logits (not probabilities) covering every
-    label."""
+    label.
+    """
     if not isinstance(logits, torch.Tensor):
         raise InputError(
             f"the model must return a tensor of logits (B, K), got {type(logits).__name__}; "

@@ -12,7 +12,8 @@ from course_utils.validation.errors import InputError, describe
 
 def check_choice(value: object, name: str, choices: Sequence, hint: str = "") -> object:
     """Return ``value`` after checking it is one of ``choices`` (None and bools by identity,
-    numbers and strings by value; ``True`` is not ``1``)."""
+    numbers and strings by value; ``True`` is not ``1``).
+    """
     def same(a: object, b: object) -> bool:
         if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
             return a is b

@@ -9,14 +9,14 @@ import torch
 
 from course_utils.validation.errors import InputError, describe
 
-
 ArrayLike = Union[torch.Tensor, np.ndarray, list, tuple]
 """What a helper that takes numbers accepts: a tensor (any device), a NumPy array or a list."""
 
 
 def to_numpy(value: object, name: str) -> np.ndarray:
     """``value`` as a NumPy array (a tensor is detached and copied to the CPU, bfloat16, which
-    NumPy lacks, as float32; lists read)."""
+    NumPy lacks, as float32; lists read).
+    """
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu()
         return (value.float() if value.dtype == torch.bfloat16 else value).numpy()
@@ -34,7 +34,8 @@ def to_numpy(value: object, name: str) -> np.ndarray:
 
 def as_tensor(value: object, name: str, layout: str = "", numpy: bool = True) -> torch.Tensor:
     """``value`` as a tensor: a tensor as it is; a NumPy array or a list converted (unless
-    ``numpy=False``, where the message says how to convert)."""
+    ``numpy=False``, where the message says how to convert).
+    """
     if isinstance(value, torch.Tensor):
         return value
     shape = f" of shape {layout}" if layout else ""
@@ -61,7 +62,8 @@ def check_tensor(value: object, name: str, ndim: int | Sequence[int] | None = No
     """Check ``value`` is a tensor with ``ndim`` dimensions (``layout`` names them, e.g.
     ``"(N, C, H, W)"``); with ``floating`` True/False also its kind of dtype; ``finite`` refuses
     NaN/inf; ``nonempty`` refuses a tensor with no elements. NumPy arrays are converted unless
-    ``numpy=False``."""
+    ``numpy=False``.
+    """
     tensor = as_tensor(value, name, layout, numpy=numpy)
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim or ())
     if allowed and tensor.ndim not in allowed:
