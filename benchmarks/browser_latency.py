@@ -104,12 +104,14 @@ EXPLORERS = {
               'mark("kernel", ex, ex.stride_slider)',
     "conv_step": 'digit = load_dataset("mnist", "train").images[0, 0]\n'
                  'x_small = (digit[12:20, 5:13].float() / 255 * 9).round()\n'
-                 'ex = ConvStepExplorer(x_small, kernel_preset("sobel_x", 3), stride=1, padding=1)\n'
+                 'ex = ConvStepExplorer(x_small, kernel_preset("sobel_x", 3), stride=1, '
+                 'padding=1)\n'
                  'mark("conv_step", ex, ex.position)',
     "pooling": 'ex = PoolingExplorer(photo[:, ::2, ::2], kernel_size=2, stride=2, zoom=2)\n'
                'mark("pooling", ex, ex.stride_slider)',
     "feature_maps": 'torch.manual_seed(0)\n'
-                    'cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),\n'
+                    'cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), '
+                    'nn.MaxPool2d(2),\n'
                     '                    nn.Conv2d(16, 32, 3, padding=1), nn.ReLU()).eval()\n'
                     'ex = FeatureMapExplorer(cnn, digits, layer="0", n_maps=8, zoom=4)\n'
                     'mark("feature_maps", ex, ex.image_slider)',
@@ -120,7 +122,8 @@ EXPLORERS = {
            "                 layers=['features.13', 'features.18'], classifier='classifier.1',\n"
            "                 class_names=imagenet_labels())\n"
            'mark("cam", ex, ex.opacity)',
-    "epsilon": "imagenet = nn.Sequential(Normalize([128 / 255] * 3, [128 / 255] * 3), net).eval()\n"
+    "epsilon": "imagenet = nn.Sequential(Normalize([128 / 255] * 3, [128 / 255] * 3), "
+               "net).eval()\n"
                "x = pets[0].float() / 255\n"
                "with torch.no_grad():\n"
                "    label = int(imagenet(x[None]).argmax())\n"

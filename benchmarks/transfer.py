@@ -60,7 +60,8 @@ def best_seconds(task, repeats: int) -> float:
 
 
 @torch.no_grad()
-def baseline_features(features: nn.Module, photos: torch.Tensor, batch_size: int = 64) -> torch.Tensor:
+def baseline_features(features: nn.Module, photos: torch.Tensor,
+                      batch_size: int = 64) -> torch.Tensor:
     """The old feature path: contiguous weights and batches, one batch at a time."""
     return torch.cat([features(tflite_preprocess(photos[i:i + batch_size]))
                       for i in range(0, len(photos), batch_size)])

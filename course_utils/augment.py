@@ -80,8 +80,10 @@ def random_shift(images: torch.Tensor, max_shift: int = 2,
     return out.contiguous(memory_format=_format_of(images))
 
 
-def random_affine(images: torch.Tensor, degrees: float = 10.0, scale: tuple[float, float] = (0.9, 1.1),
-                  translate: float = 0.1, generator: torch.Generator | None = None) -> torch.Tensor:
+def random_affine(images: torch.Tensor, degrees: float = 10.0,
+                  scale: tuple[float, float] = (0.9, 1.1),
+                  translate: float = 0.1,
+                  generator: torch.Generator | None = None) -> torch.Tensor:
     """Rotate, scale and shift each image by its own random amount (bilinear, zero fill).
 
     Parameters

@@ -284,7 +284,8 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
                                    "f1": interval(per_class(2, c)),
                                    "support": int((y_true == c).sum())}
                             for c, name in enumerate(classes)},
-              "confusion": metrics.confusion_matrix(y_true, y_pred, labels=list(range(k))).tolist(),
+              "confusion": metrics.confusion_matrix(y_true, y_pred,
+                                                    labels=list(range(k))).tolist(),
               "probabilities": probs, "predictions": y_pred, "n": len(y_true)}
     wrong = metrics.most_confident_mistakes(y_true, probs.numpy(), n=n_mistakes) \
         if (y_true != y_pred).any() else np.zeros(0, dtype=np.int64)
@@ -495,7 +496,8 @@ def train_folder(folder: str | os.PathLike, out: str | os.PathLike, *, backbone:
                 "backbone": choose_backbone(backbone), "backbone_requested": backbone,
                 "epochs": epochs, "size": size, "validation": validation, "test": test,
                 "seed": seed, "cache": str(cache), "int8": int8,
-                "fast_mode": os.environ.get("COURSE_FAST", "0"), "python": platform.python_version(),
+                "fast_mode": os.environ.get("COURSE_FAST", "0"),
+                "python": platform.python_version(),
                 "torch": torch.__version__, "threads": torch.get_num_threads()}
     steps, mark = {}, time.perf_counter()
 

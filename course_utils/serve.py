@@ -100,7 +100,8 @@ def read_upload(data: bytes, max_bytes: int = MAX_BYTES) -> tuple[torch.Tensor, 
                 raise UploadError(422, f"The image's colour mode is {mode}; the model takes RGB "
                                        "or grayscale photos. Save it as an 8-bit RGB JPEG or PNG.")
             image.load()  # decode now: a truncated file fails here
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
+            SyntaxError):
         raise UploadError(415, "This file is not an image that can be read. Choose a JPEG, PNG, "
                                "GIF, BMP or WebP photo.") from None
     try:
@@ -190,7 +191,8 @@ PETS_INTRO = ("Pick a photo of a pet (JPEG or PNG, up to {max_mb} MB). The model
               "fine-tuned on Oxford-IIIT Pet photos; the overlay shows where the evidence for "
               "its answer is (Grad-CAM).")
 RUN_INTRO = ("Pick a photo (JPEG or PNG, up to {max_mb} MB). The model was trained by "
-             "<code>python -m course_utils train-folder</code> on images of {classes}; the overlay "
+             "<code>python -m course_utils train-folder</code> on images of {classes}; the "
+             "overlay "
              "shows where the evidence for its answer is (Grad-CAM).")
 
 

@@ -83,7 +83,8 @@ def test_pets_reject_a_bad_size():
 
 def test_unknown_dataset_and_split_say_what_exists():
     with pytest.raises(ValueError,
-                       match="Unknown dataset 'cifar'.*\\['fashion', 'mnist', 'pets', 'sentiment'\\]"):
+                       match="Unknown dataset 'cifar'.*\\['fashion', 'mnist', 'pets', "
+                             "'sentiment'\\]"):
         load_dataset("cifar")
     with pytest.raises(ValueError, match="no split 'validation'.*\\['test', 'train'\\]"):
         load_dataset("mnist", "validation")
@@ -95,7 +96,8 @@ def test_corrupting_one_byte_raises_a_checksum_error_naming_the_file(data_copy):
     raw = bytearray(target.read_bytes())
     raw[len(raw) // 2] ^= 0x01
     target.write_bytes(bytes(raw))
-    with pytest.raises(ChecksumError, match=r"mnist_5k\.csv\.gz is corrupted.*manifest expects 846f6cad"):
+    with pytest.raises(ChecksumError,
+                       match=r"mnist_5k\.csv\.gz is corrupted.*manifest expects 846f6cad"):
         load_dataset("mnist", "train")
     load_dataset("mnist", "test")  # other files are unaffected
 

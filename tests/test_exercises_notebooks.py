@@ -37,4 +37,5 @@ def test_the_notebook_calls_every_checker(chapter):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for key in _keys(chapter):
         name = CHECKERS[key].__name__
-        assert re.search(rf"\b{name}\(", code), f"{NOTEBOOKS[number].name} never calls {name} ({key})"
+        assert re.search(rf"\b{name}\(",
+                         code), f"{NOTEBOOKS[number].name} never calls {name} ({key})"

@@ -60,7 +60,8 @@ def test_kernel_explorer_shows_the_frame_of_the_slider_and_its_readout():
     explorer.stride_slider.value = 2
     assert explorer.frames.index == 1 and explorer.image.value != before
     assert "<b>19 × 24</b>" in explorer.readout.value
-    twin = render_kernel_view(to_gray(IMAGE), apply_kernel(to_gray(IMAGE), kernel_preset("sobel_x"),
+    twin = render_kernel_view(to_gray(IMAGE),
+                              apply_kernel(to_gray(IMAGE), kernel_preset("sobel_x"),
                                                           stride=2))
     assert np.array_equal(pixels(explorer.image.value), twin)  # the static twin's canvas
     shown = [c.value for c in explorer.frames.view.children]
@@ -85,7 +86,8 @@ def test_kernel_presets_are_what_they_say():
     for name in PRESETS:
         for k in KERNEL_SIZES:
             assert kernel_preset(name, k).shape == (k, k)
-    assert torch.equal(kernel_preset("sobel_x"), torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
+    assert torch.equal(kernel_preset("sobel_x"),
+                       torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
     for name in ("edge", "sobel_x", "sobel_y"):
         assert abs(float(kernel_preset(name, 5).sum())) < 1e-6  # flat regions give 0
     for name in ("identity", "blur", "gaussian", "sharpen"):
@@ -228,13 +230,15 @@ def test_png_bytes_are_png():
     (lambda: KernelExplorer(IMAGE, preset="emboss"), "unknown kernel preset 'emboss'"),
     (lambda: KernelExplorer(torch.zeros(2, 5, 5)), "C = 1 or 3"),
     (lambda: KernelExplorer(IMAGE, torch.ones(3, 5)), "kernel must be square.*got 3 x 5"),
-    (lambda: KernelExplorer(IMAGE, torch.ones(9, 9)), r"kernel size must be one of \(1, 3, 5, 7\), got 9"),
+    (lambda: KernelExplorer(IMAGE, torch.ones(9, 9)),
+     r"kernel size must be one of \(1, 3, 5, 7\), got 9"),
     (lambda: show_kernel(IMAGE, torch.ones(3, 5)), "must be square"),
     (lambda: show_kernel(IMAGE, "edge", stride=0), "stride must be an int >= 1, got 0"),
     (lambda: show_kernel(IMAGE, torch.ones(45, 45)), "kernel spans 45 pixels"),
     (lambda: kernel_preset("blur", 4), "odd kernel size"),
     (lambda: ConvStepExplorer(torch.zeros(5, 5), torch.ones(2, 3)), "must be square"),
-    (lambda: ConvStepExplorer(torch.zeros(5, 5), torch.ones(3, 3), stride=0), "stride must be an int >= 1"),
+    (lambda: ConvStepExplorer(torch.zeros(5, 5), torch.ones(3, 3), stride=0),
+     "stride must be an int >= 1"),
     (lambda: ConvStepExplorer(torch.zeros(30, 30), torch.ones(3, 3)), "sides up to 12"),
     (lambda: show_conv_step(torch.zeros(5, 5), torch.ones(3, 3), position=9), r"0\.\.8"),
     (lambda: PoolingExplorer(IMAGE, stride=0), "stride must be one of"),
@@ -242,8 +246,10 @@ def test_png_bytes_are_png():
     (lambda: FeatureMapExplorer(small_net(), torch.rand(2, 1, 14, 14), layer="conv9"),
      r"no layer named 'conv9' outputs maps; choose one of \['0', '1', '2', '3'\]"),
     (lambda: FeatureMapExplorer(small_net(), torch.rand(1, 14, 14)), r"image\[None\]"),
-    (lambda: FeatureMapExplorer(small_net(), torch.zeros(2, 1, 14, 14, dtype=torch.uint8)), "float"),
-    (lambda: show_feature_maps(small_net(), torch.rand(1, 14, 14), "conv9"), "no layer named 'conv9'"),
+    (lambda: FeatureMapExplorer(small_net(), torch.zeros(2, 1, 14, 14, dtype=torch.uint8)),
+     "float"),
+    (lambda: show_feature_maps(small_net(), torch.rand(1, 14, 14), "conv9"),
+     "no layer named 'conv9'"),
     (lambda: show_feature_maps(small_net(), torch.rand(1, 14, 14), "5"), "not maps"),
     (lambda: show_feature_maps(small_net(), torch.rand(1, 14, 14), "0", [3, 25]), r"range\(20\)"),
 ])

@@ -151,7 +151,8 @@ def test_focal_loss_with_gamma_zero_is_cross_entropy():
                           nn.CrossEntropyLoss(weight=w)(logits, y))
     assert torch.allclose(focal_loss(logits, y, 0.0, reduction="none"),
                           nn.functional.cross_entropy(logits, y, reduction="none"))
-    assert focal_loss(logits, y, gamma=2.0) < focal_loss(logits, y, gamma=0.0), "easy ones count less"
+    assert focal_loss(logits, y, gamma=2.0) < focal_loss(logits, y,
+                                                         gamma=0.0), "easy ones count less"
     with pytest.raises(InputError, match="gamma"):
         focal_loss(logits, y, gamma=-1.0)
 

@@ -61,7 +61,8 @@ def test_backward_passes_match_autograd(gen):
     x = torch.randn(2, 2, 7, 7, generator=gen, dtype=torch.float64, requires_grad=True)
     w = torch.randn(3, 2, 3, 3, generator=gen, dtype=torch.float64, requires_grad=True)
     b = torch.randn(3, generator=gen, dtype=torch.float64, requires_grad=True)
-    out, cache = conv2d_forward(x.detach(), w.detach(), b.detach(), stride=2, padding=1, dilation=1)
+    out, cache = conv2d_forward(x.detach(), w.detach(), b.detach(), stride=2, padding=1,
+                                dilation=1)
     dout = torch.randn(out.shape, generator=gen, dtype=torch.float64)
     F.conv2d(x, w, b, stride=2, padding=1).backward(dout)
     dx, dw, db = conv2d_backward(dout, cache)

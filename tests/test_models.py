@@ -33,7 +33,8 @@ def test_networks_map_digits_to_ten_scores_and_train(build):
 
 @pytest.mark.parametrize("build", NETWORKS)
 def test_wrong_channels_are_a_clear_error(build):
-    with pytest.raises(ValueError, match=r"expects a batch of shape \(B, 1, H, W\), got \(2, 3, 28, 28\)"):
+    with pytest.raises(ValueError,
+                       match=r"expects a batch of shape \(B, 1, H, W\), got \(2, 3, 28, 28\)"):
         build()(torch.rand(2, 3, 28, 28))
 
 

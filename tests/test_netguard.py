@@ -31,6 +31,7 @@ def test_child_processes_load_the_guard():
             "    socket.create_connection(('1.1.1.1', 443), timeout=2)\n"
             "except OSError as error:\n"
             "    print(type(error).__name__)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
     assert result.stdout.strip() == "NetworkBlocked", result.stderr
     assert "network guard" in result.stderr

@@ -257,7 +257,8 @@ def test_run_batched_matches_one_pass():
 
 
 def test_frozen_batchnorm_keeps_its_statistics():
-    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.BatchNorm1d(4),
+                              torch.nn.Linear(4, 2))
     before = net[1].running_mean.clone()
     x, y = torch.randn(16, 4) + 5, torch.arange(16) % 2
     optimizer = torch.optim.SGD(net.parameters(), lr=0.1)

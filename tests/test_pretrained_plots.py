@@ -19,7 +19,8 @@ from course_utils.plots import (  # noqa: E402
 
 def test_top_predictions():
     probs = torch.tensor([0.1, 0.6, 0.3])
-    fig = plot_top_predictions(torch.zeros(3, 8, 8, dtype=torch.uint8), probs, ["a", "b", "c"], k=2)
+    fig = plot_top_predictions(torch.zeros(3, 8, 8, dtype=torch.uint8), probs, ["a", "b", "c"],
+                               k=2)
     assert sorted(t.get_text() for t in fig.axes[1].get_yticklabels()) == ["b", "c"]
     plt.close(fig)
     with pytest.raises(ValueError, match="len\\(labels\\)"):

@@ -155,7 +155,8 @@ def test_reuse_after_the_final_cell_and_a_second_load_are_flagged():
     cell = nbformat.v4.new_code_cell
     nb = nbformat.v4.new_notebook(cells=[
         cell("train = load_dataset('mnist', 'train')"),
-        cell(f"{FINAL_MARKER}\ntest = load_dataset('mnist', 'test')\nx, y = test.images, test.labels"),
+        cell(f"{FINAL_MARKER}\ntest = load_dataset('mnist', 'test')\nx, y = test.images, "
+             f"test.labels"),
         cell("acc = evaluate(model, (x, y))"),
     ])
     assert any("uses the test data again: ['x', 'y']" in p for p in test_split_problems(nb))

@@ -46,7 +46,8 @@ def splits():
 def test_sentiment_split_is_fixed_stratified_and_disjoint(splits):
     train, test = splits
     assert (len(train), len(test)) == (2400, 600)
-    assert train.classes == ("negative", "positive") and train.meta["sources"] == ("amazon", "imdb", "yelp")
+    assert train.classes == ("negative", "positive") and train.meta["sources"] == ("amazon",
+                                                                                   "imdb", "yelp")
     for part, each in ((train, 400), (test, 100)):
         groups = torch.bincount(2 * part.extras["source"] + part.labels, minlength=6)
         assert groups.tolist() == [each] * 6
@@ -88,8 +89,10 @@ def test_the_reader_handles_next_line_and_refuses_a_line_without_label(tmp_path)
     good.write_bytes("Fine\u0085really.  \t1\r\nBad \u0096 sad.\t0\n\n".encode("utf-8"))
     assert read_labelled_sentences(good) == (["Fine\u2026really.", "Bad \u2013 sad."], [1, 0])
     broken = tmp_path / "broken.txt"
-    broken.write_text("A whole sentence.\t1\nhalf a sentence\nthe other half.\t0\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"broken.txt, line 2: expected 'sentence<TAB>0'.*half a sentence"):
+    broken.write_text("A whole sentence.\t1\nhalf a sentence\nthe other half.\t0\n",
+                      encoding="utf-8")
+    with pytest.raises(ValueError,
+                       match=r"broken.txt, line 2: expected 'sentence<TAB>0'.*half a sentence"):
         read_labelled_sentences(broken)
     label = tmp_path / "label.txt"
     label.write_text("Odd label.\t2\n", encoding="utf-8")
@@ -102,7 +105,8 @@ def test_a_corrupted_sentence_file_is_refused_by_checksum(tmp_path, monkeypatch)
     shutil.copytree(data_dir(), copy)
     monkeypatch.setenv("COURSE_DATA_DIR", str(copy))
     target = copy / "sentiment-sentences" / "imdb_labelled.txt"
-    target.write_bytes(target.read_bytes().replace(b"\xc2\x85", b"\n", 1))   # what an editor might do
+    target.write_bytes(target.read_bytes().replace(b"\xc2\x85", b"\n",
+                                                   1))   # what an editor might do
     with pytest.raises(ChecksumError, match="imdb_labelled.txt is corrupted"):
         load_dataset("sentiment", "train")
 
@@ -170,14 +174,17 @@ def test_vocabulary_ids_counts_and_special_tokens():
     assert vocab.ids("Good, bad unseen") == [2, 1, 4, 1]          # "," and "unseen" are unknown
     assert Vocabulary.build(["good good phone", "bad phone", "good"], min_count=2).tokens == (
         PAD, UNK, "good", "phone")
-    assert Vocabulary.build(["good good phone", "bad phone"], max_size=3).tokens == (PAD, UNK, "good")
-    assert Vocabulary.build(t for t in ["good good phone", "bad phone", "good"]) == vocab  # a generator
+    assert Vocabulary.build(["good good phone", "bad phone"], max_size=3).tokens == (PAD, UNK,
+                                                                                     "good")
+    assert Vocabulary.build(t for t in ["good good phone", "bad phone",
+                                        "good"]) == vocab  # a generator
 
 
 def test_encode_pads_to_the_longest_and_handles_empty_and_unknown():
     vocab = Vocabulary.build(["good phone", "bad"])
     ids = vocab.encode(["bad phone good", "", "terrible"])
-    assert ids.dtype == torch.int64 and ids.tolist() == [[2, 4, 3], [0, 0, 0], [1, 0, 0]]  # ties: a-z
+    assert ids.dtype == torch.int64 and ids.tolist() == [[2, 4, 3], [0, 0, 0],
+                                                         [1, 0, 0]]  # ties: a-z
     assert vocab.encode(["", ""]).tolist() == [[0], [0]]
     assert vocab.encode(["bad phone good"], max_length=2).tolist() == [[2, 4]]
     assert vocab.decode(ids[0]) == ["bad", "phone", "good"] and vocab.decode([1, 0]) == [UNK]
@@ -262,7 +269,8 @@ def test_as_tensors_passes_token_ids_through_and_keeps_images_as_before():
     ids, labels = order_task(8, 0)
     x, y = as_tensors((ids, labels))
     assert x is ids and x.dtype == torch.int64 and y.dtype == torch.int64
-    images, _ = as_tensors((torch.full((2, 1, 4, 4), 255, dtype=torch.uint8), torch.tensor([0, 1])))
+    images, _ = as_tensors((torch.full((2, 1, 4, 4), 255, dtype=torch.uint8),
+                            torch.tensor([0, 1])))
     assert images.dtype == torch.float32 and images.max() == 1
     with pytest.raises(ValueError, match=r"\(N, C, H, W\).*\(N, L\) int64 token ids"):
         as_tensors((ids.float(), labels))
@@ -299,7 +307,8 @@ def test_top_ngrams_come_from_the_real_activations():
     assert [h.activation for h in hits] == sorted((h.activation for h in hits), reverse=True)
     for hit in hits:                                  # each score recomputed by hand
         window = model.embedding.weight[ids[hit.row, hit.start:hit.start + 3]]  # (3, E)
-        padded = torch.cat([window, torch.zeros(3 - len(window), 6)]) if len(window) < 3 else window
+        padded = torch.cat([window,
+                            torch.zeros(3 - len(window), 6)]) if len(window) < 3 else window
         by_hand = (model.convs[1].weight[1] * padded.T).sum() + model.convs[1].bias[1]
         assert hit.activation == pytest.approx(max(float(by_hand), 0.0), abs=1e-5)
         assert hit.tokens == tuple(vocab.decode(ids[hit.row, hit.start:hit.start + 3]))

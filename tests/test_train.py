@@ -195,7 +195,8 @@ def test_labels_out_of_range_are_a_clear_error(digits):
 
 def test_wrong_input_shape_is_a_clear_error(digits):
     rgb = digits[0].images.expand(-1, 3, -1, -1).contiguous()
-    with pytest.raises(ValueError, match=r"\(N, 3, 28, 28\).*expects a batch of shape \(B, 1, H, W\)"):
+    with pytest.raises(ValueError,
+                       match=r"\(N, 3, 28, 28\).*expects a batch of shape \(B, 1, H, W\)"):
         train(tiny_model(), (rgb, digits[0].labels))
     with pytest.raises(ValueError, match=r"\(N, C, H, W\).*unsqueeze"):
         train(tiny_model(), (digits[0].images[:, 0], digits[0].labels))

@@ -87,7 +87,8 @@ def train_pet_classifier(images: torch.Tensor, labels: torch.Tensor, *, epochs: 
     targets = labels
     probe = fit_linear_head(run_batched(tail, inputs), labels, int(labels.max()) + 1)
     if flipped:
-        inputs = torch.cat([inputs, run_batched(trunk, images.flip(-1), prepare=tflite_preprocess)])
+        inputs = torch.cat([inputs,
+                            run_batched(trunk, images.flip(-1), prepare=tflite_preprocess)])
         targets = torch.cat([labels, labels])
     tuned_tail, head = fine_tune(tail, probe, inputs, targets, epochs=epochs, lr_blocks=1e-4,
                                  lr_head=1e-3, weight_decay=1e-4, freeze_batchnorm=True, seed=seed)

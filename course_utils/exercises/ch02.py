@@ -247,7 +247,8 @@ RF_LAYERS = (("conv", 3, 1), ("conv", 3, 1), ("maxpool", 2, 2), ("conv", 3, 1))
 
 @exercise("ch02.ex6", title="receptive field of a stack", kind="number",
           expects="a whole number of pixels (the side of the square)",
-          hints=("Start from one output pixel and walk back to the input, layer by layer: how many "
+          hints=("Start from one output pixel and walk back to the input, layer by layer: how "
+                 "many "
                  "more pixels does each layer add?",
                  "A layer adds k - 1 pixels, counted in the pixels of its own input.",
                  "After a stride-2 layer, one pixel is 2 input pixels wide: what a later layer "

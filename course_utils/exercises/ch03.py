@@ -102,7 +102,8 @@ def check_flatten_dense(fn: Callable) -> str:
         if have.shape == expected.shape and torch.allclose(have, expected - bias, atol=1e-6):
             raise Wrong(f"On {case} the scores lack the bias.")
         if have.numel() == 1 or (have.ndim == 1 and len(maps) > 1):
-            raise Wrong(f"On {case} it returned {describe_answer(got)}: keep one row of scores per "
+            raise Wrong(f"On {case} it returned {describe_answer(got)}: keep one row of scores "
+                        f"per "
                         f"image (flatten from axis 1, not the whole batch).")
         expect_close(have, expected, what="the output", atol=1e-6, case=case)
     return "Flatten keeps the batch axis, and the scores match nn.Linear on every hidden case."
@@ -177,7 +178,8 @@ INVARIANCE_CHOICES = {
 def check_invariance_claim(answer: object) -> str:
     """Exercise 5: pick the statement from :data:`INVARIANCE_CHOICES` the measurements support."""
     if not isinstance(answer, str):
-        raise Wrong(f"Answer with one letter as a string, such as 'a'; got {describe_answer(answer)}.")
+        raise Wrong(f"Answer with one letter as a string, such as 'a'; got "
+                    f"{describe_answer(answer)}.")
     letter = answer.strip().lower().strip("()")
     if letter not in INVARIANCE_CHOICES:
         raise Wrong(f"Answer with one letter of {sorted(INVARIANCE_CHOICES)}, got {answer!r}.")

@@ -47,7 +47,8 @@ def _autograd(forward: Callable, dout: torch.Tensor, *inputs: torch.Tensor) -> t
                  "it is positive?",
                  "ReLU's slope is 1 where x > 0 and 0 elsewhere; the chain rule multiplies the "
                  "two, element by element.",
-                 "A comparison such as (x > 0) gives a boolean mask; multiplying a float tensor by "
+                 "A comparison such as (x > 0) gives a boolean mask; multiplying a float tensor "
+                 "by "
                  "it keeps the entries where it is True."),
           solution="relu_backward", forbidden=(relu_backward, torch.relu, F.relu))
 def check_relu_backward(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> str:
@@ -109,7 +110,8 @@ def check_maxpool_backward(fn: Callable) -> str:
 
 @exercise("ch04.ex3", title="linear backward", kind="function",
           expects="a function linear_backward(dout, x, w) -> (dx, dw, db)",
-          hints=("Each gradient has the shape of what it is the gradient of: write down the shapes "
+          hints=("Each gradient has the shape of what it is the gradient of: write down the "
+                 "shapes "
                  "of x, w, b and dout, and see which products give them.",
                  "out[n, m] = sum over d of x[n, d] w[m, d], plus b[m]: differentiate one term "
                  "with respect to x[n, d], then w[m, d].",
@@ -229,7 +231,8 @@ def _central_differences(f, x, eps):
                   "relative error",
           hints=("A backward pass can be wrong in any of its outputs: compare every one of them "
                  "with a numerical estimate.",
-                 "Make random float64 x, w, b and dout; the scalar f = sum(out * dout) has exactly "
+                 "Make random float64 x, w, b and dout; the scalar f = sum(out * dout) has "
+                 "exactly "
                  "the gradients linear_backward(dout, x, w) returns.",
                  "For each of x, w and b, call numerical_gradient with a function of that tensor "
                  "alone (the others held fixed), and return the largest relative_error."),

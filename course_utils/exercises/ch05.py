@@ -57,7 +57,8 @@ def _data(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     gen = torch.Generator().manual_seed(seed)
     images = torch.rand(n, 1, 2, 2, generator=gen)
     images[:, 0, 0, 0] = torch.arange(n) / 100
-    labels = torch.sort(torch.randint(0, _CLASSES, (n,), generator=gen)).values  # sorted, like MNIST
+    labels = torch.sort(torch.randint(0, _CLASSES, (n,),
+                                      generator=gen)).values  # sorted, like MNIST
     return images, labels
 
 
@@ -155,7 +156,8 @@ def check_train_one_epoch(fn: Callable) -> str:
         weighted = sum(l * s for l, s in zip(losses, sizes)) / sum(sizes)
         got = as_number(result, what=f"the value returned on {case}",
                         expects="the epoch's mean loss (a number)")
-        if not (math.isclose(got, mean, rel_tol=1e-4) or math.isclose(got, weighted, rel_tol=1e-4)):
+        if not (math.isclose(got, mean, rel_tol=1e-4) or math.isclose(got, weighted,
+                                                                      rel_tol=1e-4)):
             last = " That is the last batch's loss." if math.isclose(got, losses[-1],
                                                                        rel_tol=1e-4) else ""
             raise Wrong(f"On {case} it returned {got:.4g}; the mean of the batch losses is "
@@ -274,7 +276,8 @@ def _whole(value: object, what: str) -> int:
           expects="a pair (last epoch trained, epoch whose weights are kept)",
           hints=("Walk through the epochs and keep two things: the lowest loss so far and how "
                  "many epochs have passed without beating it.",
-                 "A new lowest loss resets that count to 0; any other epoch adds 1; training stops "
+                 "A new lowest loss resets that count to 0; any other epoch adds 1; training "
+                 "stops "
                  "when the count reaches the patience.",
                  "fit keeps the best weights it has seen, not the last ones."),
           solution="early_stopping")

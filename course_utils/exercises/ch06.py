@@ -30,7 +30,8 @@ from course_utils.models.mobilenet import depthwise_separable
           hints=("Count the multiply-accumulates of one output pixel for each option; the number "
                  "of pixels is the same for both and cancels.",
                  "A standard 3x3 convolution mixes every input channel into every output channel "
-                 "with 9 weights each; a depthwise 3x3 has one 3x3 filter per channel; a pointwise "
+                 "with 9 weights each; a depthwise 3x3 has one 3x3 filter per channel; a "
+                 "pointwise "
                  "1x1 mixes channels with one weight per pair.",
                  "Divide the standard cost by the sum of the two separable costs."),
           solution="separable_saving")
@@ -82,7 +83,8 @@ def _is_bool(value: object) -> bool:
           expects="a pair ((C, H, W), True or False)",
           hints=("Follow the batch through the main path first: which layer changes the number "
                  "of channels, and which the height and width?",
-                 "The first 3x3 convolution has the stride; padding 1 keeps a 3x3 convolution from "
+                 "The first 3x3 convolution has the stride; padding 1 keeps a 3x3 convolution "
+                 "from "
                  "shrinking the map any further.",
                  "x + F(x) needs x and F(x) of the same shape: does the input as it is have the "
                  "output's shape?"),
@@ -115,8 +117,10 @@ def _conv_cases() -> list[tuple[int, int, int, int, int, int]]:
     cases = []
     for groups_kind in ("standard", "depthwise", "standard", "grouped", "pointwise"):
         c_in = int(torch.randint(1, 9, (), generator=gen)) * 4
-        c_out = c_in if groups_kind == "depthwise" else int(torch.randint(1, 9, (), generator=gen)) * 4
-        k = 1 if groups_kind == "pointwise" else int(torch.randint(1, 4, (), generator=gen)) * 2 + 1
+        c_out = c_in if groups_kind == "depthwise" else int(torch.randint(1, 9, (),
+                                                                          generator=gen)) * 4
+        k = 1 if groups_kind == "pointwise" else int(torch.randint(1, 4, (),
+                                                                   generator=gen)) * 2 + 1
         groups = {"depthwise": c_in, "grouped": 4}.get(groups_kind, 1)
         h, w = (int(v) for v in torch.randint(3, 20, (2,), generator=gen))
         cases.append((c_in, c_out, k, h, w, groups))
@@ -163,7 +167,8 @@ def _convs(module: nn.Module) -> list[nn.Conv2d]:
                  "only mixes channels.",
                  "nn.Conv2d's groups argument splits the channels into independent groups; as "
                  "many groups as channels gives one filter per channel.",
-                 "A 3x3 depthwise convolution (padding 1, the stride), then a 1x1 convolution from "
+                 "A 3x3 depthwise convolution (padding 1, the stride), then a 1x1 convolution "
+                 "from "
                  "c_in to c_out, each optionally followed by BatchNorm and ReLU, in an "
                  "nn.Sequential."),
           solution="separable_block", forbidden=(depthwise_separable,))
@@ -174,7 +179,8 @@ def check_separable_block(fn: Callable) -> str:
         case = f"c_in={c_in}, c_out={c_out}, stride={stride}"
         block = call(fn, c_in, c_out, stride, case=case)
         if not isinstance(block, nn.Module):
-            raise Wrong(f"On {case} it returned {describe_answer(block)}; expected an nn.Module (an "
+            raise Wrong(f"On {case} it returned {describe_answer(block)}; expected an nn.Module "
+                        f"(an "
                         f"nn.Sequential, say).")
         convs = _convs(block)
         if not any(c.groups == c_in and c.in_channels == c_in and c.kernel_size == (3, 3)
@@ -191,7 +197,8 @@ def check_separable_block(fn: Callable) -> str:
         h, w = (side - 1) // stride + 1, side // stride + 1
         if not isinstance(out, torch.Tensor) or tuple(out.shape) != (2, c_out, h, w):
             raise Wrong(f"On {case} a batch of shape (2, {c_in}, {side}, {side + 1}) came out as "
-                        f"{describe_answer(out)}; expected (2, {c_out}, {h}, {w}). Padding 1 keeps a 3x3 "
+                        f"{describe_answer(out)}; expected (2, {c_out}, {h}, {w}). Padding 1 "
+                        f"keeps a 3x3 "
                         f"convolution from shrinking the map; the stride divides it.")
         budget = side * (side + 1) * 9 * c_in + h * w * c_in * c_out
         if count_macs(block, (c_in, side, side + 1)) > budget:

@@ -43,7 +43,8 @@ def check_preprocess(fn: Callable[[torch.Tensor], torch.Tensor]) -> str:
         case = f"random uint8 pixels of shape {shape}"
         got = call(fn, pixels.clone(), case=case)
         if not isinstance(got, torch.Tensor) or not got.is_floating_point():
-            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected a float tensor (did "
+            raise Wrong(f"On {case} it returned {describe_answer(got)}; expected a float tensor "
+                        f"(did "
                         f"the arithmetic stay in uint8?).")
         if tuple(got.shape) != shape:
             raise Wrong(f"On {case} it changed the shape to {tuple(got.shape)}.")

@@ -81,7 +81,8 @@ def _split_cases() -> list[tuple[torch.Tensor, float, float, str]]:
     return [
         (torch.tensor([0] * 20 + [1] * 20 + [2] * 20), 0.2, 0.2, "three classes of 20"),
         (torch.tensor([0] * 50 + [1] * 5), 0.2, 0.2, "50 images of one class and 5 of another"),
-        (torch.randint(0, 4, (80,), generator=gen).sort().values[torch.randperm(80, generator=gen)],
+        (torch.randint(0, 4, (80,),
+                       generator=gen).sort().values[torch.randperm(80, generator=gen)],
          0.25, 0.15, "80 shuffled labels of 4 classes, validation 0.25, test 0.15"),
         (torch.tensor([1, 0, 1, 0, 1, 0, 2, 2, 2]), 0.2, 0.2, "three classes of 3 images"),
     ]

@@ -85,7 +85,8 @@ def record_activations(model: nn.Module, layers: Sequence[str] | str,
             return output.clone()
         return hook
 
-    handles = [module.register_forward_hook(hook_for(name)) for name, module in zip(names, modules)]
+    handles = [module.register_forward_hook(hook_for(name)) for name,
+               module in zip(names, modules)]
     try:
         yield recorded
     finally:

@@ -158,7 +158,8 @@ def undersample_indices(labels: torch.Tensor, seed: int = 0) -> torch.Tensor:
     return torch.cat(chosen).sort().values
 
 
-def balanced_sampler(labels: torch.Tensor, proportions: Sequence[float] | torch.Tensor | None = None,
+def balanced_sampler(labels: torch.Tensor,
+                     proportions: Sequence[float] | torch.Tensor | None = None,
                      *, num_samples: int | None = None, seed: int = 0) -> WeightedRandomSampler:
     """A sampler that draws examples (with replacement) so that class k makes up
     ``proportions[k]`` of the draws, equal shares by default.

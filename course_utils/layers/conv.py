@@ -120,7 +120,8 @@ def conv2d_loops(
 def _tap(xp: torch.Tensor, u: int, v: int, ho: int, wo: int, stride: int, dilation: int):
     """The input values that kernel tap (u, v) meets at every output cell: (N, C, ho, wo)."""
     top, left = u * dilation, v * dilation
-    return xp[:, :, top:top + stride * (ho - 1) + 1:stride, left:left + stride * (wo - 1) + 1:stride]
+    return xp[:, :, top:top + stride * (ho - 1) + 1:stride,
+              left:left + stride * (wo - 1) + 1:stride]
 
 
 def conv2d(
@@ -179,7 +180,8 @@ def conv2d_forward(
     return out, cache
 
 
-def conv2d_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+def conv2d_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torch.Tensor,
+                                                              torch.Tensor | None]:
     """Gradients of a convolution, given ``dL/dout`` and the forward cache.
 
     Every tap (u, v) multiplied slice ``xp_uv`` by ``weight[:, :, u, v]``, so

@@ -83,7 +83,8 @@ class Normalize(nn.Module):
     mean, std : sequence of float, one per channel
     """
 
-    def __init__(self, mean: list[float] | tuple[float, ...], std: list[float] | tuple[float, ...]):
+    def __init__(self, mean: list[float] | tuple[float, ...],
+                 std: list[float] | tuple[float, ...]):
         super().__init__()
         mean = [check_number(m, "mean") for m in as_tensor(mean, "mean").flatten().tolist()]
         std = [check_number(s, "std", low=0.0, low_open=True,

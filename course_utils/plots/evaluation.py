@@ -149,7 +149,8 @@ def plot_ci_width(sizes: Sequence[int], widths: Sequence[float], *,
         ref = np.asarray(reference, dtype=float)
         if ref.shape != n.shape:
             raise InputError(f"reference needs one width per size ({len(n)}), got {ref.shape}.")
-        ax.loglog(n, ref * 100, "-", color="0.4", label=r"normal approximation, $\propto 1/\sqrt{n}$")
+        ax.loglog(n, ref * 100, "-", color="0.4",
+                  label=r"normal approximation, $\propto 1/\sqrt{n}$")
     for label, size in (marks or {}).items():
         ax.axvline(size, color="#dd8452", linestyle=":", linewidth=1.2)
         ax.annotate(label, (size, ax.get_ylim()[1]), fontsize=8, rotation=90, va="top",

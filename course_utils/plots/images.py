@@ -107,7 +107,8 @@ def show_images(
                              "pass one name per class.")
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3 * bool(title)),
+    fig, axes = plt.subplots(nrows, ncols,
+                             figsize=(size * ncols, size * nrows + 0.3 * bool(title)),
                              squeeze=False)
     name = (lambda k: classes[int(k)]) if classes is not None else (lambda k: str(int(k)))
     for i, ax in enumerate(axes.flat):
@@ -127,7 +128,8 @@ def show_images(
     return fig
 
 
-def plot_class_counts(counts: dict[str, int], title: str = "", ax: plt.Axes | None = None) -> Figure:
+def plot_class_counts(counts: dict[str, int], title: str = "",
+                      ax: plt.Axes | None = None) -> Figure:
     """Bar chart of ``{class name: count}`` (as ``ImageSet.class_counts()`` returns)."""
     if not isinstance(counts, dict) or not counts:
         raise InputError(f"counts must be a non-empty dict {{class name: number of images}} (as "

@@ -101,7 +101,8 @@ def plot_filter_ngrams(hits: Mapping[str, Sequence], *, title: str = "") -> Figu
         raise InputError("hits must map each filter name to a non-empty list of hits.")
     ncols = min(3, len(hits))
     nrows = -(-len(hits) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, 0.35 * max(map(len, hits.values()))
+    fig, axes = plt.subplots(nrows, ncols,
+                             figsize=(4.3 * ncols, 0.35 * max(map(len, hits.values()))
                                                     * nrows + 1.2 * nrows), squeeze=False)
     for ax, (name, found) in zip(axes.flat, hits.items()):
         labels = [" ".join(h.tokens) for h in found][::-1]

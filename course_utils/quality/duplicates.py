@@ -80,7 +80,8 @@ def exact_duplicates(images: torch.Tensor, others: torch.Tensor | None = None) -
         where: dict[str, list[int]] = {}
         for i, digest in enumerate(digests):
             where.setdefault(digest, []).append(i)
-        pairs = [(i, j) for j, digest in enumerate(_digests(others)) for i in where.get(digest, [])]
+        pairs = [(i, j) for j,
+                 digest in enumerate(_digests(others)) for i in where.get(digest, [])]
     tensor = torch.tensor(sorted(pairs), dtype=torch.long).view(-1, 2)
     return Duplicates(tensor, torch.ones(len(tensor)))
 

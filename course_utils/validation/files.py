@@ -18,7 +18,8 @@ def check_file(value: object, name: str = "path", suffixes: Iterable[str] | None
                          f"{describe(value)}.")
     path = Path(value)
     if not path.exists():
-        raise MissingFileError(f"{name}: no file at {str(path)!r} (looked from {os.getcwd()}); check "
+        raise MissingFileError(f"{name}: no file at {str(path)!r} (looked from {os.getcwd()}); "
+                               f"check "
                          "the spelling, or build the path from course_utils.data.data_dir().")
     if path.is_dir():
         raise InputError(f"{name}: {str(path)!r} is a folder, not a file; pass one file in it.")

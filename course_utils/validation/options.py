@@ -26,7 +26,8 @@ def check_choice(value: object, name: str, choices: Sequence, hint: str = "") ->
     if not any(same(value, c) for c in choices):
         close = ""
         if isinstance(value, str):
-            near = [c for c in choices if isinstance(c, str) and c.lower() == value.lower().strip()]
+            near = [c for c in choices if isinstance(c,
+                                                     str) and c.lower() == value.lower().strip()]
             close = f" Did you mean {near[0]!r}?" if near else ""
         raise InputError(f"{name} must be one of {tuple(choices)}, got {value!r}.{close}"
                          f"{' ' + hint if hint else ''}")
@@ -46,5 +47,6 @@ def check_type(value: object, name: str, types: type | tuple[type, ...], expecte
     bool_unwanted = isinstance(value, bool) and bool not in (
         types if isinstance(types, tuple) else (types,))
     if bool_unwanted or not isinstance(value, types):
-        raise InputError(f"{name} must be {expected}, got {describe(value)}.{' ' + hint if hint else ''}")
+        raise InputError(f"{name} must be {expected}, got "
+                         f"{describe(value)}.{' ' + hint if hint else ''}")
     return value
