@@ -1,4 +1,5 @@
-"""Test-suite wiring: the network guard, a progress record of its own, a headless plotting backend for tests, the check that every
+"""Test-suite wiring: the network guard, a progress record of its own, a headless plotting backend
+for tests, the check that every
 notebook under ``notebooks/`` was collected and executed, and seconds per notebook.
 
 It sits at the repository root so that its hooks also see the notebook items nbval collects."""

@@ -1,4 +1,5 @@
-"""Milliseconds from a key press on an explorer's slider to its new image painted, in a real browser.
+"""Milliseconds from a key press on an explorer's slider to its new image painted, in a real
+browser.
 
 JupyterLab (on 127.0.0.1) runs a small notebook that builds every explorer of the course as the
 lessons do (notebooks 02, 03, 09 and 12), in headless Debian Chromium. For each explorer the

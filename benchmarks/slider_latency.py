@@ -100,7 +100,9 @@ def naive_feature_maps_step(model: nn.Module, images: torch.Tensor, layer: str, 
 
 
 def naive_layer_maps_step(maps: torch.Tensor) -> bytes:
-    """New 4 x 4 figure with one colour scale and a colour bar per step, like the inline backend."""
+    """New 4 x 4 figure with one colour scale and a colour bar per step, like the inline
+    backend.
+    """
     m = float(maps[:16].abs().max()) or 1.0
     fig, axes = plt.subplots(4, 4, figsize=(5, 4.4))
     for channel, ax in enumerate(axes.flat):
@@ -194,8 +196,9 @@ def main() -> None:
     print(f"naive_over_feature_maps_ratio: {naive_ms / feature_ms:.1f}")
     for name, value in pretrained.items():
         print(f"{name}: {value:.2f}")
-    print("naive_over_pretrained_feature_maps_ratio: "
-          f"{pretrained['naive_pretrained_feature_maps_step_ms'] / pretrained['pretrained_feature_maps_step_ms']:.1f}")
+    ratio = (pretrained["naive_pretrained_feature_maps_step_ms"]
+             / pretrained["pretrained_feature_maps_step_ms"])
+    print(f"naive_over_pretrained_feature_maps_ratio: {ratio:.1f}")
     print(f"load_average_1min: {load:.2f}")
 
 

@@ -88,7 +88,8 @@ def widget_front_end(ipywidgets_version: str) -> tuple[str, str | None]:
     if in_colab():
         return "Colab's own widget manager", None
     if ipywidgets_version == "missing":
-        return "none", "ipywidgets is missing: the explorers cannot be built (pip install ipywidgets)"
+        return "none", ("ipywidgets is missing: the explorers cannot be built (pip install "
+                        "ipywidgets)")
     from jupyter_core.paths import jupyter_path
 
     major = ipywidgets_version.split(".")[0]

@@ -3,7 +3,7 @@
 Introduced in ``13_deployment.ipynb``. Run it on this machine only::
 
     python -m course_utils.serve --weights pets.pt --port 8000      # http://127.0.0.1:8000
-    python -m course_utils.serve --model RUN_DIR     # a model from `python -m course_utils train-folder`
+    python -m course_utils.serve --model RUN_DIR     # a run folder of train-folder (notebook 16)
 
 - ``GET /``: a page where a person picks a photo and sees the top predictions and a Grad-CAM
   overlay (where in the photo the evidence for the top class is);
@@ -197,8 +197,10 @@ RUN_INTRO = ("Pick a photo (JPEG or PNG, up to {max_mb} MB). The model was train
 
 
 def page_title(class_names: Sequence[str]) -> str:
-    """``"Cat or dog?"``, ``"Cat_long_hair, dog_fluffy or dog_smooth?"``: the classes as a question."""
-    names = [str(name) for name in class_names]
+    """The classes as a question, underscores read as spaces: ``"Cat or dog?"``,
+    ``"Cat long hair, dog fluffy or dog smooth?"``.
+    """
+    names = [str(name).replace("_", " ") for name in class_names]
     text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     return text[:1].upper() + text[1:] + "?"
 

@@ -1,6 +1,8 @@
-"""Driving JupyterLab and pages in headless Debian Chromium (``playwright``, never ``playwright install``).
+"""Driving JupyterLab and pages in headless Debian Chromium (``playwright``, never ``playwright
+install``).
 
-Shared by ``tests/test_browser.py``, ``tests/test_slides.py`` and ``benchmarks/browser_latency.py``:
+Shared by ``tests/test_browser.py``, ``tests/test_slides.py`` and
+``benchmarks/browser_latency.py``:
 
 - :func:`jupyter_lab`: a JupyterLab server on 127.0.0.1 (free port, no token, temporary Jupyter
   config/data/runtime dirs with news, update checks and autosave off) serving a work folder;
@@ -110,7 +112,8 @@ def jupyter_lab(work: Path, scratch: Path) -> Iterator[str]:
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text()[-3000:])
+                    tail = log_path.read_text()[-3000:]
+                    raise RuntimeError("JupyterLab did not start:\n" + tail)
                 time.sleep(0.3)
         yield url
     finally:
@@ -131,7 +134,8 @@ def is_local(url: str) -> bool:
 
 @contextmanager
 def chromium(outside: list[str] | None = None):
-    """Headless Chromium; every request to a non-local address is refused and appended to ``outside``."""
+    """Headless Chromium; every request to a non-local address is refused and appended to
+    ``outside``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -204,5 +208,6 @@ def open_and_run(context, url: str, notebook: str, width: int = 1280, height: in
     error = page.locator(f"{PANEL} [data-mime-type='application/vnd.jupyter.error']")
     if error.count():
         page.screenshot(path=str(ARTIFACTS / f"browser_failure_{stem}.png"))
-        raise AssertionError(f"{notebook} raised in the browser: {error.first.inner_text()[:2000]}")
+        shown = error.first.inner_text()[:2000]
+        raise AssertionError(f"{notebook} raised in the browser: {shown}")
     return page

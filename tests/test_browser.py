@@ -119,7 +119,8 @@ def shown(page, selector: str) -> int:
 
 
 def move_and_see(page, slider: str, image: str, readout: str | None) -> tuple[bytes, bytes]:
-    """Press ArrowRight on the slider's handle; wait for a new image; return pixels before, after."""
+    """Press ArrowRight on the slider's handle; wait for a new image; return pixels before,
+    after."""
     picture = page.locator(image).first
     picture.scroll_into_view_if_needed()
     image_ready(page, image)

@@ -58,7 +58,8 @@ def test_project_l2():
 
     assert "inside the ball were changed" in ch12.check_project_l2(always_to_eps).message
     assert "L∞" in ch12.check_project_l2(lambda d, e: d.clamp(-e, e)).message
-    assert "inside the ball were changed" in ch12.check_project_l2(one_length_for_the_batch).message
+    feedback = ch12.check_project_l2(one_length_for_the_batch)
+    assert "inside the ball were changed" in feedback.message
     assert "length" in ch12.check_project_l2(lambda d, e: d).message
     assert "shape" in ch12.check_project_l2(lambda d, e: d.flatten(1)).message
 

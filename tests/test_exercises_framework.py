@@ -68,7 +68,8 @@ def test_learner_errors_are_reported_with_their_line(toy):
         return x / undefined_name  # noqa: F821
 
     feedback = toy(broken)
-    assert not feedback and "NameError" in feedback.message and "undefined_name" in feedback.message
+    assert not feedback
+    assert "NameError" in feedback.message and "undefined_name" in feedback.message
     assert "random tensor of 3 values" in feedback.message
 
 

@@ -1,4 +1,5 @@
-"""The readiness report and ``python -m course_utils check``: ready here, and a clear reason when not.
+"""The readiness report and ``python -m course_utils check``: ready here, and a clear reason when
+not.
 
 Broken data is simulated on a temporary copy of ``data/`` (``COURSE_DATA_DIR``), never on the
 shipped files.

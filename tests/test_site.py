@@ -39,7 +39,8 @@ LESSON = [
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     lesson = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
+        (nbformat.v4.new_markdown_cell(src) if kind == "markdown"
+         else nbformat.v4.new_code_cell(src))
         for kind, src in LESSON])
     add_colab_cells(lesson, "98_tiny.ipynb")
     execute(lesson, folder)

@@ -81,7 +81,8 @@ def test_the_imdb_sentences_with_a_next_line_character_stay_whole(splits):
 def test_every_source_file_gives_500_of_each_label():
     for file in SENTIMENT_FILES.values():
         sentences, labels = read_labelled_sentences(data_dir() / "sentiment-sentences" / file)
-        assert len(sentences) == 1000 and sum(labels) == 500 and all(s.strip() == s for s in sentences)
+        assert len(sentences) == 1000 and sum(labels) == 500
+        assert all(s.strip() == s for s in sentences)
 
 
 def test_the_reader_handles_next_line_and_refuses_a_line_without_label(tmp_path):

@@ -116,5 +116,5 @@ def test_served_page_answers_with_the_class_names(run: dict, tmp_path: Path) -> 
                 browser.close()
     assert all(name in html for name in CLASSES)
     assert status == 200 and body["predictions"][0]["label"] in CLASSES
-    assert all(name in heading.lower() for name in CLASSES)
+    assert all(name.replace("_", " ") in heading.lower() for name in CLASSES)
     assert len(predictions) == 3 and {t.split(":")[0] for t in predictions} <= set(CLASSES)

@@ -33,7 +33,9 @@ def shot_noise(images: torch.Tensor, severity: int, generator: torch.Generator) 
 
 def impulse_noise(images: torch.Tensor, severity: int, generator: torch.Generator
                   ) -> torch.Tensor:
-    """Set a share of pixels (``IMPULSE_AMOUNT``) to black or white, half each: ``(N, C, H, W)``."""
+    """Set a share of pixels (``IMPULSE_AMOUNT``) to black or white, half each: ``(N, C, H,
+    W)``.
+    """
     draws = torch.rand(images.shape, generator=generator).to(images.device)
     amount = IMPULSE_AMOUNT[severity - 1]
     out = images.clone()

@@ -30,7 +30,9 @@ def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
 
 
 def read_manifest(folder: Path | None = None) -> dict[str, str]:
-    """Return ``{relative path: sha256}`` from ``SHA256SUMS`` in ``folder`` (default: data_dir())."""
+    """Return ``{relative path: sha256}`` from ``SHA256SUMS`` in ``folder`` (default:
+    data_dir()).
+    """
     folder = data_dir() if folder is None else Path(folder)
     entries = {}
     for number, line in enumerate((folder / MANIFEST_NAME).read_text().splitlines(), start=1):

@@ -41,7 +41,8 @@ def check_pick_device(fn: Callable[[], object]) -> str:
     """Exercise 1: ``fn()`` picks CUDA, then MPS, then the CPU, on four imagined machines."""
     for cuda, mps in _MACHINES:
         expected = "cuda" if cuda else "mps" if mps else "cpu"
-        case = f"a machine {'with' if cuda else 'without'} CUDA and {'with' if mps else 'without'} MPS"
+        case = (f"a machine {'with' if cuda else 'without'} CUDA and "
+                f"{'with' if mps else 'without'} MPS")
         with mock.patch("torch.cuda.is_available", return_value=cuda), \
                 mock.patch("torch.backends.mps.is_available", return_value=mps):
             got = call(fn, case=case)

@@ -35,7 +35,9 @@ from course_utils.exercises.framework import (
           solution="to_tensor",
           forbidden=(TF.to_tensor, TF.pil_to_tensor, torch.from_numpy, torch.as_tensor))
 def check_to_tensor(fn: Callable[[np.ndarray], torch.Tensor]) -> str:
-    """Exercise 1: ``fn`` turns an (H, W, 3) uint8 array into a (3, H, W) float32 tensor in [0, 1]."""
+    """Exercise 1: ``fn`` turns an (H, W, 3) uint8 array into a (3, H, W) float32 tensor in [0,
+    1].
+    """
     rng = np.random.default_rng(1)
     for h, w in ((5, 7), (12, 9), (3, 16)):
         array = rng.integers(0, 256, size=(h, w, 3), dtype=np.uint8)
@@ -102,7 +104,8 @@ def check_pixel_stats(fn: Callable[[torch.Tensor], tuple[float, float]]) -> str:
                                                                        rel_tol=1e-3):
             raise Wrong(f"On {case} mean and std are swapped: return (mean, std).")
         if math.isclose(std, want_std ** 2, rel_tol=1e-3):
-            raise Wrong(f"On {case} the second number is the variance, not the standard deviation.")
+            raise Wrong(f"On {case} the second number is the variance, not the standard "
+                        "deviation.")
         if not math.isclose(mean, want_mean, rel_tol=1e-3):
             raise Wrong(f"On {case} the mean is {mean:.6g}; expected {want_mean:.6g}.")
         if not math.isclose(std, want_std, rel_tol=2e-3):
@@ -153,7 +156,9 @@ def _split(fn: Callable, labels: torch.Tensor, fraction: float, seed: int, case:
                  "repeatable shuffle; torch.cat joins the pieces of every class."),
           solution="split", forbidden=(stratified_split,))
 def check_split(fn: Callable) -> str:
-    """Exercise 3: ``fn(labels, fraction, seed)`` splits the indices of ``labels``, class by class."""
+    """Exercise 3: ``fn(labels, fraction, seed)`` splits the indices of ``labels``, class by
+    class.
+    """
     for labels, fraction in _split_cases():
         counts = torch.bincount(labels)
         case = (f"{len(labels)} labels of {len(counts)} classes ({counts.tolist()} of each), "

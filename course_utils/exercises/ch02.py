@@ -55,7 +55,9 @@ def _size_cases() -> list[tuple[int, int, int, int, int]]:
                  "and remember to count the first position."),
           solution="output_size", forbidden=(conv_output_size,))
 def check_output_size(fn: Callable[[int, int, int, int, int], int]) -> str:
-    """Exercise 1: ``fn(n, k, stride, padding, dilation)`` returns the output size along one axis."""
+    """Exercise 1: ``fn(n, k, stride, padding, dilation)`` returns the output size along one
+    axis.
+    """
     for n, k, s, p, d in _size_cases():
         case = f"n={n}, k={k}, stride={s}, padding={p}, dilation={d}"
         got = as_number(call(fn, n, k, s, p, d, case=case), what=f"the size for {case}",

@@ -58,7 +58,8 @@ def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> str:
                 raise Wrong(f"On {case} the columns add up to 1, not the rows: that normalises "
                             f"over the batch instead of over the classes.")
         expect_close(have, expected, what="the softmax", atol=1e-6, case=case)
-    return "Rows sum to 1, float32 and float64 alike, and scores of ±1000 neither overflow nor vanish."
+    return ("Rows sum to 1, float32 and float64 alike, and scores of ±1000 neither overflow nor "
+            "vanish.")
 
 
 def _has_nan(value: object) -> bool:
@@ -185,7 +186,9 @@ def check_invariance_claim(answer: object) -> str:
         raise Wrong(f"Answer with one letter of {sorted(INVARIANCE_CHOICES)}, got {answer!r}.")
     reasons = {"a": "The accuracy curves fall as the shift or the angle grows.",
                "c": "The accuracy drops sharply with rotation.",
-               "d": "The notebook checked that shifting the input shifts the feature maps exactly."}
+               "d": "The notebook checked that shifting the input shifts the feature maps "
+                    "exactly."}
     if letter in reasons:
         raise Wrong(reasons[letter])
-    return "Equivariance comes from weight sharing; invariance is limited and learned, not built in."
+    return ("Equivariance comes from weight sharing; invariance is limited and learned, not "
+            "built in.")

@@ -251,7 +251,9 @@ def check_safe_augmentations(answer: object) -> str:
                  "That is one epoch; the run has ten."),
           solution="steps")
 def check_steps(answer: float) -> str:
-    """Exercise 4: optimiser steps for 4,500 images, batch 64, 10 epochs, last partial batch dropped."""
+    """Exercise 4: optimiser steps for 4,500 images, batch 64, 10 epochs, last partial batch
+    dropped.
+    """
     per_epoch = 4500 // 64
     if answer == 10 * per_epoch:
         return (f"{per_epoch} whole batches per epoch (the last {4500 - 64 * per_epoch} images "

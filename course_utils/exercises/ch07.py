@@ -75,7 +75,9 @@ def _tf_same(size: int, kernel: int, stride: int) -> tuple[int, int]:
                  "When the total is odd, TensorFlow puts the extra pixel after (bottom/right)."),
           solution="same_padding")
 def check_same_padding(fn: Callable[[int, int, int], tuple[int, int]]) -> str:
-    """Exercise 2: ``fn(size, kernel, stride)`` returns TensorFlow's SAME padding (before, after)."""
+    """Exercise 2: ``fn(size, kernel, stride)`` returns TensorFlow's SAME padding (before,
+    after).
+    """
     gen = torch.Generator().manual_seed(72)
     cases = [(224, 3, 2), (225, 3, 2), (7, 1, 1)]
     cases += [(int(torch.randint(5, 300, (), generator=gen)), int(k), int(s))
@@ -241,6 +243,7 @@ def check_param_groups(fn: Callable) -> str:
                         f"the head are in a group (e.g. {extra[0]}).")
         swapped = [n for n in expected if rates[n] != expected[n]]
         raise Wrong(f"On {case} {len(swapped)} parameters get the wrong learning rate (e.g. "
-                    f"{swapped[0]} gets {rates[swapped[0]]:g}, expected {expected[swapped[0]]:g}).")
+                    f"{swapped[0]} gets {rates[swapped[0]]:g}, expected "
+                    f"{expected[swapped[0]]:g}).")
     return ("The pretrained blocks learn ten times slower than the new head, and the frozen "
             "trunk is left out.")

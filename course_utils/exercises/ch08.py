@@ -194,4 +194,5 @@ def check_images_for_one_point(answer: float) -> str:
                     "interval reaches about 1.96 standard errors.")
     if answer < expected:
         raise Wrong(f"{answer:,.0f} images give an interval wider than +-1 point.")
-    raise Wrong(f"{answer:,.0f} images give an interval narrower than +-1 point: more than needed.")
+    raise Wrong(f"{answer:,.0f} images give an interval narrower than +-1 point: more than "
+                "needed.")

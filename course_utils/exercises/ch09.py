@@ -112,7 +112,8 @@ def check_spearman(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> str:
             raise Wrong(f"On {case} it correlates argsort(a) with argsort(b): argsort gives the "
                         "positions of the sorted values, not the ranks (apply it twice).")
         if abs(got - expected) > 1e-6:
-            raise Wrong(f"On {case} it returned {got:.6f}; the rank correlation is {expected:.6f}.")
+            raise Wrong(f"On {case} it returned {got:.6f}; the rank correlation is "
+                        f"{expected:.6f}.")
     if abs(as_number(call(fn, torch.arange(6.0), torch.arange(6.0).exp(), case="a monotone pair"),
                      what="the result on a monotone pair") - 1) > 1e-6:
         raise Wrong("For b = exp(a) the ranks are identical, so the correlation must be 1.")

@@ -59,7 +59,9 @@ def _prob_cases() -> list[tuple[torch.Tensor, torch.Tensor, str]]:
           solution="self_confidence",
           forbidden=(self_confidence_ranking, *_cleanlab("rank", "get_label_quality_scores")))
 def check_self_confidence(fn: Callable) -> str:
-    """Exercise 1: ``fn(labels, probs)`` orders examples by ``probs[i, labels[i]]``, lowest first."""
+    """Exercise 1: ``fn(labels, probs)`` orders examples by ``probs[i, labels[i]]``, lowest
+    first.
+    """
     for labels, probs, case in _prob_cases():
         got = as_array(call(fn, labels.clone(), probs.clone(), case=case),
                        what=f"the ranking of {case}", expects="a 1-D tensor of indices")

@@ -76,7 +76,8 @@ def check_quantize_uint8(fn: Callable) -> str:
         if scale <= 0:
             raise Wrong(f"On {case} the scale is {scale:g}; it must be positive.")
         _, want_scale, want_zero = reference_quantize(x)
-        if (float(x.min()) > 0 or float(x.max()) < 0) and abs(scale - want_scale) > 1e-4 * want_scale:
+        one_sign = float(x.min()) > 0 or float(x.max()) < 0
+        if one_sign and abs(scale - want_scale) > 1e-4 * want_scale:
             raise Wrong(f"On {case} the scale is {scale:.4g}, expected {want_scale:.4g}: all "
                         "values have the same sign, and the range must still include 0.")
         if zero != round(zero) or not 0 <= zero <= 255:

@@ -58,7 +58,8 @@ def check_conv1d(fn: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.
                         "window's sum.")
         if isinstance(got, torch.Tensor) and got.shape == (filters, length):
             raise Wrong(f"On {case} you returned {length} scores per filter, one per token; "
-                        f"without padding only {length - width + 1} windows of {width} tokens fit.")
+                        f"without padding only {length - width + 1} windows of {width} tokens "
+                        "fit.")
         if isinstance(got, torch.Tensor) and got.shape == (length - width + 1, filters) \
                 and filters > 1:
             raise Wrong(f"On {case} the result is (L - w + 1, F); return (F, L - w + 1): one row "
@@ -100,7 +101,9 @@ def _reference(sentences: list[list[str]], token_to_id: dict[str, int]) -> torch
                  "unknown id is 1, the padding id 0."),
           solution="encode", forbidden=(Vocabulary.encode,))
 def check_encode(fn: Callable[[list[list[str]], dict[str, int]], torch.Tensor]) -> str:
-    """Exercise 2: ``fn(sentences, token_to_id)`` pads with 0 at the end and maps unknown words to 1."""
+    """Exercise 2: ``fn(sentences, token_to_id)`` pads with 0 at the end and maps unknown words to
+    1.
+    """
     for sentences, token_to_id in _encode_cases():
         case = f"{len(sentences)} sentences of {[len(s) for s in sentences]} tokens"
         got = call(fn, [list(s) for s in sentences], dict(token_to_id), case=case)

@@ -1,4 +1,5 @@
-"""The exercise framework: one decorator turns a checking function into a checker that never raises.
+"""The exercise framework: one decorator turns a checking function into a checker that never
+raises.
 
 Introduced in ``00_setup.ipynb`` and used by every lesson's exercises. A checker is declared once::
 

@@ -75,7 +75,8 @@ def record(key: str, *, passed: bool) -> None:
         os.replace(temporary, path)
     except OSError as error:
         warnings.warn(f"Could not update the progress record {path}: {error}. Your answer was "
-                      f"still checked; set {PROGRESS_ENV_VAR} to a writable file to keep a record.",
+                      f"still checked; set {PROGRESS_ENV_VAR} to a writable file to keep a "
+                      "record.",
                       stacklevel=3)
 
 

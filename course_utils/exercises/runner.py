@@ -221,7 +221,8 @@ def _describe_learner_error(raised: LearnerError) -> str:
     error = raised.error
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if not f.filename.startswith(str(Path(__file__).parent))]
-    line = f" (line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
+    line = (f" (line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line
+            else "")
     case = f" on {raised.case}" if raised.case else ""
     return f"Your code raised {type(error).__name__}{case}: {error}{line}."
 

@@ -10,7 +10,8 @@ Introduced in ``09_looking_inside_cnns.ipynb``.
   and keep the positive part: ``ReLU(sum_k alpha_k A_k)``. On a GAP + linear network
   ``alpha_k = w[c, k] / (h w)``: Grad-CAM is CAM up to a positive factor.
 
-Both return maps at the layer's resolution ``(N, h, w)``; :func:`~course_utils.explain.maps.heatmaps`
+Both return maps at the layer's resolution ``(N, h, w)``;
+:func:`~course_utils.explain.maps.heatmaps`
 makes them image-sized.
 """
 

@@ -28,7 +28,8 @@ def slider(description: str, values: tuple[int, ...], value: int, css: str) -> A
 
 
 def image(*classes: str) -> Any:
-    """An ``ipywidgets.Image`` for an explorer's picture (or one frame of it), with CSS ``classes``.
+    """An ``ipywidgets.Image`` for an explorer's picture (or one frame of it), with CSS
+    ``classes``.
 
     It may shrink with a narrow window but never stretches: in a row of widgets (an ``HBox``)
     a flex item would otherwise be squeezed in width and stretched to the row's height.

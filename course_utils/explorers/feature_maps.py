@@ -211,7 +211,9 @@ class FeatureMapExplorer(FramedExplorer):
         self.update()
 
     def maps(self, index: int | None = None) -> torch.Tensor:
-        """The current layer's ``(C, H, W)`` output for image ``index`` (default: the one shown)."""
+        """The current layer's ``(C, H, W)`` output for image ``index`` (default: the one
+        shown).
+        """
         key = (self.image_slider.value if index is None else index, self.layer_menu.value)
         if key not in self._cache:
             with torch_threads(1):

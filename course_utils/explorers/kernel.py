@@ -35,7 +35,8 @@ DILATIONS = (1, 2, 3)
 def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndarray:
     """The explorer's picture: the input (gray) and the feature map side by side, 1 px per value.
 
-    Returns an ``(H, W, 3)`` uint8 canvas. A signed map is drawn blue (< 0) / white (0) / red (> 0);
+    Returns an ``(H, W, 3)`` uint8 canvas. A signed map is drawn blue (< 0) / white (0) / red (>
+    0);
     a non-negative one in gray. Stride shrinks the map and padding grows it, visibly.
     """
     return hstack_panels([colorize(gray, "gray", symmetric=False), colorize(feature_map)])

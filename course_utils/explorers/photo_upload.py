@@ -56,7 +56,8 @@ def upload_button(on_photo: Callable[[str, bytes], None], message: Any) -> Any:
                 on_photo(name, content)
                 message.value = f"added <b>{name}</b>"
             except PhotoError as error:
-                message.value = f"<span style='color:#b00'>could not use <b>{name}</b>: {error}</span>"
+                message.value = (f"<span style='color:#b00'>could not use <b>{name}</b>: "
+                                 f"{error}</span>")
 
     button.observe(changed, "value")
     return button

@@ -99,7 +99,8 @@ def conv2d_loops(
 
     Returns
     -------
-    (N, F, H_out, W_out) tensor, with ``H_out = conv_output_size(H, k, stride, padding, dilation)``.
+    (N, F, H_out, W_out) tensor, with ``H_out = conv_output_size(H, k, stride, padding,
+    dilation)``.
     """
     k, ho, wo = _check_conv_inputs(x, weight, bias, stride, padding, dilation)
     xp = _pad(x, padding)

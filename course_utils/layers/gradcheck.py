@@ -82,7 +82,8 @@ def gradient_check(f: Callable[[], torch.Tensor], params: dict[str, torch.Tensor
     """
     missing = set(params) ^ set(grads)
     if missing:
-        raise InputError(f"params and grads must have the same names; differ in {sorted(missing)}.")
+        raise InputError(f"params and grads must have the same names; differ in "
+                         f"{sorted(missing)}.")
     with torch.no_grad():
         return {name: relative_error(numerical_gradient(f, params[name], eps), grads[name])
                 for name in params}

@@ -60,7 +60,8 @@ def maxpool2d_forward(x: torch.Tensor, kernel_size: int = 2,
     -------
     out : (N, C, H_out, W_out) tensor
     cache : dict
-        ``argmax`` ``(N, C, H_out, W_out)`` offsets into the window, ``x_shape``, ``k``, ``stride``.
+        ``argmax`` ``(N, C, H_out, W_out)`` offsets into the window, ``x_shape``, ``k``,
+    ``stride``.
     """
     x, k, stride = _check(x, kernel_size, stride)
     windows, _, _ = _window_slices(x, k, stride)

@@ -114,7 +114,8 @@ def check_network(in_channels: int, num_classes: int, **sizes: object) -> None:
     for name, value in sizes.items():
         if isinstance(value, (tuple, list)):
             if not value:
-                raise InputError(f"{name} is empty; give at least one entry, e.g. {name}=(16, 32).")
+                raise InputError(f"{name} is empty; give at least one entry, e.g. "
+                                 f"{name}=(16, 32).")
             for i, entry in enumerate(value):
                 check_positive_int(entry, f"{name}[{i}]")
         else:

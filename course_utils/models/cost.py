@@ -24,7 +24,8 @@ def count_parameters(model: nn.Module) -> int:
 
 @torch.no_grad()
 def count_macs(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
-    """Multiply-accumulates of one forward pass on one image, counting convolutions and linear layers.
+    """Multiply-accumulates of one forward pass on one image, counting convolutions and linear
+    layers.
 
     Parameters
     ----------

@@ -1,6 +1,7 @@
 """The small CNN the lessons train on MNIST: convolution blocks, then a linear classifier.
 
-Introduced in ``05_training_from_scratch.ipynb``; also the network of ``benchmarks/fit_throughput.py``.
+Introduced in ``05_training_from_scratch.ipynb``; also the network of
+``benchmarks/fit_throughput.py``.
 """
 
 from __future__ import annotations

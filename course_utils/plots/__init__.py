@@ -2,7 +2,8 @@
 matplotlib Figure and never calls ``plt.show()``, so notebooks display the figure and scripts can
 save it.
 
-- ``images``: :func:`show_images` (labels and predictions), :func:`plot_class_counts` (notebook 01);
+- ``images``: :func:`show_images` (labels and predictions), :func:`plot_class_counts` (notebook
+01);
 - ``training``: :func:`plot_history`, :func:`plot_lr_range`, :func:`plot_heatmap` (notebook 05);
 - ``architectures``: :func:`plot_block_diagrams`, :func:`plot_tradeoffs` (notebook 06);
 - ``transfer``: :func:`plot_top_predictions`, :func:`plot_accuracy_curves`,

@@ -1,4 +1,6 @@
-"""Architectures drawn: block diagrams read from the model, and accuracy against cost (notebook 06)."""
+"""Architectures drawn: block diagrams read from the model, and accuracy against cost (notebook
+06).
+"""
 
 from __future__ import annotations
 

@@ -40,7 +40,8 @@ def colormap_lut(name: str) -> np.ndarray:
     try:
         cmap = colormaps[name]
     except KeyError:
-        raise InputError(f"unknown colormap {name!r}; try 'gray', 'viridis' or 'RdBu_r'.") from None
+        raise InputError(f"unknown colormap {name!r}; try 'gray', 'viridis' or "
+                         "'RdBu_r'.") from None
     return (cmap(np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
 
 

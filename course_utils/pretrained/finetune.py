@@ -108,7 +108,9 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
 
 
 def with_head(tail: nn.Module, head: nn.Linear) -> nn.Sequential:
-    """A trainable copy of ``tail`` followed by a copy of ``head`` (the originals are untouched)."""
+    """A trainable copy of ``tail`` followed by a copy of ``head`` (the originals are
+    untouched).
+    """
     check_model(tail, "tail")
     check_model(head, "head")
     return nn.Sequential(copy.deepcopy(tail), copy.deepcopy(head))

@@ -22,7 +22,9 @@ from torch.nn.parallel import DistributedDataParallel
 
 
 def world() -> tuple[int, int]:
-    """``(rank, world_size)`` of this process: ``(0, 1)`` unless ``torch.distributed`` is initialised."""
+    """``(rank, world_size)`` of this process: ``(0, 1)`` unless ``torch.distributed`` is
+    initialised.
+    """
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
     return 0, 1

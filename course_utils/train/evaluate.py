@@ -78,7 +78,9 @@ def evaluate(model: torch.nn.Module, data: TrainData, batch_size: int = 1000,
 def evaluate_tensors(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor,
                      batch_size: int = 1000, device: torch.device | None = None
                      ) -> tuple[float, float]:
-    """:func:`evaluate` for float images and int64 labels already prepared (and maybe on the device)."""
+    """:func:`evaluate` for float images and int64 labels already prepared (and maybe on the
+    device).
+    """
     logits = predict_logits(model, images, batch_size, device)
     labels = check_labels(labels.to(logits.device), "labels", n=len(logits),
                           num_classes=logits.shape[1])

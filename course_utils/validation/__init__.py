@@ -23,7 +23,8 @@ per module:
 - ``options``: :func:`check_choice`, :func:`check_bool`, :func:`check_type`;
 - ``tensors``: :data:`ArrayLike`, :func:`to_numpy`, :func:`as_tensor`, :func:`check_tensor`,
   :func:`check_finite`, :func:`check_same_device`, :func:`check_same_length`;
-- ``images``: :func:`check_images`, :func:`check_rgb_images`, :func:`check_unit_images`, :func:`to_float_images`,
+- ``images``: :func:`check_images`, :func:`check_rgb_images`, :func:`check_unit_images`,
+:func:`to_float_images`,
   :func:`range_problem`;
 - ``labels``: :func:`check_labels`, :func:`check_batch_labels`, :func:`check_indices`;
 - ``metrics``: :func:`check_label_array`, :func:`check_pair`, :func:`check_scores`,

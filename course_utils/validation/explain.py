@@ -9,7 +9,9 @@ from course_utils.validation.errors import InputError, describe
 
 
 def check_targets(targets: object, n: int) -> torch.Tensor:
-    """One class index per image: an int, a list or an ``(n,)`` integer tensor -> ``(n,)`` int64."""
+    """One class index per image: an int, a list or an ``(n,)`` integer tensor -> ``(n,)``
+    int64.
+    """
     if isinstance(targets, bool):
         raise InputError("targets must be class indices (ints), got a bool.")
     if isinstance(targets, (int, np.integer)):
@@ -30,7 +32,9 @@ def check_targets(targets: object, n: int) -> torch.Tensor:
 
 
 def check_target_range(targets: torch.Tensor, num_outputs: int) -> None:
-    """Raise unless every target is a valid output index of a model with ``num_outputs`` outputs."""
+    """Raise unless every target is a valid output index of a model with ``num_outputs``
+    outputs.
+    """
     bad = targets[(targets < 0) | (targets >= num_outputs)]
     if len(bad):
         raise InputError(f"class index {int(bad[0])} is out of range: the model has "
@@ -38,7 +42,9 @@ def check_target_range(targets: torch.Tensor, num_outputs: int) -> None:
 
 
 def target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """``logits[i, targets[i]]`` after checking the model returned ``(N, K)`` and the targets fit."""
+    """``logits[i, targets[i]]`` after checking the model returned ``(N, K)`` and the targets
+    fit.
+    """
     if logits.ndim != 2:
         raise InputError(f"the model must return class scores (N, K), got shape "
                          f"{tuple(logits.shape)}.")

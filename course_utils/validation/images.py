@@ -39,7 +39,9 @@ def to_float_images(images: object, name: str = "images") -> torch.Tensor:
 
 
 def range_problem(low: float, high: float, name: str = "images") -> str:
-    """Why images with values ``low..high`` are not in [0, 1], with the usual fix ('' if they are)."""
+    """Why images with values ``low..high`` are not in [0, 1], with the usual fix ('' if they
+    are).
+    """
     if low >= 0 and high <= 1:
         return ""
     got = f"{name} must lie in [0, 1], got values in [{low:.4g}, {high:.4g}]"

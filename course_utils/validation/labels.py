@@ -50,7 +50,9 @@ def check_labels(value: object, name: str = "labels", *, n: int | None = None,
 
 
 def check_batch_labels(labels: object, images: torch.Tensor, name: str = "labels") -> torch.Tensor:
-    """Raise unless ``labels`` is a ``(B,)`` integer tensor of classes >= 0 on the images' device."""
+    """Raise unless ``labels`` is a ``(B,)`` integer tensor of classes >= 0 on the images'
+    device.
+    """
     if not isinstance(labels, torch.Tensor):
         raise InputError(f"{name} must be a torch.Tensor of shape ({len(images)},), got "
                          f"{describe(labels)}; use torch.as_tensor(...).")

@@ -16,7 +16,9 @@ def pixel_stats(images: torch.Tensor) -> tuple[float, float]:
 
 
 def split(labels: torch.Tensor, fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Exercise 3: stratified split; each class sends round(fraction * size) items to validation."""
+    """Exercise 3: stratified split; each class sends round(fraction * size) items to
+    validation.
+    """
     generator = torch.Generator().manual_seed(seed)
     train, val = [], []
     for c in torch.unique(labels):
