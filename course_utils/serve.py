@@ -264,7 +264,7 @@ def create_app(model: torch.nn.Module, class_names: Sequence[str], *,
         return {"status": "ok"}
 
     @app.post("/predict")
-    def predict(file: UploadFile = File(...)):
+    def predict(file: UploadFile = File(...)):  # noqa: B008 (FastAPI reads it as a declaration)
         data = file.file.read(max_bytes + 1)
         try:
             photo, info = read_upload(data, max_bytes)
@@ -314,7 +314,9 @@ def post_file(url: str, data: bytes, filename: str = "photo.jpg",
 
 
 class Server:
-    """This module run as a subprocess on 127.0.0.1 at a free port; stop it with :meth:`stop`.
+    """The served page: this module run as a subprocess on 127.0.0.1 at a free port.
+
+    Stop it with :meth:`stop`.
 
     Introduced in ``13_deployment.ipynb``. Starting returns at once (the process loads torch
     and the model for a few seconds); :meth:`wait` blocks until ``/health`` answers. Used as a
@@ -385,6 +387,7 @@ class Server:
 
     @property
     def running(self) -> bool:
+        """Whether the server process is still running."""
         return self.process.poll() is None
 
     def __enter__(self) -> str:

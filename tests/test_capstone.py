@@ -1,0 +1,97 @@
+"""course_utils.capstone's pieces, fast: the saved model round trip (MobileNetV2 and the
+ResNet-50 skeleton), evaluation with intervals and Grad-CAM, the page title."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from course_utils.capstone import (
+    FolderClassifier,
+    Trained,
+    evaluate,
+    load_backbone,
+    load_model,
+    plot_mistakes,
+    save_model,
+)
+from course_utils.deploy import pet_classifier_skeleton
+from course_utils.serve import page_title
+
+CLASSES = ("a", "b", "c")
+
+
+def tiny_model(seed: int = 0) -> FolderClassifier:
+    torch.manual_seed(seed)
+    trunk = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU())
+    tail = nn.Sequential(nn.Conv2d(4, 6, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten(1))
+    return FolderClassifier(trunk, tail, nn.Linear(6, len(CLASSES)), (128.0,) * 3,
+                            (64.0,) * 3).eval()
+
+
+def test_evaluate_gives_intervals_confusion_and_grad_cam() -> None:
+    gen = torch.Generator().manual_seed(3)
+    images = torch.randint(0, 256, (15, 3, 16, 16), generator=gen, dtype=torch.uint8)
+    labels = torch.arange(15) % 3
+    result = evaluate(tiny_model(), images, labels, CLASSES, cam_layer="tail.0",
+                      n_resamples=50, n_mistakes=4)
+    for key in ("accuracy", "macro_f1"):
+        interval = result[key]
+        assert interval["low"] <= interval["estimate"] <= interval["high"]
+    assert set(result["per_class"]) == set(CLASSES)
+    assert sum(row["support"] for row in result["per_class"].values()) == 15
+    assert np.asarray(result["confusion"]).sum() == 15
+    predictions = result["probabilities"].argmax(1)
+    wrong = (predictions != labels).nonzero().flatten().tolist()
+    assert result["explained_kind"] == ("mistakes" if wrong else "closest calls")
+    assert set(result["explained"].tolist()) <= set(wrong or range(15))
+    assert result["cam"].shape == (len(result["explained"]), 16, 16)
+    assert float(result["cam"].min()) >= 0 and float(result["cam"].max()) <= 1
+    figure = plot_mistakes(images, labels, result, CLASSES)
+    assert len(figure.axes) >= 2 * len(result["explained"])
+
+
+def test_no_mistake_gives_closest_calls_and_the_rule_of_three() -> None:
+    model = tiny_model()
+    images = torch.randint(0, 256, (10, 3, 16, 16), dtype=torch.uint8)
+    labels = model(images.float()).argmax(1).detach()
+    result = evaluate(model, images, labels, CLASSES, cam_layer="tail.0", n_resamples=20)
+    assert result["explained_kind"] == "closest calls" and len(result["mistakes"]) == 0
+    assert result["accuracy"]["rule_of_three_low"] == pytest.approx(1 - 3 / 10)
+
+
+def test_saved_model_round_trip_and_serve_compatibility(tmp_path) -> None:
+    net = load_backbone("mobilenet_v2")
+    model = FolderClassifier(net.trunk, net.tail, nn.Linear(1280, 3), net.mean, net.std).eval()
+    path = save_model(Trained(model, "mobilenet_v2", net.cam_layer, "linear probe", {}, 0.0),
+                      CLASSES, tmp_path / "model.pt")
+    loaded, classes, cam_layer = load_model(tmp_path)
+    x = torch.randint(0, 256, (1, 3, 96, 96), dtype=torch.uint8).float()
+    with torch.no_grad():
+        assert torch.allclose(loaded(x), model(x), atol=1e-5)
+    assert classes == list(CLASSES) and cam_layer == "tail.2"
+    pets = pet_classifier_skeleton(3)      # the file also loads as notebook 13's classifier
+    pets.load_state_dict(torch.load(path, weights_only=True)["state_dict"])
+    with torch.no_grad():
+        assert torch.allclose(pets(x), model(x), atol=1e-4)
+
+
+def test_resnet50_skeleton_round_trip(tmp_path) -> None:
+    net = load_backbone("resnet50", pretrained=False)
+    assert net.features == 2048 and net.cam_layer == "tail.0"
+    model = FolderClassifier(net.trunk, net.tail, nn.Linear(2048, 2), net.mean, net.std).eval()
+    save_model(Trained(model, "resnet50", net.cam_layer, "linear probe", {}, 0.0), ("x", "y"),
+               tmp_path / "model.pt")
+    loaded, classes, cam_layer = load_model(tmp_path / "model.pt")
+    x = torch.rand(1, 3, 64, 64) * 255
+    with torch.no_grad():
+        assert torch.allclose(loaded(x), model(x), atol=1e-4)
+    assert classes == ["x", "y"] and cam_layer == "tail.0"
+
+
+def test_page_title_reads_the_class_names() -> None:
+    assert page_title(["cat", "dog"]) == "Cat or dog?"
+    assert page_title(["cat_long_hair", "dog_fluffy", "dog_smooth"]) == \
+        "Cat long hair, dog fluffy or dog smooth?"
