@@ -101,11 +101,13 @@ def report(history, val_robust: list[float]) -> None:
 def split(mnist):
     """The notebook's split: 4,000 training digits and 1,000 validation digits, shuffled."""
     train_idx, val_idx = stratified_split(mnist.labels, test_fraction=0.2, seed=0)
-    order = lambda idx: idx[torch.randperm(len(idx), generator=torch.Generator().manual_seed(0))]
+    def order(idx):
+        return idx[torch.randperm(len(idx), generator=torch.Generator().manual_seed(0))]
     return mnist.subset(order(train_idx)), mnist.subset(order(val_idx))
 
 
 def main() -> None:
+    """Run the benchmark; print one ``name: value`` line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
                         help="PyTorch CPU threads (default: the cores this process may use)")

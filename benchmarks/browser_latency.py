@@ -183,6 +183,7 @@ KEYDOWN = ("() => document.addEventListener('keydown', () => { window.__keydown 
 
 
 def notebook(names: list[str], setup: str = "") -> dict:
+    """A notebook of the named explorers' cells (``setup`` first), as a dict."""
     cells = [SETUP + setup] + [f"{EXPLORERS[n]}\nex" for n in names]
     return {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                        "source": s} for s in cells],
@@ -216,6 +217,7 @@ def move(page, name: str, steps: int, warmup: int = 3) -> list[dict]:
 
 
 def p90(values: list[float]) -> float:
+    """The 90th percentile of ``values``."""
     return statistics.quantiles(values, n=10)[-1]
 
 
@@ -279,6 +281,7 @@ def figures(name: str, browser: list[dict], kernel: list[dict], steps: int, pref
 
 
 def main() -> None:
+    """Run the benchmark; print one ``name: value`` line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--only", default=",".join(EXPLORERS))

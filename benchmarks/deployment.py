@@ -45,6 +45,7 @@ THREADS = 2
 
 
 def torch_run(model: torch.nn.Module, layout: torch.memory_format):
+    """A function that runs ``model`` on a batch in memory format ``layout``."""
     def run(pixels: torch.Tensor) -> torch.Tensor:
         with torch.inference_mode():
             return model(pixels.float().contiguous(memory_format=layout))
@@ -52,6 +53,7 @@ def torch_run(model: torch.nn.Module, layout: torch.memory_format):
 
 
 def main() -> None:
+    """Run the benchmark; print one ``name: value`` line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--epochs", type=int, default=3)
@@ -80,9 +82,9 @@ def main() -> None:
     b1, b32 = photos[:1], photos[:32]
     ms = {}
     for name, run in runs.items():
-        ms[name] = median_latency_ms(lambda: run(b1), repeats=args.repeats, warmup=3)
-        ms[name + "_b32"] = median_latency_ms(lambda: run(b32), repeats=max(3, args.repeats // 6),
-                                              warmup=1) / 32
+        ms[name] = median_latency_ms(lambda run=run: run(b1), repeats=args.repeats, warmup=3)
+        ms[name + "_b32"] = median_latency_ms(lambda run=run: run(b32),
+                                              repeats=max(3, args.repeats // 6), warmup=1) / 32
     for name in runs:
         print(f"{name}_ms: {ms[name]:.2f}")
     for name in runs:

@@ -107,6 +107,7 @@ def seconds_to_98_5(train_set, test_set) -> tuple[float, float]:
 
 
 def main() -> None:
+    """Run the benchmark; print one ``name: value`` line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
                         help="PyTorch CPU threads (default: the cores this process may use)")

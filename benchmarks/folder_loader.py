@@ -46,6 +46,7 @@ def phone_photo(seed: int) -> Image.Image:
 
 
 def naive(root: Path, size: int = 224) -> torch.Tensor:
+    """The folder's images loaded the plain way (PIL open, convert, resize), as a tensor."""
     images = []
     for path in sorted(root.glob("*/*.jpg")):
         image = Image.open(path).convert("RGB").resize((size, size))
@@ -54,6 +55,7 @@ def naive(root: Path, size: int = 224) -> torch.Tensor:
 
 
 def main() -> None:
+    """Run the benchmark; print one ``name: value`` line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=24)
     parser.add_argument("--repeats", type=int, default=3)

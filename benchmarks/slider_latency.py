@@ -161,6 +161,7 @@ def pretrained_cases(steps: int) -> dict[str, float]:
 
 
 def main() -> None:
+    """Run the benchmark; print one ``name: value`` line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60, help="slider steps per case")
     args = parser.parse_args()

@@ -86,7 +86,9 @@ def weights_reachable(name: str = "resnet50") -> bool:
 
 
 def choose_backbone(preferred: str = "auto") -> str:
-    """``"auto"``: ResNet-50 (the articles' example) when reachable, else the shipped MobileNetV2."""
+    """``"auto"``: ResNet-50 (the articles' example) when reachable, else the shipped
+    MobileNetV2.
+    """
     check_choice(preferred, "preferred", ("auto", *BACKBONES))
     if preferred != "auto":
         return preferred
@@ -132,6 +134,7 @@ class FolderClassifier(nn.Module):
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1), persistent=False)
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for ``(N, 3, H, W)`` pixels."""
         return self.head(self.tail(self.trunk((pixels - self.mean) / self.std)))
 
 

@@ -1,4 +1,4 @@
-"""The readiness report: can the course run here, and how long will it take?
+"""The readiness report: can the course run here, and how long will it take.
 
 Introduced in ``00_setup.ipynb``; also printed by ``python -m course_utils check`` (the
 instructor's pre-flight, see ``INSTRUCTORS.md``), which exits non-zero with the reason when

@@ -113,7 +113,7 @@ def jupyter_lab(work: Path, scratch: Path) -> Iterator[str]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.flush()
                     tail = log_path.read_text()[-3000:]
-                    raise RuntimeError("JupyterLab did not start:\n" + tail)
+                    raise RuntimeError("JupyterLab did not start:\n" + tail) from None
                 time.sleep(0.3)
         yield url
     finally:

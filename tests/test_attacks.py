@@ -137,7 +137,8 @@ def test_fuse_batch_norm_is_the_same_function_and_leaves_the_model_alone(model, 
 def test_robust_accuracy_attacks_the_fused_copy_and_judges_with_the_model(model, digits):
     x, y = batch(digits, 100)
     seen = []
-    spy = lambda m, images, labels, eps: seen.append(m) or pgd(m, images, labels, eps=eps, steps=5)
+    def spy(m, images, labels, eps):
+        return seen.append(m) or pgd(m, images, labels, eps=eps, steps=5)
     robust_accuracy(model, x, y, spy, eps=0.1, batch_size=50)
     assert len(seen) == 2 and all(m is not model for m in seen)
     assert not any(isinstance(m, nn.BatchNorm2d) for m in seen[0].modules())
@@ -163,7 +164,8 @@ def test_robust_accuracy_over_a_list_of_eps(model, digits):
     assert len(accs) == 4 and accs[0] == clean_accuracy(model, x, y)
     assert accs == sorted(accs, reverse=True) and accs[-1] < 0.05
     calls = []
-    counted = lambda m, images, labels, eps: calls.append(eps) or fgsm(m, images, labels, eps=eps)
+    def counted(m, images, labels, eps):
+        return calls.append(eps) or fgsm(m, images, labels, eps=eps)
     assert robust_accuracy(model, x, y, counted, eps=[0.0, 0.1]) == [accs[0], robust_accuracy(
         model, x, y, fgsm, eps=0.1)]
     assert calls == [0.1], "at eps = 0 the ball is the image itself: the attack is not run"

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 def test_conv1d():
     assert ch15.check_conv1d(solutions.conv1d)
-    vectorised = lambda x, w, b: torch.einsum("elw,few->fl", x.unfold(1, w.shape[2], 1), w) + b[:,
-                                                                                                None]
+    def vectorised(x, w, b):
+        return torch.einsum("elw,few->fl", x.unfold(1, w.shape[2], 1), w) + b[:,
+                                                                                                    None]
     assert ch15.check_conv1d(vectorised)
     for library in (F.conv1d, torch.conv1d):
         assert "not your own code" in diagnosis(ch15.check_conv1d, library)

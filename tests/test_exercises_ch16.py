@@ -14,7 +14,8 @@ pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 def test_draft_scale():
     assert ch16.check_draft_scale(solutions.draft_scale)
-    longer = lambda w, h, s: solutions.draft_scale(max(w, h), max(w, h), s)
+    def longer(w, h, s):
+        return solutions.draft_scale(max(w, h), max(w, h), s)
     assert "shorter" in diagnosis(ch16.check_draft_scale, longer)
     assert "only divide by 1, 2, 4 or 8" in diagnosis(
         ch16.check_draft_scale, lambda w, h, s: min(w, h) // s or 1)

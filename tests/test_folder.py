@@ -1,4 +1,5 @@
-"""course_utils.data.folder: a learner's messy folder of photos, loaded or reported file by file."""
+"""course_utils.data.folder: a learner's messy folder of photos, loaded or reported file by
+file."""
 
 from __future__ import annotations
 

@@ -281,8 +281,9 @@ def test_temperature_recovers_the_temperature_that_made_the_labels():
     y = np.array([rng.choice(5, p=row) for row in p])
     t = metrics.fit_temperature(torch.from_numpy(logits).float(), y)
     assert abs(t - true_t) < 0.1
-    nll = lambda temp: -np.log(metrics.apply_temperature(logits, temp)[np.arange(len(y)),
-                                                                       y]).mean()
+    def nll(temp):
+        return -np.log(metrics.apply_temperature(logits, temp)[np.arange(len(y)),
+                                                                           y]).mean()
     assert nll(t) <= min(nll(t * 0.99), nll(t * 1.01))
     assert metrics.expected_calibration_error(y, metrics.apply_temperature(logits, t)) < \
         metrics.expected_calibration_error(y, metrics.apply_temperature(logits, 1.0))

@@ -48,8 +48,9 @@ def test_fixed_size_networks_say_which_size():
 def test_plain_twin_has_the_same_layers_without_additions():
     res, plain = ResNet((3, 3, 3)), ResNet((3, 3, 3), skip=False)
     assert res.depth == plain.depth == 20
-    convs = lambda m: [c.weight.shape for c in m.modules() if isinstance(c, nn.Conv2d)
-                       and c.kernel_size == (3, 3)]
+    def convs(m):
+        return [c.weight.shape for c in m.modules() if isinstance(c, nn.Conv2d)
+                           and c.kernel_size == (3, 3)]
     assert convs(res) == convs(plain)  # only the 1x1 projections on the skip path differ
 
 

@@ -53,7 +53,8 @@ def test_sentiment_split_is_fixed_stratified_and_disjoint(splits):
         assert groups.tolist() == [each] * 6
     again = load_dataset("sentiment", "train")
     assert again.texts == train.texts and torch.equal(again.labels, train.labels)
-    rows = lambda s: Counter(zip(s.texts, s.labels.tolist(), s.extras["source"].tolist()))
+    def rows(s):
+        return Counter(zip(s.texts, s.labels.tolist(), s.extras["source"].tolist()))
     every = Counter()
     for source, file in enumerate(SENTIMENT_FILES.values()):
         sentences, labels = read_labelled_sentences(data_dir() / "sentiment-sentences" / file)

@@ -44,4 +44,5 @@ class InputQuantization(nn.Module):
         return rounded
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """The defended model's class scores ``(N, K)`` for ``(N, C, H, W)`` images."""
         return self.model(self.quantize(images))

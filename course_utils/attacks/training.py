@@ -85,6 +85,7 @@ class FGSMRandomStart(_Adversarial):
 
     def __call__(self, images: torch.Tensor, labels: torch.Tensor, *,
                  generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The batch to train on: adversarial ``(images, labels)`` made with ``generator``."""
         images, labels = self._checked(images, labels)
         eps = self.current_eps()
         self.calls += 1
@@ -126,6 +127,7 @@ class PGDTraining(_Adversarial):
 
     def __call__(self, images: torch.Tensor, labels: torch.Tensor, *,
                  generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The batch to train on: adversarial ``(images, labels)`` made with ``generator``."""
         images, labels = self._checked(images, labels)
         eps = self.current_eps()
         self.calls += 1

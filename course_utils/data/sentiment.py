@@ -1,4 +1,4 @@
-"""The shipped review sentences (Kotzias et al., KDD 2015): reader and fixed split.
+r"""The shipped review sentences (Kotzias et al., KDD 2015): reader and fixed split.
 
 Introduced in ``15_cnns_beyond_images.ipynb``. Three files of 1,000 sentences each, one
 ``sentence<TAB>label`` per line, from three websites: amazon (phones), imdb (films) and yelp
@@ -41,7 +41,7 @@ def _windows_1252(match: re.Match) -> str:
 
 
 def read_labelled_sentences(path: str | Path) -> tuple[list[str], list[int]]:
-    """Read a ``sentence<TAB>label`` file: one sentence per ``"\\n"``-terminated line.
+    r"""Read a ``sentence<TAB>label`` file: one sentence per ``"\\n"``-terminated line.
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def load_sentiment(split: str) -> TextSet:
     if split not in ("train", "test"):
         raise InputError(f"the sentiment sentences have splits 'train' and 'test', got {split!r}.")
     texts, labels, sources = [], [], []
-    for index, (source, file) in enumerate(SENTIMENT_FILES.items()):
+    for index, file in enumerate(SENTIMENT_FILES.values()):
         sentences, marks = read_labelled_sentences(verified_path(f"{SENTIMENT_FOLDER}/{file}"))
         texts += sentences
         labels += marks

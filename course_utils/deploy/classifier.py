@@ -47,6 +47,7 @@ class PetClassifier(nn.Module):
         self.trunk, self.tail, self.head = trunk, tail, head
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for ``(N, 3, H, W)`` pixels."""
         return self.head(self.tail(self.trunk((pixels - 128) / 128)))
 
 

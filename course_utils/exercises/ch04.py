@@ -90,7 +90,7 @@ def check_maxpool_backward(fn: Callable) -> str:
         x = _rand(gen, *shape)
         dout = _rand(gen, shape[0], shape[1], shape[2] // k, shape[3] // k)
         case = f"random x of shape {shape}, kernel_size={k}"
-        (expected,) = _autograd(lambda t: F.max_pool2d(t, k), dout, x)
+        (expected,) = _autograd(lambda t, k=k: F.max_pool2d(t, k), dout, x)
         have = as_array(call(fn, dout.clone(), x.clone(), k, case=case),
                         what=f"the result on {case}", expects="a tensor")
         if have.shape == x.shape:

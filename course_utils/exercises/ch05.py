@@ -153,7 +153,7 @@ def check_train_one_epoch(fn: Callable) -> str:
         losses = [step["loss"] for step in optimizer.steps]
         sizes = [len(step["index"]) for step in optimizer.steps]
         mean = sum(losses) / len(losses)
-        weighted = sum(l * s for l, s in zip(losses, sizes)) / sum(sizes)
+        weighted = sum(loss * n for loss, n in zip(losses, sizes)) / sum(sizes)
         got = as_number(result, what=f"the value returned on {case}",
                         expects="the epoch's mean loss (a number)")
         if not (math.isclose(got, mean, rel_tol=1e-4) or math.isclose(got, weighted,

@@ -192,8 +192,8 @@ def check_separable_block(fn: Callable) -> str:
             raise Wrong(f"On {case} there is no pointwise 1x1 convolution from {c_in} to {c_out} "
                         f"channels.")
         x = torch.randn(2, c_in, side, side + 1, generator=gen)
-        out = call(lambda: block.eval()(x), case=f"a ({2}, {c_in}, {side}, {side + 1}) batch "
-                                               f"through the block for {case}")
+        out = call(lambda block=block, x=x: block.eval()(x),
+                   case=f"a ({2}, {c_in}, {side}, {side + 1}) batch through the block for {case}")
         h, w = (side - 1) // stride + 1, side // stride + 1
         if not isinstance(out, torch.Tensor) or tuple(out.shape) != (2, c_out, h, w):
             raise Wrong(f"On {case} a batch of shape (2, {c_in}, {side}, {side + 1}) came out as "

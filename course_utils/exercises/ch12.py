@@ -102,8 +102,7 @@ def _diagnose_fgsm(got: torch.Tensor, model: nn.Module, images: torch.Tensor,
 def check_project_l2(fn: Callable) -> str:
     """Exercise 2: ``fn(delta, eps)`` projects each perturbation onto the L2 ball."""
     gen = torch.Generator().manual_seed(1212)
-    for case, (shape, eps) in enumerate([((6, 1, 5, 5), 1.0), ((4, 3, 4, 4), 0.5),
-                                         ((7, 2, 3, 3), 2.0)]):
+    for shape, eps in [((6, 1, 5, 5), 1.0), ((4, 3, 4, 4), 0.5), ((7, 2, 3, 3), 2.0)]:
         delta = torch.randn(shape, generator=gen) * torch.linspace(0.05, 1.5, shape[0]).view(
             -1, 1, 1, 1) * eps
         where = f"a hidden batch of shape {shape} with eps={eps}"

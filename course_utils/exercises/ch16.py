@@ -71,7 +71,8 @@ def check_draft_scale(fn: Callable) -> str:
                 raise Wrong(f"On {case} you returned {got}, expected {want}: decoded at 1/{got} "
                             f"it is {width // got} x {height // got}, smaller than {size}.")
             raise Wrong(f"On {case} you returned {got}, expected {want}: 1/{want} still leaves at "
-                        f"least {size} pixels a side, and is {(want // got) ** 2} times less work.")
+                        f"least {size} pixels a side, and is {(want // got) ** 2} times less "
+                        "work.")
     return ("Right: a 12-megapixel photo for a 224 model is decoded at 1/8 (504 x 378 pixels), "
             "about 60 times fewer pixels, which is most of the folder loader's speed.")
 
@@ -131,7 +132,8 @@ def check_three_way_split(fn: Callable) -> str:
 
 @exercise("ch16.ex3", title="what a flawless test run proves", kind="number",
           expects="a number between 0 and 1 (an accuracy)",
-          hints=("If the true accuracy were p, the chance of n correct answers in a row is p ** n.",
+          hints=("If the true accuracy were p, the chance of n correct answers in a row is "
+                 "p ** n.",
                  "Find the p for which that chance falls to 5%: below it, a flawless run would "
                  "be too unlikely.",
                  "For large n, 0.05 ** (1 / n) is close to 1 - 3 / n: the 'rule of three'."),

@@ -98,6 +98,7 @@ class Exercise:
         return self.key.split(".")[0]
 
     def solution_module(self) -> Any:
+        """The module of worked solutions of this exercise's chapter."""
         return importlib.import_module(f"{SOLUTIONS_PACKAGE}.{self.chapter}")
 
     def solution_value(self) -> Any:

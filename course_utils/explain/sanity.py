@@ -1,4 +1,6 @@
-"""Sanity checks for saliency maps: does the map change when the model does? (Adebayo et al., 2018)
+"""Sanity checks for saliency maps: does the map change when the model does.
+
+After Adebayo et al. (2018).
 
 Introduced in ``09_looking_inside_cnns.ipynb``. The *model randomisation* test re-initialises the
 network's layers one block at a time from the output down (cascading) and compares each new map

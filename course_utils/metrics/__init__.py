@@ -1,5 +1,6 @@
-"""Metrics with scikit-learn's conventions (``y_true`` first, options keyword-only); they compute
-and never draw. One concept per module:
+"""Metrics with scikit-learn's conventions (``y_true`` first, options keyword-only).
+
+They compute and never draw. One concept per module:
 
 - ``confusion``: :func:`confusion_matrix`;
 - ``classification``: :func:`accuracy`, :func:`balanced_accuracy`, :func:`top_k_accuracy`,

@@ -119,7 +119,7 @@ def _binomial_two_sided(k: int, n: int) -> float:
 
 
 def mcnemar(y_true: ArrayLike, y_pred_a: ArrayLike, y_pred_b: ArrayLike) -> McNemarResult:
-    """McNemar's exact test: are two models, scored on the same examples, equally accurate?
+    """McNemar's exact test: are two models, scored on the same examples, equally accurate.
 
     Introduced in ``08_evaluating_classifiers.ipynb``. Only the examples where the models
     disagree about being right carry information; under the null hypothesis each of those is

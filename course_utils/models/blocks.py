@@ -96,6 +96,7 @@ class Normalize(nn.Module):
         self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
         if x.ndim != 4 or x.shape[1] != self.mean.shape[1]:
             raise InputError(
                 f"Normalize has statistics for {self.mean.shape[1]} channel(s) and expects "

@@ -32,5 +32,6 @@ class LeNet5(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
         check_input(x, self, size=28)
         return self.head(self.features(x))

@@ -69,6 +69,7 @@ class InvertedResidual(nn.Module):
         self.c_in, self.use_res_connect = c_in, stride == 1 and c_in == c_out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out."""
         if x.ndim != 4 or x.shape[1] != self.c_in:
             raise InputError(f"InvertedResidual expects (B, {self.c_in}, H, W), got "
                              f"{tuple(x.shape)}; build it with "
@@ -108,5 +109,6 @@ class MobileNet(nn.Module):
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
         check_input(x, self)
         return self.head(self.features(x))

@@ -37,6 +37,7 @@ class BasicBlock(nn.Module):
         self.relu = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out."""
         out = self.body(x)
         if self.skip:
             out = out + self.shortcut(x)
@@ -86,5 +87,6 @@ class ResNet(nn.Module):
                                   nn.Linear(c_in, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
         check_input(x, self)
         return self.head(self.features(x))

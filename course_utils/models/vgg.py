@@ -41,5 +41,6 @@ class SmallVGG(nn.Module):
                                   nn.Linear(c_in, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
         check_input(x, self)
         return self.head(self.features(x))

@@ -37,6 +37,7 @@ def prepare(path: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m course_utils.publish", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)

@@ -36,7 +36,7 @@ def is_main_process() -> bool:
 
 
 def shard_of(index: torch.Tensor, rank: int, world_size: int) -> torch.Tensor:
-    """This rank's contiguous slice of a global batch of indices.
+    """The contiguous slice of a global batch of indices that this rank takes.
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ import torch
 
 
 def shard(index, rank, world_size):
-    """This rank's contiguous slice of the global batch."""
+    """The contiguous slice of the global batch that this rank takes."""
     k = len(index) // world_size
     return index[rank * k:(rank + 1) * k]
 
