@@ -18,6 +18,7 @@ from course_utils.capstone import (
     save_model,
 )
 from course_utils.deploy import pet_classifier_skeleton
+from course_utils.metrics import precision_recall_f1
 from course_utils.serve import page_title
 
 CLASSES = ("a", "b", "c")
@@ -41,6 +42,12 @@ def test_evaluate_gives_intervals_confusion_and_grad_cam() -> None:
         interval = result[key]
         assert interval["low"] <= interval["estimate"] <= interval["high"]
     assert set(result["per_class"]) == set(CLASSES)
+    reference = precision_recall_f1(labels, result["predictions"], labels=[0, 1, 2])
+    for c, name in enumerate(CLASSES):
+        row = result["per_class"][name]
+        for m, what in enumerate(("precision", "recall", "f1")):
+            assert row[what]["estimate"] == pytest.approx(reference[m][c])
+            assert row[what]["low"] <= row[what]["estimate"] <= row[what]["high"]
     assert sum(row["support"] for row in result["per_class"].values()) == 15
     assert np.asarray(result["confusion"]).sum() == 15
     predictions = result["probabilities"].argmax(1)
