@@ -46,7 +46,8 @@ from course_utils import (  # noqa: E402  # noqa: E402
     text,
     train,
 )
-from course_utils.data import photos  # noqa: E402
+from course_utils.data import folder, photos  # noqa: E402
+from course_utils.quality import folder_audit  # noqa: E402
 from course_utils.validation import InputError  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -180,6 +181,19 @@ CASES: list[Case] = [
     C("read_photo-unknown-file", lambda: data.read_photo("oxford-pets-370/cats/nope.jpg"),
       "nope.jpg"),
     C("read_photo-path-int", lambda: data.read_photo(123), "relative"),
+    # data.folder: a learner's own folder (the folder cases are in tests/test_folder.py)
+    C("load_image_folder-root-int", lambda: folder.load_image_folder(3), "root"),
+    C("load_image_folder-size-0",
+      lambda: folder.load_image_folder(folder.example_folder(), size=0), "size"),
+    C("load_image_folder-min-per-class-2",
+      lambda: folder.load_image_folder(folder.example_folder(), min_per_class=2),
+      "min_per_class"),
+    C("decode_image-size-float", lambda: folder.decode_image(b"x", 2.5), "size"),
+    C("split_three_ways-float-labels", lambda: folder.split_three_ways(LAB.float()), "labels"),
+    C("split_three_ways-no-training-left",
+      lambda: folder.split_three_ways(LAB, validation=0.5, test=0.5), "training"),
+    C("split_three_ways-test-1", lambda: folder.split_three_ways(LAB, test=1.0), "test"),
+    C("audit_folder-plain-imageset", lambda: folder_audit.audit_folder(SET), "load_image_folder"),
     C("sample_photo-unknown", lambda: data.sample_photo("dog"), "dog"),
     C("sample_photo-int", lambda: data.sample_photo(3), "photo"),
     C("stratified_split-float-labels", lambda: data.stratified_split(LAB.float(), 0.5), "labels"),
