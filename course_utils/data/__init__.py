@@ -11,9 +11,17 @@ Introduced in ``01_images_as_tensors.ipynb``. Layout, one concept per module:
 - ``sentiment``: :func:`read_labelled_sentences`, the review sentences' reader (notebook 15);
 - ``samples``: :func:`sample_photo` from scikit-image;
 - ``online``: :func:`load_full_dataset` through torchvision (:class:`OfflineError`);
-- ``paths``: where the data and the cache live.
+- ``paths``: where the data and the cache live;
+- ``folder``: :func:`load_image_folder`, a learner's own ``root/<class>/*`` photos with a
+  report of every file, :func:`split_three_ways`, :func:`example_folder` (notebook 16).
 """
 
+from course_utils.data.folder import (
+    FolderError,
+    example_folder,
+    load_image_folder,
+    split_three_ways,
+)
 from course_utils.data.imageset import ImageSet
 from course_utils.data.manifest import ChecksumError, verified_path, verify_all
 from course_utils.data.online import OfflineError, load_full_dataset
@@ -26,7 +34,9 @@ from course_utils.data.splits import stratified_split
 from course_utils.data.textset import TextSet
 
 __all__ = [
-    "DATASETS", "ChecksumError", "ImageSet", "OfflineError", "TextSet", "cache_dir", "data_dir",
-    "list_datasets", "load_dataset", "load_full_dataset", "pet_files", "read_labelled_sentences",
-    "read_photo", "sample_photo", "stratified_split", "verified_path", "verify_all",
+    "DATASETS", "ChecksumError", "FolderError", "ImageSet", "OfflineError", "TextSet",
+    "cache_dir", "data_dir", "example_folder", "list_datasets", "load_dataset",
+    "load_full_dataset", "load_image_folder", "pet_files", "read_labelled_sentences",
+    "read_photo", "sample_photo", "split_three_ways", "stratified_split", "verified_path",
+    "verify_all",
 ]
