@@ -11,6 +11,7 @@ from torch import nn
 from course_utils.capstone import (
     FolderClassifier,
     Trained,
+    choose_backbone,
     evaluate,
     load_backbone,
     load_model,
@@ -102,3 +103,12 @@ def test_page_title_reads_the_class_names() -> None:
     assert page_title(["cat", "dog"]) == "Cat or dog?"
     assert page_title(["cat_long_hair", "dog_fluffy", "dog_smooth"]) == \
         "Cat long hair, dog fluffy or dog smooth?"
+
+
+def test_auto_is_the_shipped_network_offline(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path))    # no torchvision weights cached
+    assert choose_backbone("auto") == "mobilenet_v2"
+    assert choose_backbone("resnet50") == "resnet50"
+    with pytest.raises(ValueError, match="preferred"):
+        choose_backbone("vgg")

@@ -36,10 +36,12 @@ def run(tmp_path_factory) -> dict:
     """Two runs on the shipped folder (the second from the cache of the first)."""
     base = tmp_path_factory.mktemp("train-folder")
     cache = base / "cache"
-    first, first_s = train_folder(str(example_folder()), "--out", str(base / "run"), cache=cache)
+    first, first_s = train_folder(str(example_folder()), "--out", str(base / "run"),
+                                  "--model", "mobilenet_v2", cache=cache)   # never a download
     assert first.returncode == 0, first.stdout + first.stderr
     second, second_s = train_folder(str(example_folder()), "--out", str(base / "again"),
-                                    "--no-int8", "--epochs", "0", cache=cache)
+                                    "--model", "mobilenet_v2", "--no-int8", "--epochs", "0",
+                                    cache=cache)
     assert second.returncode == 0, second.stdout + second.stderr
     return {"dir": base / "run", "again": base / "again", "first": first, "second": second,
             "seconds": (first_s, second_s)}
