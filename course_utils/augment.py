@@ -69,6 +69,9 @@ def random_shift(images: torch.Tensor, max_shift: int = 2,
     if max_shift == 0:
         return images
     b, c, h, w = images.shape
+    if max_shift >= min(h, w):
+        raise InputError(f"max_shift={max_shift} would move {h} x {w} images entirely out of "
+                         f"view; use a max_shift below {min(h, w)} (2 suits 28 x 28 digits).")
     p = max_shift
     shifts = torch.randint(0, 2 * p + 1, (2, b), generator=generator).to(images.device)
     padded = F.pad(images, (p, p, p, p))

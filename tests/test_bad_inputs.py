@@ -11,7 +11,12 @@ argument and the fix).
 Run ``python tests/test_bad_inputs.py`` to print the counts by outcome (clear course error, raw
 library error, misleading message, silent acceptance) for the code on ``sys.path``. Measured for
 issue 18 with this table of 453 calls: before the checks (55a91ae) 272 clear, 87 raw library
-errors, 6 misleading, 88 silent; after, 453 clear.
+errors, 6 misleading, 88 silent; after, 453 clear. Issue 30 added a row for each class of bad
+input a later sweep found (empty batches, models without parameters, unknown History metrics,
+plots given NumPy or empty dicts, checkpoint paths that cannot be created, ragged lists, tiny
+images, vector-valued gradient checks, zero-sized images) and the four-way sweep at the end:
+every tensor helper given an empty batch, a NumPy array, a wrong rank and a NaN, each refused
+or accepted with a documented, tested behaviour (``SWEEP_ACCEPTED``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from torch import nn  # noqa: E402
 from course_utils import (  # noqa: E402  # noqa: E402
     attacks,
     augment,
+    corruptions,
     data,
     explain,
     explorers,  # noqa: E402
@@ -70,6 +76,7 @@ TEXTS = data.TextSet(("a good film", "a bad film", "fine", "awful"), torch.tenso
 VOCAB = text.Vocabulary.build(TEXTS)
 X4 = torch.rand(2, 3, 8, 8)                          # a small batch for the layers
 W33 = torch.rand(4, 3, 3, 3)                         # a conv weight (F, C, k, k)
+W64 = torch.rand(3, dtype=torch.float64)             # a parameter for the gradient checks
 
 
 def small_cnn(num_classes: int = 10) -> nn.Module:
@@ -809,6 +816,69 @@ CASES: list[Case] = [
     C("top_ngrams-k-0",
       lambda: text.top_ngrams(TEXT_MODEL, VOCAB.encode(["a good film"]), VOCAB, width=2,
                               filter_index=0, k=0), "k"),
+    # --- issue 30: the classes a sweep outside this table found --------------------------------
+    # empty input (N = 0): a mean loss over nothing is refused (it was NaN); the layers that map
+    # N = 0 to N = 0 are listed in SWEEP_ACCEPTED below
+    C("softmax_cross_entropy_forward-N-0",
+      lambda: layers.softmax_cross_entropy_forward(torch.empty(0, 4), LAB[:0]), "empty"),
+    C("softmax_cross_entropy_forward-N-0-float64",
+      lambda: layers.softmax_cross_entropy_forward(torch.empty(0, 2).double(), LAB[:0]), "N = 0"),
+    # cost counting: a model with no parameters (no device to read) is fine, a non-model is not
+    C("count_macs-not-a-model", lambda: models.count_macs(lambda x: x, (1, 8, 8)), "model"),
+    C("count_macs-shape-2d", lambda: models.count_macs(nn.ReLU(), (8, 8)), "input_shape"),
+    # History lookups of a metric it does not hold
+    C("History-last-unknown", lambda: a_history().last("val_accuracy"), "val_accuracy"),
+    C("History-last-private", lambda: a_history().last("__dict__"), "metric"),
+    C("History-first_epoch_reaching-unknown",
+      lambda: a_history().first_epoch_reaching("acc", 0.5), "acc"),
+    C("History-first_epoch_reaching-best_epoch",
+      lambda: a_history().first_epoch_reaching("best_epoch", 1), "best_epoch"),
+    # plot helpers given NumPy arrays or empty dicts
+    C("plot_history-numpy", lambda: plots.plot_history(np.array([0.5, 0.6])), "History"),
+    C("plot_accuracy_bars-empty-dict", lambda: plots.plot_accuracy_bars({}), "empty"),
+    C("plot_class_counts-empty-dict", lambda: plots.plot_class_counts({}), "non-empty"),
+    C("plot_class_counts-numpy", lambda: plots.plot_class_counts(np.array([3, 4])), "dict"),
+    C("show_images-numpy-empty", lambda: plots.show_images(np.zeros((0, 1, 8, 8))), "no images"),
+    # a checkpoint path that cannot be created
+    C("save_checkpoint-under-a-file",
+      lambda: train.save_checkpoint({}, f"{not_a_checkpoint()}/run.pt"), "cannot be created"),
+    C("fit-checkpoint-under-a-file",
+      lambda: fit_quiet(checkpoint=f"{not_a_checkpoint()}/run.pt"), "cannot be created"),
+    C("fit-checkpoint-deep-under-a-file",
+      lambda: fit_quiet(checkpoint=f"{not_a_checkpoint()}/a/b/run.pt"), "is a file"),
+    # ragged lists
+    C("ImageSet-ragged-images",
+      lambda: data.ImageSet([[1, 2], [3]], [0, 1], ("a", "b"), "t", "train"), "ragged"),
+    C("fit-ragged-images", lambda: fit_quiet(train_data=([[1.0], [2.0, 3.0]], [0, 1])), "ragged"),
+    C("accuracy-ragged", lambda: metrics.accuracy([[0, 1], [1]], [0, 1]), "y_true"),
+    C("as_kernel-ragged", lambda: explorers.kernels.as_kernel([[1, 2], [3]]), "ragged"),
+    # tiny images through shifting and through SmallVGG
+    C("random_shift-shift-as-large-as-image",
+      lambda: augment.random_shift(torch.rand(2, 1, 3, 3), max_shift=3), "max_shift"),
+    C("random_shift-1-pixel", lambda: augment.random_shift(torch.rand(2, 1, 1, 1)), "max_shift"),
+    C("SmallVGG-4-pixels", lambda: models.SmallVGG()(torch.rand(2, 1, 4, 4)), "at least 8x8"),
+    C("SmallVGG-7-pixels", lambda: models.SmallVGG()(torch.rand(2, 1, 7, 7)), "at least 8x8"),
+    C("SmallVGG-2-stages-3-pixels",
+      lambda: models.SmallVGG(widths=(4, 8))(torch.rand(2, 1, 3, 3)), "at least 4x4"),
+    # a gradient check of a function that returns a vector
+    C("gradient_check-vector-loss",
+      lambda: layers.gradient_check(lambda: W64 * 2, {"w": W64}, {"w": 2 * torch.ones_like(W64)}),
+      "scalar"),
+    C("numerical_gradient-vector-loss", lambda: layers.numerical_gradient(lambda: W64 * 2, W64),
+      "scalar"),
+    C("numerical_gradient-str-loss", lambda: layers.numerical_gradient(lambda: "0.5", W64),
+      "scalar"),
+    # an image size of 0 is reported under the image's name, not as `n`
+    C("conv2d-height-0", lambda: layers.conv2d(torch.rand(1, 1, 0, 5), W33[:, :1]),
+      "x has height"),
+    C("conv2d_loops-width-0", lambda: layers.conv2d_loops(torch.rand(1, 1, 5, 0), W33[:, :1]),
+      "x has height"),
+    C("pool2d-height-0", lambda: layers.pool2d(torch.rand(1, 1, 0, 4)), "x has height"),
+    C("maxpool2d_forward-height-0", lambda: layers.maxpool2d_forward(torch.rand(1, 1, 0, 4)),
+      "x has height"),
+    C("apply_kernel-height-0", lambda: explorers.kernels.apply_kernel(torch.rand(0, 5), W33[0, 0]),
+      "gray has height"),
+    C("show_kernel-image-0x0", lambda: explorers.show_kernel(torch.rand(1, 0, 0)), "image has"),
 ]
 
 LIBRARY_MESSAGE_OK: dict[str, str] = {
@@ -862,6 +932,132 @@ def test_bad_input_is_refused_in_the_course_words(case):
     if case.id not in LIBRARY_MESSAGE_OK:
         assert _raised_in_course(info.value), (
             f"raised from inside a library without a course message: {info.value!r}")
+
+
+# --- every tensor helper, four ways: empty, NumPy, wrong rank, NaN ----------------------------
+# Each public helper that takes a tensor gets the four bad inputs made from a good one. Each
+# call must raise InputError from course code, or be listed in SWEEP_ACCEPTED: a documented
+# behaviour, checked on the result.
+
+
+def _labels_for(x) -> torch.Tensor:
+    return torch.arange(len(x)) % 2
+
+
+SWEEP_TARGETS: dict[str, tuple[Callable, torch.Tensor]] = {
+    "relu": (layers.relu, X4),
+    "leaky_relu": (layers.leaky_relu, X4),
+    "sigmoid": (layers.sigmoid, X4),
+    "tanh": (layers.tanh, X4),
+    "relu_forward": (layers.relu_forward, X4),
+    "softmax": (layers.softmax, torch.rand(3, 4)),
+    "flatten": (layers.flatten, X4),
+    "conv2d": (lambda x: layers.conv2d(x, W33), X4),
+    "conv2d_loops": (lambda x: layers.conv2d_loops(x, W33), X4),
+    "conv2d_forward": (lambda x: layers.conv2d_forward(x, W33, torch.zeros(4)), X4),
+    "pool2d": (layers.pool2d, X4),
+    "maxpool2d_forward": (layers.maxpool2d_forward, X4),
+    "linear_forward": (lambda x: layers.linear_forward(x, torch.rand(2, 5)), torch.rand(3, 5)),
+    "softmax_cross_entropy_forward": (
+        lambda x: layers.softmax_cross_entropy_forward(x, torch.arange(len(x)) % 4),
+        torch.rand(3, 4)),
+    "random_shift": (augment.random_shift, IMG),
+    "random_affine": (augment.random_affine, IMG),
+    "random_gaussian_noise": (augment.random_gaussian_noise, IMG),
+    "corrupt": (lambda x: corruptions.corrupt(x, "gaussian_noise", 1), IMG),
+    "to_gray": (explorers.kernels.to_gray, IMG[0]),
+    "apply_kernel": (lambda x: explorers.kernels.apply_kernel(x, W33[0, 0]), torch.rand(8, 8)),
+    "as_tensors": (lambda x: train.as_tensors((x, _labels_for(x))), IMG),
+    "evaluate": (lambda x: train.evaluate(MODEL, (x, _labels_for(x))), IMG),
+    "predict_logits": (lambda x: train.predict_logits(MODEL, x), IMG),
+    "MnistCNN": (MODEL, IMG),
+    "run_batched": (lambda x: pretrained.run_batched(MODEL, x), IMG),
+    "fgsm": (lambda x: attacks.fgsm(MODEL, x, _labels_for(x), eps=0.1), IMG),
+    "pgd": (lambda x: attacks.pgd(MODEL, x, _labels_for(x), eps=0.1, steps=2), IMG),
+    "gradient_saliency": (lambda x: explain.gradient_saliency(MODEL, x, 0), IMG),
+    "grad_cam": (lambda x: explain.grad_cam(MODEL, x, 0, layer="features.0"), IMG),
+    "show_images": (plots.show_images, IMG),
+    "accuracy": (lambda x: metrics.accuracy(x, x), LAB),
+}
+
+_EMPTY_OUT = "an empty batch (N = 0) gives an empty result, as in torch"
+_ANY_SHAPE = "works elementwise on a tensor of any shape"
+_NAN_FLOWS = ("NaN flows through, as in torch: no pass over the values inside a training step "
+              "(fit stops at the first non-finite loss)")
+_NUMPY_OK = "a learner's NumPy array is converted (tested equal to the tensor's result)"
+SWEEP_ACCEPTED: dict[tuple[str, str], str] = {
+    **{(name, "empty"): _EMPTY_OUT for name in (
+        "relu", "leaky_relu", "sigmoid", "tanh", "relu_forward", "softmax", "flatten", "conv2d",
+        "conv2d_loops", "conv2d_forward", "pool2d", "maxpool2d_forward", "linear_forward",
+        "MnistCNN")},
+    **{(name, "wrong_rank"): _ANY_SHAPE for name in (
+        "relu", "leaky_relu", "sigmoid", "tanh", "relu_forward", "softmax")},
+    ("flatten", "wrong_rank"): "any (N, ...) with N first is flattened to (N, rest)",
+    ("to_gray", "wrong_rank"): "an (H, W) image is one of its two layouts",
+    **{(name, "nan"): _NAN_FLOWS for name in (
+        "relu", "leaky_relu", "sigmoid", "tanh", "relu_forward", "softmax", "flatten", "conv2d",
+        "conv2d_loops", "conv2d_forward", "pool2d", "maxpool2d_forward", "linear_forward",
+        "random_shift", "random_affine", "predict_logits", "MnistCNN", "run_batched")},
+    **{(name, "numpy"): _NUMPY_OK for name in (
+        "random_shift", "random_affine", "random_gaussian_noise", "corrupt", "as_tensors",
+        "evaluate", "predict_logits", "show_images", "accuracy")},
+}
+SWEEP_KINDS = ("empty", "numpy", "wrong_rank", "nan")
+
+
+def _bad(good: torch.Tensor, kind: str):
+    if kind == "empty":
+        return good[:0]
+    if kind == "numpy":
+        return good.numpy()
+    if kind == "wrong_rank":
+        return good[0] if good.ndim > 1 else good[None, None]
+    bad = good.clone().float()
+    if bad.ndim >= 2:
+        bad[..., bad.shape[-2] // 2, bad.shape[-1] // 2] = math.nan  # stays in view when shifted
+    else:
+        bad[0] = math.nan
+    return bad
+
+
+def _first(result):
+    return result[0] if isinstance(result, tuple) else result
+
+
+@pytest.mark.parametrize("name, kind", [(n, k) for n in SWEEP_TARGETS for k in SWEEP_KINDS],
+                         ids=[f"{n}-{k}" for n in SWEEP_TARGETS for k in SWEEP_KINDS])
+def test_every_tensor_helper_on_empty_numpy_wrong_rank_and_nan(name, kind):
+    function, good = SWEEP_TARGETS[name]
+    torch.manual_seed(0)
+    try:
+        if (name, kind) not in SWEEP_ACCEPTED:
+            with pytest.raises(InputError) as info:
+                function(_bad(good, kind))
+            assert _raised_in_course(info.value), repr(info.value)
+            return
+        result = function(_bad(good, kind))
+        if kind == "empty":
+            assert len(_first(result)) == 0
+        elif kind == "nan":
+            assert torch.isnan(_first(result)).any()
+        elif kind == "numpy":
+            torch.manual_seed(0)
+            expected = function(good)
+            if isinstance(_first(result), torch.Tensor) and "random" not in name \
+                    and name != "corrupt":
+                assert torch.equal(_first(result), _first(expected))
+            elif not isinstance(result, plt.Figure):
+                assert type(result) is type(expected)
+        else:
+            assert isinstance(_first(result), torch.Tensor)
+    finally:
+        plt.close("all")
+
+
+def test_the_four_way_sweep_covers_every_target_and_lists_only_real_cases():
+    assert len(SWEEP_TARGETS) * len(SWEEP_KINDS) >= 120
+    assert {name for name, _ in SWEEP_ACCEPTED} <= set(SWEEP_TARGETS)
+    assert {kind for _, kind in SWEEP_ACCEPTED} <= set(SWEEP_KINDS)
 
 
 # --- fit stops safely --------------------------------------------------------------------------

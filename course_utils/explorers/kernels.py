@@ -18,7 +18,9 @@ from course_utils.validation import (
     as_tensor,
     check_finite,
     check_positive_int,
+    check_spatial_size,
     check_square_kernel,
+    check_tensor,
 )
 
 PRESETS = ("identity", "edge", "sobel_x", "sobel_y", "blur", "gaussian", "sharpen")
@@ -95,6 +97,7 @@ def to_gray(image: torch.Tensor) -> torch.Tensor:
         raise InputError(f"image must be (H, W) or (C, H, W) with C = 1 or 3, got shape "
                          f"{tuple(image.shape)}.")
     image = image.float() / 255 if image.dtype == torch.uint8 else image.float()
+    check_spatial_size(image, "image")
     check_finite(image, "image", hint="Fix the image before filtering it.")
     if image.shape[0] == 3:
         image = (image * torch.tensor([0.299, 0.587, 0.114]).view(3, 1, 1)).sum(0, keepdim=True)
@@ -141,6 +144,7 @@ def apply_kernel(gray: torch.Tensor, kernel: torch.Tensor, stride: int = 1, padd
     """
     kernel = as_kernel(kernel)
     k = kernel.shape[0]
+    check_spatial_size(check_tensor(gray, "gray", 2, "(H, W)", numpy=False, finite=True), "gray")
     ho = conv_output_size(gray.shape[0], k, stride, padding, dilation)  # validates the settings
     wo = conv_output_size(gray.shape[1], k, stride, padding, dilation)
     out = F.conv2d(gray[None, None].float(), kernel[None, None], stride=stride, padding=padding,

@@ -12,6 +12,7 @@ from course_utils.validation import (
     InputError,
     check_cache,
     check_positive_int,
+    check_spatial_size,
     check_square_kernel,
     check_tensor,
 )
@@ -53,7 +54,7 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation
 
 
 def _check_conv_inputs(x, weight, bias, stride, padding, dilation):
-    x = check_tensor(x, "x", 4, "(N, C, H, W)", floating=True, numpy=False)
+    x = check_spatial_size(check_tensor(x, "x", 4, "(N, C, H, W)", floating=True, numpy=False))
     weight = check_tensor(weight, "weight", 4, "(F, C, k, k)", floating=True, numpy=False)
     k = check_square_kernel(weight, "weight")
     if weight.shape[1] != x.shape[1]:

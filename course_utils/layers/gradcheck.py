@@ -6,6 +6,7 @@ central difference is around 1e-4 and hides real bugs.
 
 from __future__ import annotations
 
+import numbers
 from typing import Callable
 
 import torch
@@ -56,9 +57,9 @@ def numerical_gradient(f: Callable[[], torch.Tensor], x: torch.Tensor,
     for i in range(flat.numel()):
         old = flat[i].item()
         flat[i] = old + eps
-        plus = float(f())
+        plus = _scalar(f())
         flat[i] = old - eps
-        minus = float(f())
+        minus = _scalar(f())
         flat[i] = old
         flat_grad[i] = (plus - minus) / (2 * eps)
     return grad
@@ -87,3 +88,15 @@ def gradient_check(f: Callable[[], torch.Tensor], params: dict[str, torch.Tensor
     with torch.no_grad():
         return {name: relative_error(numerical_gradient(f, params[name], eps), grads[name])
                 for name in params}
+
+
+def _scalar(value: object) -> float:
+    """The loss ``f()`` returned, as a float; a vector (or anything else) is refused."""
+    if isinstance(value, torch.Tensor) and value.numel() != 1:
+        raise InputError(f"f must return a scalar loss, got a tensor of shape "
+                         f"{tuple(value.shape)}; reduce it first (e.g. .sum() or .mean()), or "
+                         "check one output at a time.")
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, torch.Tensor)):
+        raise InputError(f"f must return a scalar loss (a number or a one-element tensor), got "
+                         f"{type(value).__name__}.")
+    return float(value)

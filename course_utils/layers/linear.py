@@ -6,6 +6,8 @@ Introduced in ``03_pooling_activations_dense.ipynb`` (forward) and ``04_backprop
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from course_utils.validation import InputError, check_cache, check_tensor
@@ -17,7 +19,7 @@ def flatten(x: torch.Tensor) -> torch.Tensor:
     if x.ndim < 2:
         raise InputError(f"x must have a batch axis first, (N, ...), got shape {tuple(x.shape)}; "
                          "for one example use x[None].")
-    return x.reshape(x.shape[0], -1)
+    return x.reshape(x.shape[0], math.prod(x.shape[1:]))  # N = 0 gives (0, C*H*W)
 
 
 def linear_forward(x: torch.Tensor, weight: torch.Tensor,

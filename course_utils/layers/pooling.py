@@ -10,7 +10,13 @@ from __future__ import annotations
 import torch
 
 from course_utils.layers.conv import conv_output_size
-from course_utils.validation import InputError, check_cache, check_positive_int, check_tensor
+from course_utils.validation import (
+    InputError,
+    check_cache,
+    check_positive_int,
+    check_spatial_size,
+    check_tensor,
+)
 
 
 def _window_slices(x: torch.Tensor, k: int, stride: int) -> tuple[torch.Tensor, int, int]:
@@ -23,7 +29,7 @@ def _window_slices(x: torch.Tensor, k: int, stride: int) -> tuple[torch.Tensor, 
 
 
 def _check(x, k, stride):
-    x = check_tensor(x, "x", 4, "(N, C, H, W)", floating=True, numpy=False)
+    x = check_spatial_size(check_tensor(x, "x", 4, "(N, C, H, W)", floating=True, numpy=False))
     k = check_positive_int(k, "kernel_size")
     stride = check_positive_int(k if stride is None else stride, "stride")
     return x, k, stride

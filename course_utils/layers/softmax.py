@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.validation import InputError, check_cache, check_int_range, check_tensor
+from course_utils.validation import (
+    InputError,
+    check_cache,
+    check_finite,
+    check_int_range,
+    check_tensor,
+)
 
 
 def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -40,6 +46,11 @@ def softmax_cross_entropy_forward(logits: torch.Tensor,
     cache : dict with ``probs`` (N, K) and ``labels``
     """
     logits = check_tensor(logits, "logits", 2, "(N, K)", floating=True, numpy=False)
+    if len(logits) == 0:
+        raise InputError("logits is empty (N = 0): the mean loss over no examples is undefined; "
+                         "pass at least one example.")
+    check_finite(logits, "logits", hint="A NaN or inf score makes the loss NaN: look at the "
+                 "layer that produced it (a learning rate too high, a division by zero).")
     if not isinstance(labels, torch.Tensor) or labels.shape != (logits.shape[0],) \
             or labels.dtype != torch.int64:
         raise InputError(f"labels must be a ({logits.shape[0]},) int64 tensor, got "

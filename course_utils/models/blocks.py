@@ -39,7 +39,8 @@ def conv_bn_relu(c_in: int, c_out: int, kernel: int = 3, stride: int = 1,
     )
 
 
-def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None) -> None:
+def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None, *,
+                min_size: int = 1) -> None:
     """Raise a clear error when ``x`` is not a ``(B, model.in_channels, H, W)`` float batch.
 
     Parameters
@@ -50,6 +51,9 @@ def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None) -> N
         Has an ``in_channels`` attribute.
     size : int, optional
         The height and width the model needs (networks ending in a fixed ``nn.Linear``).
+    min_size : int
+        The smallest height and width the model takes (``2 ** poolings`` for a network whose
+        poolings would otherwise shrink the maps to nothing).
     """
     name = type(model).__name__
     if not isinstance(x, torch.Tensor):
@@ -69,6 +73,11 @@ def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None) -> N
     if not x.is_floating_point():
         raise InputError(
             f"{name} expects float images, got {x.dtype}; use images.float() / 255."
+        )
+    if min(x.shape[2:]) < min_size:
+        raise InputError(
+            f"{name} needs images of at least {min_size}x{min_size} pixels (its poolings halve "
+            f"them), got {x.shape[2]}x{x.shape[3]}; resize them (torch.nn.functional.interpolate)."
         )
 
 

@@ -60,7 +60,8 @@ def count_macs(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
         elif isinstance(module, nn.Linear):
             handles.append(module.register_forward_hook(linear_hook))
     was_training = model.training
-    device = next(model.parameters()).device
+    device = next((t.device for t in (*model.parameters(), *model.buffers())),
+                  torch.device("cpu"))
     try:
         model.eval()
         model(torch.zeros(1, *input_shape, device=device))

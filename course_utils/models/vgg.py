@@ -30,6 +30,7 @@ class SmallVGG(nn.Module):
         super().__init__()
         check_network(in_channels, num_classes, widths=widths, convs_per_stage=convs_per_stage)
         self.in_channels, self.num_classes = in_channels, num_classes
+        self.min_size = 2 ** len(widths)
         layers, c_in = [], in_channels
         for width in widths:
             for _ in range(convs_per_stage):
@@ -42,5 +43,5 @@ class SmallVGG(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
-        check_input(x, self)
+        check_input(x, self, min_size=self.min_size)
         return self.head(self.features(x))

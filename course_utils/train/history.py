@@ -65,17 +65,23 @@ class History:
 
     def last(self, name: str) -> float:
         """The latest value of a metric, e.g. ``history.last("val_acc")``."""
-        values = getattr(self, name)
+        values = self._metric(name)
         if not values:
             raise InputError(f"no epoch finished yet, so there is no {name!r}.")
         return values[-1]
 
     def first_epoch_reaching(self, name: str, level: float) -> int | None:
         """First epoch where metric ``name`` is at least ``level`` (None if never)."""
-        for epoch, value in zip(self.epoch, getattr(self, name)):
+        for epoch, value in zip(self.epoch, self._metric(name)):
             if not math.isnan(value) and value >= level:
                 return epoch
         return None
+
+    def _metric(self, name: object) -> list[float]:
+        """The values of metric ``name``; an unknown name is refused with the known ones."""
+        if name not in METRICS:
+            raise InputError(f"History has no metric {name!r}; it holds {METRICS}.")
+        return getattr(self, name)
 
     def to_dict(self) -> dict:
         """Plain lists, numbers and booleans (safe for ``weights_only=True``)."""

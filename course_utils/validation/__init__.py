@@ -23,7 +23,8 @@ per module:
 - ``options``: :func:`check_choice`, :func:`check_bool`, :func:`check_type`;
 - ``tensors``: :data:`ArrayLike`, :func:`to_numpy`, :func:`as_tensor`, :func:`check_tensor`,
   :func:`check_finite`, :func:`check_same_device`, :func:`check_same_length`;
-- ``images``: :func:`check_images`, :func:`check_rgb_images`, :func:`check_unit_images`,
+- ``images``: :func:`check_images`, :func:`check_rgb_images`, :func:`check_spatial_size`,
+  :func:`check_unit_images`,
 :func:`to_float_images`,
   :func:`range_problem`;
 - ``labels``: :func:`check_labels`, :func:`check_batch_labels`, :func:`check_indices`;
@@ -53,6 +54,7 @@ from course_utils.validation.files import check_file, check_file_path, check_out
 from course_utils.validation.images import (
     check_images,
     check_rgb_images,
+    check_spatial_size,
     check_unit_images,
     range_problem,
     to_float_images,
@@ -99,9 +101,8 @@ __all__ = [
     "check_finite", "check_images", "check_indices", "check_int_range", "check_label_array",
     "check_labels", "check_logits", "check_maps", "check_model", "check_model_fits",
     "check_non_negative", "check_number", "check_output_file", "check_pair", "check_positive",
-    "check_positive_int",
-    "check_probability", "check_rgb_images", "check_same_device", "check_same_length",
-    "check_scores",
+    "check_positive_int", "check_probability", "check_rgb_images", "check_same_device",
+    "check_same_length", "check_scores", "check_spatial_size",
     "check_size", "check_square_kernel", "check_target_range", "check_targets", "check_tensor",
     "check_type", "check_unit_images", "describe", "model_device", "range_problem",
     "target_scores", "to_float_images", "to_numpy",

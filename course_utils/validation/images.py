@@ -169,3 +169,25 @@ def check_rgb_images(value: object, name: str = "images", *, dtype: str = "any")
         raise InputError(f"{name} must be RGB, (N, 3, H, W), got {tuple(images.shape)}; repeat a "
                          f"grayscale channel with {name}.expand(-1, 3, -1, -1).")
     return images
+
+
+def check_spatial_size(tensor: torch.Tensor, name: str = "x") -> torch.Tensor:
+    """Return ``tensor`` after checking its last two axes (height and width) are not empty.
+
+    A batch of no images, ``N = 0``, passes: layers map it to an empty batch.
+
+    Parameters
+    ----------
+    tensor : (..., H, W) tensor
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    (..., H, W) tensor
+        ``tensor`` itself.
+    """
+    if tensor.ndim >= 2 and (tensor.shape[-1] == 0 or tensor.shape[-2] == 0):
+        raise InputError(f"{name} has height x width {tensor.shape[-2]} x {tensor.shape[-1]} "
+                         f"(shape {tuple(tensor.shape)}); an image needs at least one pixel.")
+    return tensor
