@@ -8,7 +8,7 @@ install instead of failing somewhere inside a library call. Introduced in ``00_s
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import platform
 import sys
 
@@ -17,9 +17,12 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "litert": ("ai_edge_litert",),
     "imbalance": ("imblearn",),
     "quality": ("cleanlab",),
+    "keras": ("keras",),
+    "search": ("optuna",),
 }
 """Extra (as named in ``pyproject.toml``) -> the modules it provides."""
-LESSONS = {"deploy": "13", "litert": "13", "imbalance": "10", "quality": "11"}
+LESSONS = {"deploy": "13", "litert": "13", "imbalance": "10", "quality": "11", "keras": "17",
+           "search": "16"}
 """Extra -> the notebook that needs it."""
 
 
@@ -32,7 +35,7 @@ class MissingExtraError(ImportError):
 
 
 def missing_modules(extra: str) -> list[str]:
-    """The modules of ``extra`` that cannot be imported here.
+    """The modules of ``extra`` that are not installed here.
 
     Parameters
     ----------
@@ -48,13 +51,8 @@ def missing_modules(extra: str) -> list[str]:
         from course_utils.validation import InputError
 
         raise InputError(f"extra must be one of {sorted(EXTRAS)}, got {extra!r}.")
-    missing = []
-    for module in EXTRAS[extra]:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            missing.append(module)
-    return missing
+    # Found, not imported: importing has side effects for some (Keras picks its backend then).
+    return [module for module in EXTRAS[extra] if importlib.util.find_spec(module) is None]
 
 
 def install_line(extra: str) -> str:
@@ -74,7 +72,8 @@ def require(extra: str) -> None:
     Parameters
     ----------
     extra : str
-        A key of :data:`EXTRAS`: ``"deploy"``, ``"litert"``, ``"imbalance"`` or ``"quality"``.
+        A key of :data:`EXTRAS`: ``"deploy"``, ``"litert"``, ``"imbalance"``, ``"quality"``,
+        ``"search"``, ...
 
     Raises
     ------
