@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,24 @@ def test_two_launchers_at_once_build_once(tmp_path, os_lock):
     assert [run.returncode for run in runs] == [0, 0]
     assert outputs == ["False", "True"], "exactly one launcher builds, the other reuses"
     assert log.read_text() == "built\n"
+
+
+def test_the_windows_lock_waits_then_locks_and_unlocks(tmp_path, monkeypatch):
+    calls = []
+    fake = types.ModuleType("msvcrt")
+    fake.LK_NBLCK, fake.LK_UNLCK = 2, 0
+
+    def locking(fd, mode, nbytes):
+        calls.append(mode)
+        if calls.count(fake.LK_NBLCK) == 1 and mode == fake.LK_NBLCK:
+            raise OSError("locked by another launcher")  # the first try finds it taken
+
+    fake.locking = locking
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: no fcntl
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    with launcher.file_lock(tmp_path / "venv.lock", poll=0.01):
+        assert calls == [fake.LK_NBLCK, fake.LK_NBLCK]
+    assert calls[-1] == fake.LK_UNLCK
 
 
 def test_a_lock_file_left_by_a_dead_launcher_is_taken_over(tmp_path):
