@@ -43,14 +43,14 @@ def test_explorer_shows_the_frame_and_readout_of_each_eps(digit):
     model = tiny_model()
     explorer = EpsilonExplorer(model, digit, 2, ["a", "b", "c", "d"])
     assert len(explorer.frames.view.children) == len(MNIST_EPS)  # one forward pass each
-    first_png, first_text = explorer.image_widget.value, explorer.readout.value
+    first_png, first_text = explorer.image.value, explorer.readout.value
     explorer.slider.value = len(MNIST_EPS) - 1
-    assert explorer.image_widget.value != first_png and explorer.readout.value != first_text
+    assert explorer.image.value != first_png and explorer.readout.value != first_text
     assert "ε = 0.30" in explorer.readout.value and "true class: c" in explorer.readout.value
     assert float((explorer.adversarial - digit).abs().max()) <= 0.3 + 1e-6
     adv, probs = attack_view(model, digit, fgsm_direction(model, digit, 2), 0.3)
     assert torch.equal(explorer.adversarial, adv) and torch.equal(explorer.probs, probs)
-    assert np.array_equal(pixels(explorer.image_widget.value),
+    assert np.array_equal(pixels(explorer.image.value),
                           render_attack(digit, adv, explorer.zoom))  # the static twin's canvas
     explorer.slider.value = 0
     assert torch.equal(explorer.adversarial, digit)
@@ -59,11 +59,11 @@ def test_explorer_shows_the_frame_and_readout_of_each_eps(digit):
 def test_explorer_without_stack_swaps_one_image_in_place(digit, monkeypatch):
     monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
     explorer = EpsilonExplorer(tiny_model(), digit, 2, ["a", "b", "c", "d"])
-    image_widget = explorer.image_widget
-    first_png, first_text = image_widget.value, explorer.readout.value
+    image = explorer.image
+    first_png, first_text = image.value, explorer.readout.value
     explorer.slider.value = len(MNIST_EPS) - 1
-    assert explorer.image_widget is image_widget
-    assert image_widget.value != first_png and explorer.readout.value != first_text
+    assert explorer.image is image
+    assert image.value != first_png and explorer.readout.value != first_text
     assert "ε = 0.30" in explorer.readout.value
 
 

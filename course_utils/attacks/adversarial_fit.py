@@ -134,14 +134,14 @@ def adversarial_fit(model: torch.nn.Module, train, val_images: torch.Tensor,
     """
     method = check_choice(method, "method", METHODS)
     eps = check_non_negative(eps, "eps")
+    val_images = check_unit_images(val_images)
+    val_labels = check_batch_labels(val_labels, val_images)
     epochs = check_positive_int(epochs, "epochs")
     ramp = check_probability(ramp, "ramp")
     batch_size = check_positive_int(batch_size, "batch_size")
     lr = check_positive(lr, "lr")
     if patience is not None:
         patience = check_int_range(patience, "patience", low=1)
-    val_images = check_unit_images(val_images)
-    val_labels = check_batch_labels(val_labels, val_images)
     ramp_batches = int(ramp * epochs * (len(train) // batch_size))
     transform = (PGDTraining(model, eps=eps, steps=check_positive_int(steps, "steps"),
                              ramp_batches=ramp_batches) if method == "pgd"

@@ -26,7 +26,7 @@ from course_utils.env import torch_threads
 from course_utils.explain import grad_cam_from, heatmaps, record_activations
 from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack, index_slider
+from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
 from course_utils.explorers.layer_maps import check_display_images
 from course_utils.explorers.photo_upload import add_to_picker, upload_button
 from course_utils.plots.canvas import render_overlay, show_canvas
@@ -127,7 +127,7 @@ def show_cam(model: nn.Module, image: torch.Tensor, target: int, *, layer: str,
                        "colour bar: red = strongest evidence")
 
 
-class CamExplorer:
+class CamExplorer(FramedExplorer):
     """Widget: image, target class, method, layer and overlay opacity.
 
     Parameters
@@ -197,8 +197,8 @@ class CamExplorer:
         self.opacity = index_slider("opacity", OPACITIES, nearest, "course-opacity",
                                     labels=[f"{v:.1f}" for v in OPACITIES])
         self.frames = FrameStack(self.opacity, self._render, image_classes=("course-cam",))
-        self.readout = w.HTML()
-        self.readout.add_class("course-cam-readout")
+        self._readout = w.HTML()  # one readout for every opacity: not in the frames
+        self._readout.add_class("course-cam-readout")
         self.message = w.HTML()
         size, channels = self.images[0].shape[1], self.images[0].shape[0]
         self.upload = upload_button(lambda name, data: self.add_photo(
@@ -211,12 +211,12 @@ class CamExplorer:
             control.observe(lambda change: self.update(), "value")
         self.widget = w.VBox([w.HBox([self.picker, self.upload]), self.message, self.class_menu,
                               self.method, self.layer_slider, self.opacity, self.frames.view,
-                              self.readout])
+                              self._readout])
 
     @property
-    def image(self):
-        """The ``ipywidgets.Image`` shown now (the slider's opacity)."""
-        return self.frames.image
+    def readout(self):
+        """The ``ipywidgets.HTML`` readout (the same at every opacity)."""
+        return self._readout
 
     def views(self, index: int) -> tuple[dict, torch.Tensor, list[int]]:
         """The maps, probabilities and offered classes of image ``index`` (computed once)."""
@@ -271,7 +271,7 @@ class CamExplorer:
         probs = self.views(index)[1]
         note = (" (CAM exists only at the layer before the pooling)"
                 if self.method.value == "CAM" and layer != self.layer_slider.value else "")
-        self.readout.value = (f"<b>{self.method.value}</b> at <b>{layer}</b>{note} for "
+        self._readout.value = (f"<b>{self.method.value}</b> at <b>{layer}</b>{note} for "
                               f"<b>{self.class_names[target]}</b> (p = {probs[target]:.2f}); "
                               "over the photo (opacity 0: the photo alone); red = strongest "
                               "evidence, each map scaled to its own maximum")
@@ -280,8 +280,3 @@ class CamExplorer:
         """The photo under the current heat map at opacity ``OPACITIES[i]``."""
         return Frame(render_overlay(self.images[self.picker.value], self.heat()[0], OPACITIES[i]),
                      self.zoom)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

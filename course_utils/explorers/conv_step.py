@@ -206,10 +206,6 @@ class ConvStepExplorer(FramedExplorer):
         """The sum for the slider's cell, as plain text."""
         return self._sums[self.position.value]
 
-    def update(self) -> None:
-        """Render the figure of every position again."""
-        self.frames.refresh()
-
     def _render(self, position: int) -> Frame:
         """The window at output cell ``position`` and its sum."""
         self._sums[position] = text = self.view.draw(position)

@@ -21,7 +21,7 @@ from torch import nn
 from course_utils.attacks import frozen_eval, input_gradient
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FrameStack
+from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack
 from course_utils.plots.canvas import hstack_panels, show_canvas, upscale
 from course_utils.validation import InputError, check_eps, check_positive_int, check_unit_images
 
@@ -125,7 +125,7 @@ def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Seq
     return show_canvas(render_attack(image, adv, zoom), text)
 
 
-class EpsilonExplorer:
+class EpsilonExplorer(FramedExplorer):
     """Widget: an ε slider; the image, its FGSM perturbation and the top predictions.
 
     Every ε is attacked (one forward pass each) when the explorer is built; the slider then
@@ -149,8 +149,10 @@ class EpsilonExplorer:
 
     Attributes
     ----------
-    image_widget, readout : ipywidgets.Image, ipywidgets.HTML
-        The picture and readout shown now (for the slider's ε).
+    image, readout : ipywidgets.Image, ipywidgets.HTML
+        The picture and readout shown now (for the slider's ε), from :class:`FramedExplorer`.
+    original : (C, H, W) tensor
+        The image attacked.
     adversarial : (C, H, W) tensor
         The attacked image shown now.
     probs : (K,) tensor
@@ -160,7 +162,7 @@ class EpsilonExplorer:
     def __init__(self, model: nn.Module, image: torch.Tensor, label: int,
                  classes: Sequence[str], *, eps_values: Sequence[float] | None = None,
                  top: int = 3, zoom: int | None = None) -> None:
-        self.model, self.image, self.label, self.classes = model, image, int(label), classes
+        self.model, self.original, self.label, self.classes = model, image, int(label), classes
         self.eps_values = tuple(check_eps(e) for e in (eps_values or (
             PHOTO_EPS if image.shape[0] == 3 else MNIST_EPS)))
         self.top = check_positive_int(top, "top")
@@ -178,16 +180,6 @@ class EpsilonExplorer:
                               self.frames.text_view])
 
     @property
-    def image_widget(self):
-        """The ``ipywidgets.Image`` shown now (the slider's ε)."""
-        return self.frames.image
-
-    @property
-    def readout(self):
-        """The ``ipywidgets.HTML`` readout shown now."""
-        return self.frames.text
-
-    @property
     def adversarial(self) -> torch.Tensor:
         """The ``(C, H, W)`` attacked image shown now."""
         return self._views[self.slider.value][0]
@@ -197,21 +189,12 @@ class EpsilonExplorer:
         """The ``(K,)`` probabilities of the attacked image shown now."""
         return self._views[self.slider.value][1]
 
-    def update(self) -> None:
-        """Attack at every ε again (one forward pass each)."""
-        self.frames.refresh()
-
     def _render(self, i: int) -> Frame:
         """The picture and top predictions at ε = ``eps_values[i]``."""
         eps = self.eps_values[i]
         with torch_threads(1):
-            self._views[i] = adversarial, probs = attack_view(self.model, self.image,
+            self._views[i] = adversarial, probs = attack_view(self.model, self.original,
                                                               self.direction, eps)
         _check_classes(self.classes, probs, self.label)
-        return Frame(render_attack(self.image, adversarial, self.zoom), 1.0,
+        return Frame(render_attack(self.original, adversarial, self.zoom), 1.0,
                      _readout(eps, probs, self.classes, self.label, self.top))
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)

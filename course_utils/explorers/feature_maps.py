@@ -220,10 +220,6 @@ class FeatureMapExplorer(FramedExplorer):
                 self._cache[key] = layer_activations(self.model, self.images[key[0]], key[1])
         return self._cache[key]
 
-    def update(self) -> None:
-        """Redraw the grid and readout of every image (the layer or the channels changed)."""
-        self.frames.refresh()
-
     def _render(self, index: int) -> Frame:
         """The grid of the chosen channels for image ``index``, and its readout."""
         maps = self.maps(index)

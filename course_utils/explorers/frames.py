@@ -262,6 +262,10 @@ class FramedExplorer:
         """The ``ipywidgets.HTML`` readout shown now."""
         return self.frames.text
 
+    def update(self) -> None:
+        """Render every frame again (a control other than the main slider moved)."""
+        self.frames.refresh()
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 

@@ -248,10 +248,6 @@ class KernelExplorer(FramedExplorer):
         """The ``(H_out, W_out)`` feature map shown now."""
         return self._maps[self.frames.index]
 
-    def update(self) -> None:
-        """Render the feature maps of every stride again (the kernel or another slider moved)."""
-        self.frames.refresh()
-
     def _render(self, i: int) -> Frame:
         """The picture and readout at stride ``STRIDES[i]`` with the other settings as they are."""
         s = {**self.settings, "stride": STRIDES[i]}

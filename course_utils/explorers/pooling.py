@@ -120,10 +120,6 @@ class PoolingExplorer(FramedExplorer):
         """The average-pooled map shown now."""
         return self._pooled[self.frames.index][1]
 
-    def update(self) -> None:
-        """Pool again at every stride (the window size changed)."""
-        self.frames.refresh()
-
     def _render(self, i: int) -> Frame:
         """Input, max and average pooling at stride ``POOL_STRIDES[i]``."""
         k, s = self.size_slider.value, POOL_STRIDES[i]

@@ -81,14 +81,8 @@ def _pad(x: torch.Tensor, padding: int) -> torch.Tensor:
     return out
 
 
-def conv2d_loops(
-    x: torch.Tensor,
-    weight: torch.Tensor,
-    bias: torch.Tensor | None = None,
-    stride: int = 1,
-    padding: int = 0,
-    dilation: int = 1,
-) -> torch.Tensor:
+def conv2d_loops(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                 stride: int = 1, padding: int = 0, dilation: int = 1) -> torch.Tensor:
     """Convolution with explicit Python loops over images, filters and output cells (slow, clear).
 
     Parameters
@@ -126,14 +120,8 @@ def _tap(xp: torch.Tensor, u: int, v: int, ho: int, wo: int, stride: int, dilati
               left:left + stride * (wo - 1) + 1:stride]
 
 
-def conv2d(
-    x: torch.Tensor,
-    weight: torch.Tensor,
-    bias: torch.Tensor | None = None,
-    stride: int = 1,
-    padding: int = 0,
-    dilation: int = 1,
-) -> torch.Tensor:
+def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+           stride: int = 1, padding: int = 0, dilation: int = 1) -> torch.Tensor:
     """Vectorised convolution: one loop over the k*k kernel taps, all cells at once.
 
     For each tap (u, v) the input is sliced so that element (i, j) of the slice is the pixel that
@@ -158,14 +146,9 @@ def conv2d(
     return out
 
 
-def conv2d_forward(
-    x: torch.Tensor,
-    weight: torch.Tensor,
-    bias: torch.Tensor | None = None,
-    stride: int = 1,
-    padding: int = 0,
-    dilation: int = 1,
-) -> tuple[torch.Tensor, dict]:
+def conv2d_forward(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                   stride: int = 1, padding: int = 0,
+                   dilation: int = 1) -> tuple[torch.Tensor, dict]:
     """:func:`conv2d` plus the cache the backward pass needs.
 
     Introduced in ``04_backprop_and_sgd.ipynb``.

@@ -13,7 +13,8 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import to_display
-from course_utils.validation import InputError, check_int_range
+from course_utils.plots.style import ACCURACY_YLIM, finish
+from course_utils.validation import InputError, check_curves, check_int_range
 
 
 def perturbation_display(delta: torch.Tensor) -> tuple[np.ndarray, float]:
@@ -92,23 +93,14 @@ def plot_robustness_curves(eps: Sequence[float], curves: dict[str, Sequence[floa
     chance : float, optional
         Accuracy of guessing, drawn as a dashed line.
     """
-    if not curves:
-        raise InputError("curves is empty; expected {name: accuracies}.")
-    for name, values in curves.items():
-        if len(values) != len(eps):
-            raise InputError(f"curve {name!r} has {len(values)} points for {len(eps)} radii.")
+    check_curves(curves, len(eps), per="radii")
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         ax.plot(list(eps), list(values), marker="o", label=name)
     if chance is not None:
         ax.axhline(chance, color="gray", linestyle="--", label="chance")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("accuracy")
-    ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize=8)
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, ylabel="accuracy", title=title, ylim=ACCURACY_YLIM, legend=True)
 
 
 def plot_epoch_accuracies(curves: dict[str, Sequence[float]], *, title: str = "") -> Figure:
@@ -128,12 +120,8 @@ def plot_epoch_accuracies(curves: dict[str, Sequence[float]], *, title: str = ""
         ax.plot(range(1, len(values) + 1), list(values), marker="o", label=name)
     ax.set_xticks(range(1, max(len(v) for v in curves.values()) + 1))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("validation accuracy")
-    ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize=8)
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, ylabel="validation accuracy", title=title, ylim=ACCURACY_YLIM,
+                  legend=True)
 
 
 def format_table(rows: dict[str, dict[str, float | str]], digits: int = 3) -> str:

@@ -11,6 +11,8 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from course_utils.plots.style import finish
+
 
 def _display(image: torch.Tensor) -> tuple[np.ndarray, str | None]:
     pixels = image.detach().cpu().float()
@@ -79,12 +81,7 @@ def plot_precision_at_k(rankings: Mapping[str, torch.Tensor], truth: torch.Tenso
     ax.axhline(float(truth.double().mean()), color="grey", linestyle="--", label="random order")
     ax.axvline(int(truth.sum()), color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("k, examples inspected (dotted: the number of flips)")
-    ax.set_ylabel("precision at k")
-    ax.set_ylim(0, 1.02)
-    ax.legend(fontsize=8)
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, ylabel="precision at k", title=title, ylim=(0, 1.02), legend=True)
 
 
 def plot_problem_files(problems: Mapping[str, str], *, title: str = "") -> Figure:

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from course_utils.plots.style import finish
 from course_utils.validation import InputError
 
 
@@ -78,11 +79,9 @@ def plot_window_scores(tokens: Sequence[str], scores: torch.Tensor | np.ndarray,
     ax.bar(range(len(values)), values, color=colors)
     ax.set_xticks(range(len(values)), labels, rotation=45, ha="right", fontsize=8)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("filter score")
-    ax.set_title(title or f"one filter of width {width}: max over time picks "
-                          f"'{labels[best]}'")
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, ylabel="filter score",
+                  title=title or f"one filter of width {width}: max over time picks "
+                                 f"'{labels[best]}'")
 
 
 def plot_filter_ngrams(hits: Mapping[str, Sequence], *, title: str = "") -> Figure:

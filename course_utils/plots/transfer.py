@@ -12,7 +12,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import to_display
-from course_utils.validation import InputError
+from course_utils.validation import InputError, check_curves
 
 
 def plot_top_predictions(image: torch.Tensor, probs: torch.Tensor, labels: Sequence[str],
@@ -72,11 +72,7 @@ def plot_accuracy_curves(sizes: Sequence[int], curves: dict[str, Sequence[float]
     ylabel : str
         Which images the accuracies were measured on.
     """
-    if not curves:
-        raise InputError("curves is empty; expected {method: accuracies}.")
-    for name, values in curves.items():
-        if len(values) != len(sizes):
-            raise InputError(f"curve {name!r} has {len(values)} points for {len(sizes)} sizes.")
+    check_curves(curves, len(sizes), per="sizes")
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         ax.plot(sizes, values, marker="o", label=name)

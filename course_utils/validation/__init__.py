@@ -28,7 +28,8 @@ per module:
 :func:`to_float_images`,
   :func:`range_problem`;
 - ``labels``: :func:`check_labels`, :func:`check_batch_labels`, :func:`check_indices`;
-- ``metrics``: :func:`check_label_array`, :func:`check_pair`, :func:`check_scores`,
+- ``metrics``: :func:`check_curves`, :func:`check_label_array`, :func:`check_pair`,
+  :func:`check_scores`,
   :func:`check_binary`;
 - ``files``: :func:`check_file`, :func:`check_file_path`, :func:`check_output_file`;
 - ``models``: :func:`check_model`, :func:`model_device`, :func:`check_logits`,
@@ -63,6 +64,7 @@ from course_utils.validation.labels import check_batch_labels, check_indices, ch
 from course_utils.validation.layers import check_cache, check_square_kernel
 from course_utils.validation.metrics import (
     check_binary,
+    check_curves,
     check_label_array,
     check_pair,
     check_scores,
@@ -96,7 +98,8 @@ from course_utils.validation.tensors import (
 
 __all__ = [
     "ArrayLike", "InputError", "MissingFileError", "as_tensor", "check_batch_labels",
-    "check_binary", "check_bool", "check_cache", "check_choice", "check_eps", "check_file",
+    "check_binary", "check_bool", "check_cache", "check_choice", "check_curves", "check_eps",
+    "check_file",
     "check_file_path",
     "check_finite", "check_images", "check_indices", "check_int_range", "check_label_array",
     "check_labels", "check_logits", "check_maps", "check_model", "check_model_fits",

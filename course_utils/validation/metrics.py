@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from course_utils.validation.errors import InputError
+from course_utils.validation.errors import InputError, describe
 from course_utils.validation.labels import check_labels
 from course_utils.validation.tensors import check_finite, check_same_length, to_numpy
 
@@ -73,3 +73,29 @@ def check_binary(labels: np.ndarray, name: str, what: str) -> None:
         missing = "negatives (0)" if values[0] == 1 else "positives (1)"
         raise InputError(f"{name} holds only class {int(values[0])} and no {missing}, so {what} "
                          "is undefined (a rate of 0/0). Evaluate on a set that has both classes.")
+
+
+def check_curves(curves: object, length: int, *, per: str = "points") -> dict:
+    """Return ``curves`` after checking it maps names to sequences of ``length`` values.
+
+    Parameters
+    ----------
+    curves : object
+        Expected: a non-empty dict ``{name: values}`` for a line chart.
+    length : int
+        How many values each curve needs (one per point of the x axis).
+    per : str
+        What the x axis holds, for the message (``"radii"``, ``"sizes"``).
+
+    Returns
+    -------
+    dict
+        ``curves`` itself.
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise InputError(f"curves must be a non-empty dict {{name: values}}, got "
+                         f"{describe(curves)}.")
+    for name, values in curves.items():
+        if len(values) != length:
+            raise InputError(f"curve {name!r} has {len(values)} points for {length} {per}.")
+    return curves
