@@ -500,7 +500,7 @@ def _jsonable(evaluation: dict) -> dict:
 def train_folder(folder: str | os.PathLike, out: str | os.PathLike, *, backbone: str = "auto",
                  epochs: int | None = None, size: int = 224, validation: float = 0.2,
                  test: float = 0.2, seed: int = 0, cache: bool | str | os.PathLike = True,
-                 int8: bool = True,
+                 int8: bool = True, onnx: bool = True,
                  progress: bool = True, log: Callable[[str], None] = print) -> dict:
     """Every step on a folder of ``root/<class>/*`` images; the report goes to ``out``.
 
@@ -519,7 +519,7 @@ def train_folder(folder: str | os.PathLike, out: str | os.PathLike, *, backbone:
     settings = {"folder": str(Path(folder).resolve()), "out": str(Path(out).resolve()),
                 "backbone": choose_backbone(backbone), "backbone_requested": backbone,
                 "epochs": epochs, "size": size, "validation": validation, "test": test,
-                "seed": seed, "cache": str(cache), "int8": int8,
+                "seed": seed, "cache": str(cache), "int8": int8, "onnx": onnx,
                 "fast_mode": os.environ.get("COURSE_FAST", "0"),
                 "python": platform.python_version(),
                 "torch": torch.__version__, "threads": torch.get_num_threads()}
@@ -554,7 +554,8 @@ def train_folder(folder: str | os.PathLike, out: str | os.PathLike, *, backbone:
     save_model(trained, data.classes, out / MODEL_FILE)
     (out / "classes.txt").write_text("".join(f"{name}\n" for name in data.classes))
     deployed = export(trained.model, out, data.images[val_idx], data.images[val_idx],
-                      data.images[train_idx][:32] if int8 else None)
+                      data.images[train_idx][:32] if int8 else None) if onnx else \
+        {"skipped": "no ONNX export (--no-export)"}
     step("export")
     evaluation = evaluate(trained.model, data.images[test_idx], data.labels[test_idx],
                           data.classes, cam_layer=trained.cam_layer,

@@ -52,6 +52,8 @@ def add_train_folder_command(commands) -> None:
                         help="where decoded images are kept (default: the course's cache "
                              "folder, image-folders/)")
     parser.add_argument("--no-int8", action="store_true", help="skip the int8 ONNX copy")
+    parser.add_argument("--no-export", action="store_true",
+                        help="skip the ONNX files (model.pt is still written)")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -69,7 +71,8 @@ def run_train_folder(args) -> int:
         train_folder(args.folder, args.out, backbone=args.model, epochs=args.epochs,
                      validation=args.validation, test=args.test, seed=args.seed,
                      cache=False if args.no_cache else args.cache_dir or True,
-                     int8=not args.no_int8, progress=not args.quiet)
+                     int8=not args.no_int8, onnx=not args.no_export,
+                     progress=not args.quiet)
     except InputError as error:
         print(f"train-folder: {error}", file=sys.stderr)
         return 2

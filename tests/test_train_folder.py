@@ -40,7 +40,7 @@ def run(tmp_path_factory) -> dict:
                                   "--model", "mobilenet_v2", cache=cache)   # never a download
     assert first.returncode == 0, first.stdout + first.stderr
     second, second_s = train_folder(str(example_folder()), "--out", str(base / "again"),
-                                    "--model", "mobilenet_v2", "--no-int8", "--epochs", "0",
+                                    "--model", "mobilenet_v2", "--no-export", "--epochs", "0",
                                     cache=cache)
     assert second.returncode == 0, second.stdout + second.stderr
     return {"dir": base / "run", "again": base / "again", "first": first, "second": second,
