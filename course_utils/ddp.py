@@ -39,7 +39,12 @@ VAL_IMAGES = 1000
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The command line of ``python -m course_utils.ddp`` (see the module docstring)."""
+    """The command line of ``python -m course_utils.ddp`` (see the module docstring).
+
+    Parameters
+    ----------
+    argv : list[str], optional
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=4000,
                         help="training images: the first N of the shipped MNIST train split")
@@ -62,6 +67,10 @@ def mnist_split(images: int) -> tuple[tuple[torch.Tensor, torch.Tensor],
     A stratified split of the shipped train set (whose digits are stored sorted by class),
     then a fixed random draw of ``images`` from the training part.
 
+    Parameters
+    ----------
+    images : int
+
     Returns
     -------
     (x_train (images, 1, 28, 28), y_train (images,)), (x_val (1000, 1, 28, 28), y_val (1000,))
@@ -76,6 +85,10 @@ def mnist_split(images: int) -> tuple[tuple[torch.Tensor, torch.Tensor],
 
 def train(args: argparse.Namespace) -> dict | None:
     """One run of :func:`~course_utils.train.fit`; joins the process group under torchrun.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
 
     Returns
     -------

@@ -50,6 +50,11 @@ def by_mode(full: T, fast: T) -> T:
     """Pick ``full`` in the normal lesson and ``fast`` in fast mode.
 
     Example: ``epochs = by_mode(full=12, fast=1)``.
+
+    Parameters
+    ----------
+    full : T
+    fast : T
     """
     return fast if is_fast_mode() else full
 
@@ -165,6 +170,10 @@ def torch_threads(n: int) -> Iterator[None]:
 
     Small computations (a slider step, a one-image latency measurement) are often faster on one
     thread: on a busy 2-core laptop a second thread can make a tiny convolution wait 20x longer.
+
+    Parameters
+    ----------
+    n : int
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive int (threads), got {n!r}.")

@@ -84,7 +84,12 @@ def data_problems() -> tuple[int, list[str]]:
 
 
 def widget_front_end(ipywidgets_version: str) -> tuple[str, str | None]:
-    """``(what renders the widgets, problem or None)`` for the installed ipywidgets."""
+    """``(what renders the widgets, problem or None)`` for the installed ipywidgets.
+
+    Parameters
+    ----------
+    ipywidgets_version : str
+    """
     if in_colab():
         return "Colab's own widget manager", None
     if ipywidgets_version == "missing":
@@ -108,7 +113,12 @@ def widget_front_end(ipywidgets_version: str) -> tuple[str, str | None]:
 
 
 def expected_seconds(names: list[str]) -> dict[str, float | None]:
-    """Measured seconds for notebooks ``names`` (file stems) in the current mode, else None."""
+    """Measured seconds for notebooks ``names`` (file stems) in the current mode, else None.
+
+    Parameters
+    ----------
+    names : list[str]
+    """
     column = 0 if is_fast_mode() else 1
     return {name: RUN_SECONDS.get(name[:2], (None, None))[column] for name in names}
 
@@ -169,7 +179,12 @@ def readiness_report() -> dict:
 
 
 def format_report(report: dict) -> str:
-    """The report as aligned text lines, the problems last."""
+    """The report as aligned text lines, the problems last.
+
+    Parameters
+    ----------
+    report : dict
+    """
     lines = [f"{name:>13}  {v}" for name, v in report["versions"].items()]
     verified = report["data_files"] - len(report["data_bad"])
     known = {n: s for n, s in report["run_seconds"].items() if s is not None}

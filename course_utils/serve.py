@@ -199,6 +199,10 @@ RUN_INTRO = ("Pick a photo (JPEG or PNG, up to {max_mb} MB). The model was train
 def page_title(class_names: Sequence[str]) -> str:
     """The classes as a question, underscores read as spaces: ``"Cat or dog?"``,
     ``"Cat long hair, dog fluffy or dog smooth?"``.
+
+    Parameters
+    ----------
+    class_names : Sequence[str]
     """
     names = [str(name).replace("_", " ") for name in class_names]
     text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
@@ -281,6 +285,10 @@ def load_classifier(path: str | Path) -> tuple[torch.nn.Module, list[str]]:
     """A :class:`~course_utils.deploy.PetClassifier` saved as ``{"state_dict", "classes"}``.
 
     Read with ``torch.load(..., weights_only=True)``: tensors, lists and strings only, no code.
+
+    Parameters
+    ----------
+    path : str | Path
     """
     path = check_file(path, "weights", suffixes=(".pt", ".pth"))
     saved = torch.load(path, map_location="cpu", weights_only=True)
@@ -299,6 +307,13 @@ def post_file(url: str, data: bytes, filename: str = "photo.jpg",
 
     A plain-``urllib`` client (what a browser's form sends: ``multipart/form-data``), so the
     notebook needs no HTTP library. 4xx and 5xx answers are returned, not raised.
+
+    Parameters
+    ----------
+    url : str
+    data : bytes
+    filename : str
+    timeout : float
     """
     boundary = "course-boundary-7d1f0c"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
@@ -354,7 +369,12 @@ class Server:
         atexit.register(self.stop)
 
     def wait(self, timeout: float = 120) -> str:
-        """Block until the server answers ``/health``; return its base URL."""
+        """Block until the server answers ``/health``; return its base URL.
+
+        Parameters
+        ----------
+        timeout : float
+        """
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -404,6 +424,10 @@ class Server:
 def main(argv: list[str] | None = None) -> None:
     """``python -m course_utils.serve (--weights FILE | --model RUN_DIR) [--host 127.0.0.1]
     [--port 8000]``.
+
+    Parameters
+    ----------
+    argv : list[str], optional
     """
     import uvicorn
 

@@ -63,7 +63,12 @@ def read_pins(path: Path) -> dict[str, str]:
 
 
 def normalise(name: str) -> str:
-    """A distribution name as pip compares them: ``"Scikit_Learn"`` -> ``"scikit-learn"``."""
+    """A distribution name as pip compares them: ``"Scikit_Learn"`` -> ``"scikit-learn"``.
+
+    Parameters
+    ----------
+    name : str
+    """
     return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 

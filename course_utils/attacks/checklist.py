@@ -144,6 +144,14 @@ def random_sign_noise(model: torch.nn.Module, images: torch.Tensor, labels: torc
 
     Same signature as the attacks, for :func:`robust_accuracy`; ``model`` and ``labels`` are
     not used. Shapes: ``(B, C, H, W) -> (B, C, H, W)`` in [0, 1].
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    images : torch.Tensor
+    labels : torch.Tensor
+    eps : float
+    generator : torch.Generator, optional
     """
     eps = check_eps(eps)
     images = check_unit_images(images)

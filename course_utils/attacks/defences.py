@@ -36,7 +36,12 @@ class InputQuantization(nn.Module):
         self.model, self.levels, self.straight_through = model, levels, straight_through
 
     def quantize(self, images: torch.Tensor) -> torch.Tensor:
-        """``(B, C, H, W) -> (B, C, H, W)``: the rounded images (with BPDA's gradient if on)."""
+        """``(B, C, H, W) -> (B, C, H, W)``: the rounded images (with BPDA's gradient if on).
+
+        Parameters
+        ----------
+        images : torch.Tensor
+        """
         steps = self.levels - 1
         rounded = torch.round(images * steps) / steps
         if self.straight_through:
@@ -44,5 +49,10 @@ class InputQuantization(nn.Module):
         return rounded
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """The defended model's class scores ``(N, K)`` for ``(N, C, H, W)`` images."""
+        """The defended model's class scores ``(N, K)`` for ``(N, C, H, W)`` images.
+
+        Parameters
+        ----------
+        images : torch.Tensor
+        """
         return self.model(self.quantize(images))

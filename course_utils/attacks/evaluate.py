@@ -29,7 +29,15 @@ Attack = Callable[..., torch.Tensor]
 @torch.no_grad()
 def clean_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
                    batch_size: int = 500) -> float:
-    """Share of ``(N, C, H, W)`` images in [0, 1] whose ``(N,)`` label the model predicts."""
+    """Share of ``(N, C, H, W)`` images in [0, 1] whose ``(N,)`` label the model predicts.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    images : torch.Tensor
+    labels : torch.Tensor
+    batch_size : int
+    """
     images = check_unit_images(images)
     labels = check_batch_labels(labels, images)
     batch_size = check_positive_int(batch_size, "batch_size")

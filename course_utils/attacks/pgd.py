@@ -33,6 +33,13 @@ def input_gradient(model: torch.nn.Module, images: torch.Tensor, labels: torch.T
 
     Shapes: ``(B, C, H, W)`` images, ``(B,)`` labels -> ``(B, C, H, W)``. The model's output is
     checked to be logits. Call it inside :func:`~course_utils.attacks.mode.frozen_eval`.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    images : torch.Tensor
+    labels : torch.Tensor
+    targeted : bool
     """
     return _gradient_and_logits(model, images, labels, targeted)[0]
 

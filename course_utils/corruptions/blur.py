@@ -18,7 +18,12 @@ SUPERSAMPLE = 8
 
 
 def disc_kernel(radius: float) -> torch.Tensor:
-    """A ``(k, k)`` disc of ``radius`` pixels (pixels weighted by the share they cover), sum 1."""
+    """A ``(k, k)`` disc of ``radius`` pixels (pixels weighted by the share they cover), sum 1.
+
+    Parameters
+    ----------
+    radius : float
+    """
     half = math.ceil(radius)
     side = 2 * half + 1
     fine = (torch.arange(side * SUPERSAMPLE) + 0.5) / SUPERSAMPLE - side / 2
@@ -30,6 +35,11 @@ def disc_kernel(radius: float) -> torch.Tensor:
 def line_kernels(length: float, angles: torch.Tensor) -> torch.Tensor:
     """``(N, k, k)`` kernels, each a line of ``length`` pixels through the centre at one angle
     (radians), drawn by spreading points along it bilinearly; each sums to 1.
+
+    Parameters
+    ----------
+    length : float
+    angles : torch.Tensor
     """
     half = math.ceil(length / 2)
     side = 2 * half + 1
@@ -62,6 +72,12 @@ def defocus_blur(images: torch.Tensor, severity: int, generator: torch.Generator
                  ) -> torch.Tensor:
     """Average each pixel over a disc of ``DEFOCUS_RADIUS`` pixels: ``(N, C, H, W)``.
     Deterministic (``generator`` is unused, kept for the common signature).
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator
     """
     return _convolve(images, disc_kernel(DEFOCUS_RADIUS[severity - 1]))
 
@@ -70,6 +86,12 @@ def motion_blur(images: torch.Tensor, severity: int, generator: torch.Generator
                 ) -> torch.Tensor:
     """Smear each image along a line of ``MOTION_LENGTH`` pixels at its own random angle:
     ``(N, C, H, W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator
     """
     angles = torch.rand(len(images), generator=generator) * math.pi
     return _convolve(images, line_kernels(MOTION_LENGTH[severity - 1], angles))

@@ -24,13 +24,27 @@ PIXELATE_BLOCK = (2, 3, 4, 5, 6)
 
 def brightness(images: torch.Tensor, severity: int, generator: torch.Generator | None = None
                ) -> torch.Tensor:
-    """Add ``BRIGHTNESS_SHIFT`` to every pixel and clip: ``(N, C, H, W)``."""
+    """Add ``BRIGHTNESS_SHIFT`` to every pixel and clip: ``(N, C, H, W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator, optional
+    """
     return (images + BRIGHTNESS_SHIFT[severity - 1]).clamp(0, 1)
 
 
 def contrast(images: torch.Tensor, severity: int, generator: torch.Generator | None = None
              ) -> torch.Tensor:
-    """Pull every pixel towards its image's mean by ``CONTRAST_FACTOR``: ``(N, C, H, W)``."""
+    """Pull every pixel towards its image's mean by ``CONTRAST_FACTOR``: ``(N, C, H, W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator, optional
+    """
     mean = images.mean((1, 2, 3), keepdim=True)
     return ((images - mean) * CONTRAST_FACTOR[severity - 1] + mean).clamp(0, 1)
 
@@ -39,6 +53,12 @@ def jpeg(images: torch.Tensor, severity: int, generator: torch.Generator | None 
          ) -> torch.Tensor:
     """Save each image as a JPEG of ``JPEG_QUALITY`` and read it back (Pillow): ``(N, C, H, W)``
     with 1 (grayscale) or 3 (RGB) channels.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator, optional
     """
     if images.shape[1] not in (1, 3):
         raise InputError(f"jpeg needs images with 1 (grayscale) or 3 (RGB) channels, got "
@@ -58,6 +78,12 @@ def pixelate(images: torch.Tensor, severity: int, generator: torch.Generator | N
              ) -> torch.Tensor:
     """Replace each ``PIXELATE_BLOCK`` x ``PIXELATE_BLOCK`` block by its mean (blocks at the
     right and bottom edges may be cut): ``(N, C, H, W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator, optional
     """
     h, w = images.shape[-2:]
     block = PIXELATE_BLOCK[severity - 1]

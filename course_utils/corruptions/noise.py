@@ -19,13 +19,27 @@ IMPULSE_AMOUNT = (0.03, 0.06, 0.09, 0.17, 0.27)
 
 def gaussian_noise(images: torch.Tensor, severity: int, generator: torch.Generator
                    ) -> torch.Tensor:
-    """Add N(0, σ²) to every pixel, σ from ``GAUSSIAN_STD``: ``(N, C, H, W) -> (N, C, H, W)``."""
+    """Add N(0, σ²) to every pixel, σ from ``GAUSSIAN_STD``: ``(N, C, H, W) -> (N, C, H, W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator
+    """
     noise = torch.randn(images.shape, generator=generator).to(images.device)
     return (images + GAUSSIAN_STD[severity - 1] * noise).clamp(0, 1)
 
 
 def shot_noise(images: torch.Tensor, severity: int, generator: torch.Generator) -> torch.Tensor:
-    """Replace each pixel by a Poisson count of ``λ x`` photons over ``λ``: ``(N, C, H, W)``."""
+    """Replace each pixel by a Poisson count of ``λ x`` photons over ``λ``: ``(N, C, H, W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator
+    """
     photons = SHOT_PHOTONS[severity - 1]
     counts = torch.poisson(images.cpu().double() * photons, generator=generator)
     return (counts / photons).to(images).clamp(0, 1)
@@ -35,6 +49,12 @@ def impulse_noise(images: torch.Tensor, severity: int, generator: torch.Generato
                   ) -> torch.Tensor:
     """Set a share of pixels (``IMPULSE_AMOUNT``) to black or white, half each: ``(N, C, H,
     W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator
     """
     draws = torch.rand(images.shape, generator=generator).to(images.device)
     amount = IMPULSE_AMOUNT[severity - 1]

@@ -50,6 +50,13 @@ def occlude(images: torch.Tensor, size: int, *, fill: float = FILL,
 
 def occluding_patch(images: torch.Tensor, severity: int, generator: torch.Generator
                     ) -> torch.Tensor:
-    """:func:`occlude` with a side of ``PATCH_FRACTION`` of the shorter side: ``(N, C, H, W)``."""
+    """:func:`occlude` with a side of ``PATCH_FRACTION`` of the shorter side: ``(N, C, H, W)``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    severity : int
+    generator : torch.Generator
+    """
     side = round(PATCH_FRACTION[severity - 1] * min(images.shape[-2:]))
     return occlude(images, side, generator=generator)

@@ -21,7 +21,13 @@ class ChecksumError(RuntimeError):
 
 
 def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
-    """Return the hex SHA-256 digest of the file at ``path``."""
+    """Return the hex SHA-256 digest of the file at ``path``.
+
+    Parameters
+    ----------
+    path : str | Path
+    chunk_size : int
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(chunk_size), b""):
@@ -32,6 +38,10 @@ def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
 def read_manifest(folder: Path | None = None) -> dict[str, str]:
     """Return ``{relative path: sha256}`` from ``SHA256SUMS`` in ``folder`` (default:
     data_dir()).
+
+    Parameters
+    ----------
+    folder : Path, optional
     """
     folder = data_dir() if folder is None else Path(folder)
     entries = {}
@@ -93,7 +103,12 @@ def verified_path(relative: str) -> Path:
 
 
 def verify_all(folder: Path | None = None) -> dict[str, bool]:
-    """Hash every file of the manifest; return ``{relative path: True if it matches}``."""
+    """Hash every file of the manifest; return ``{relative path: True if it matches}``.
+
+    Parameters
+    ----------
+    folder : Path, optional
+    """
     folder = data_dir() if folder is None else Path(folder)
     return {
         name: (folder / name).is_file() and sha256_file(folder / name) == digest

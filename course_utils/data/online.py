@@ -38,7 +38,14 @@ class OfflineError(RuntimeError):
 
 
 def network_available(host: str, port: int = 443, timeout: float = 3.0) -> bool:
-    """Return True if a TCP connection to ``host:port`` opens within ``timeout`` seconds."""
+    """Return True if a TCP connection to ``host:port`` opens within ``timeout`` seconds.
+
+    Parameters
+    ----------
+    host : str
+    port : int
+    timeout : float
+    """
     if os.environ.get(OFFLINE_ENV_VAR, "").strip() not in ("", "0"):
         return False
     try:

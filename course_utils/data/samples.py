@@ -17,6 +17,10 @@ def sample_photo(name: str = "chelsea") -> torch.Tensor:
     """Return a scikit-image sample photo as a ``(C, H, W)`` uint8 tensor.
 
     ``"chelsea"`` is a cat (3, 300, 451); ``"camera"`` is grayscale (1, 512, 512).
+
+    Parameters
+    ----------
+    name : str
     """
     if name not in SAMPLE_PHOTOS:
         raise InputError(f"Unknown sample photo {name!r}; choose one of {SAMPLE_PHOTOS}.")

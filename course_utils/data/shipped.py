@@ -45,7 +45,12 @@ def _as_set(x: np.ndarray, y: np.ndarray, classes: tuple, name: str, split: str)
 
 
 def load_mnist(split: str) -> ImageSet:
-    """MNIST: ``"train"`` is 5,000 digits (500 per class), ``"test"`` the official 10,000."""
+    """MNIST: ``"train"`` is 5,000 digits (500 per class), ``"test"`` the official 10,000.
+
+    Parameters
+    ----------
+    split : str
+    """
     if split == "train":
         with gzip.open(verified_path("mnist/mnist_5k.csv.gz"), "rt") as handle:
             table = np.loadtxt(handle, delimiter=",", dtype=np.uint8)
@@ -56,7 +61,12 @@ def load_mnist(split: str) -> ImageSet:
 
 
 def load_fashion(split: str) -> ImageSet:
-    """Fashion-MNIST: 4,443 official test images split 80/20 by class into train and test."""
+    """Fashion-MNIST: 4,443 official test images split 80/20 by class into train and test.
+
+    Parameters
+    ----------
+    split : str
+    """
     with np.load(verified_path("fashion-mnist/fashion_mnist_test_first4443.npz")) as arrays:
         x, y = arrays["x"], arrays["y"]
     train_idx, test_idx = stratified_split(y, FASHION_TEST_FRACTION, SPLIT_SEED)
@@ -71,7 +81,12 @@ def pet_files() -> list[str]:
 
 
 def breed_of(file: str) -> str:
-    """``"oxford-pets-370/dogs/great_pyrenees_12.jpg"`` -> ``"great_pyrenees"``."""
+    """``"oxford-pets-370/dogs/great_pyrenees_12.jpg"`` -> ``"great_pyrenees"``.
+
+    Parameters
+    ----------
+    file : str
+    """
     return Path(file).stem.rsplit("_", 1)[0]
 
 
@@ -81,6 +96,11 @@ def load_pets(split: str, size: int = 224) -> ImageSet:
     Each photo is centre-cropped to a square and resized to ``size``. ``"train"`` and ``"test"``
     are a fixed 70/30 split stratified by breed (7 and 3 photos of each of the 37 breeds);
     ``"all"`` is every photo.
+
+    Parameters
+    ----------
+    split : str
+    size : int
     """
     check_int_range(size, "size", 8, 1024, hint="It is the side of the square photos in pixels.")
     files = pet_files()
@@ -105,6 +125,11 @@ def read_photo(relative: str, size: int = 224) -> torch.Tensor:
 
     ``relative`` is its path inside the data folder, as ``pet_files()`` lists it; ``size`` is
     the side in pixels, in [8, 1024].
+
+    Parameters
+    ----------
+    relative : str
+    size : int
     """
     check_type(relative, "relative", str, "a path inside the data folder, as pet_files() lists "
                "it")

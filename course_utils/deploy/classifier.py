@@ -47,7 +47,12 @@ class PetClassifier(nn.Module):
         self.trunk, self.tail, self.head = trunk, tail, head
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, 3, H, W)`` pixels."""
+        """Class scores ``(N, K)`` for ``(N, 3, H, W)`` pixels.
+
+        Parameters
+        ----------
+        pixels : torch.Tensor
+        """
         return self.head(self.tail(self.trunk((pixels - 128) / 128)))
 
 
@@ -55,6 +60,10 @@ def pet_classifier_skeleton(num_classes: int = 2) -> PetClassifier:
     """A :class:`PetClassifier` with the pretrained weights and an untrained head, in eval mode.
 
     What ``load_state_dict`` fills when a saved classifier is loaded (its keys and shapes).
+
+    Parameters
+    ----------
+    num_classes : int
     """
     trunk, tail = split_mobilenet(load_mobilenet_v2(), SPLIT_AT)
     return PetClassifier(trunk, tail, nn.Linear(1280, num_classes)).eval()

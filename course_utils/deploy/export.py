@@ -92,6 +92,11 @@ def export_onnx(model: nn.Module, path: str | os.PathLike, example: torch.Tensor
 def onnx_session(path: str | os.PathLike, threads: int = 2):
     """An onnxruntime ``InferenceSession`` on the CPU with ``threads`` threads.
 
+    Parameters
+    ----------
+    path : str | os.PathLike
+    threads : int
+
     Returns
     -------
     onnxruntime.InferenceSession

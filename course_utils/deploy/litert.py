@@ -20,6 +20,11 @@ from course_utils.validation import check_file, check_positive_int, check_rgb_im
 def litert_interpreter(path: str | os.PathLike | None = None, threads: int = 2):
     """A LiteRT ``Interpreter`` for a TFLite file (default: the shipped, checksummed one).
 
+    Parameters
+    ----------
+    path : str | os.PathLike, optional
+    threads : int
+
     Returns
     -------
     ai_edge_litert.interpreter.Interpreter

@@ -61,6 +61,12 @@ def as_number(value: object, *, what: str = "the value", expects: str = "a numbe
     """A finite Python float from an int, float, NumPy scalar or one-element array/tensor.
 
     Raises :class:`Wrong` for anything else, booleans, NaN and infinity.
+
+    Parameters
+    ----------
+    value : object
+    what : str
+    expects : str
     """
     if isinstance(value, (bool, np.bool_)):
         raise Wrong(f"Expected {expects}; {what} is the boolean {value}.")
@@ -82,6 +88,12 @@ def as_array(value: object, *, what: str = "the value", expects: str = "an array
     """A finite float64 CPU tensor from a tensor, NumPy array, list or tuple of numbers.
 
     Raises :class:`Wrong` for other types, ragged lists, empty input, NaN and infinity.
+
+    Parameters
+    ----------
+    value : object
+    what : str
+    expects : str
     """
     if value is None or isinstance(value, (str, bytes, dict, set)) or callable(value):
         raise Wrong(f"Expected {expects}; {what} is {describe_answer(value)}.")
@@ -108,6 +120,13 @@ def as_tuple(value: object, length: int, *, what: str = "your answer",
 
     Raises :class:`Wrong` for strings, dicts, sets, scalars (0-d arrays and tensors included) and
     collections of another length.
+
+    Parameters
+    ----------
+    value : object
+    length : int
+    what : str
+    expects : str
     """
     if isinstance(value, (str, bytes, dict, set, frozenset)):
         raise Wrong(f"Expected {expects}; {what} is {describe_answer(value)}.")
@@ -126,6 +145,15 @@ def expect_close(got: object, expected: object, *, what: str = "the result",
 
     Any numeric type is accepted on both sides (tensors of any dtype, NumPy, lists, numbers);
     the comparison is in float64 and ``|got - expected| <= atol + rtol * |expected|``.
+
+    Parameters
+    ----------
+    got : object
+    expected : object
+    what : str
+    atol : float
+    rtol : float
+    case : str
     """
     where = f" on {case}" if case else ""
     want = as_array(expected, what="the expected value")

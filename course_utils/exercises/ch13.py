@@ -40,7 +40,12 @@ def _tensor_cases() -> list[tuple[torch.Tensor, str]]:
 
 
 def reference_quantize(x: torch.Tensor) -> tuple[torch.Tensor, float, int]:
-    """The checker's own quantiser: range widened to contain 0, 256 levels, rounding."""
+    """The checker's own quantiser: range widened to contain 0, 256 levels, rounding.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    """
     low, high = min(float(x.min()), 0.0), max(float(x.max()), 0.0)
     scale = (high - low) / 255 or 1.0
     zero = int(np.clip(round(-low / scale), 0, 255))

@@ -20,7 +20,14 @@ SCALES = (8, 4, 2, 1)
 
 
 def reference_draft_scale(width: int, height: int, size: int) -> int:
-    """The largest of 8, 4, 2, 1 that keeps both sides at least ``size`` (1 if none does)."""
+    """The largest of 8, 4, 2, 1 that keeps both sides at least ``size`` (1 if none does).
+
+    Parameters
+    ----------
+    width : int
+    height : int
+    size : int
+    """
     fits = min(width // size, height // size)
     return next((s for s in SCALES if fits >= s), 1)
 

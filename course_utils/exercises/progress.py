@@ -60,7 +60,13 @@ def _entry(value: object) -> dict:
 
 
 def record(key: str, *, passed: bool) -> None:
-    """Count one checked try of exercise ``key`` and whether it passed (a pass is kept)."""
+    """Count one checked try of exercise ``key`` and whether it passed (a pass is kept).
+
+    Parameters
+    ----------
+    key : str
+    passed : bool
+    """
     path = progress_path()
     try:
         exercises = load()
@@ -86,6 +92,11 @@ def report(exercises: dict[str, object], record_: dict[str, dict]) -> str:
     ``exercises``: every exercise key of the course (value unused, e.g. the registry);
     ``record_``: what :func:`load` returned. Keys in the record the course no longer has are
     ignored.
+
+    Parameters
+    ----------
+    exercises : dict[str, object]
+    record_ : dict[str, dict]
     """
     chapters: dict[str, list[str]] = {}
     for key in sorted(exercises, key=_order):

@@ -15,6 +15,10 @@ def show_solution(key: str) -> str:
     """Print (and return) where the worked solution of exercise ``key`` is, and its code.
 
     Introduced in ``00_setup.ipynb``. ``key`` is ``"chNN.exK"`` as the exercise's heading says.
+
+    Parameters
+    ----------
+    key : str
     """
     load_all()
     if key not in REGISTRY:
@@ -30,7 +34,12 @@ def show_solution(key: str) -> str:
 
 
 def solution_code(spec: Exercise) -> str:
-    """The source of an exercise's solution: the function, or the ``name = ...`` lines."""
+    """The source of an exercise's solution: the function, or the ``name = ...`` lines.
+
+    Parameters
+    ----------
+    spec : Exercise
+    """
     value = spec.solution_value()
     if inspect.isfunction(value) or inspect.isclass(value):
         return inspect.getsource(value)

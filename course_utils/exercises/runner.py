@@ -122,6 +122,17 @@ def exercise(key: str, *, title: str, kind: str, expects: str, hints: Sequence[s
     The decorated function ``body(answer, *args, **kwargs) -> str`` receives the validated
     answer and any extra arguments the notebook passes (data the check needs), raises
     :class:`Wrong` for a wrong answer and returns the success message.
+
+    Parameters
+    ----------
+    key : str
+    title : str
+    kind : str
+    expects : str
+    hints : Sequence[str]
+    solution : str
+    forbidden : Sequence[Callable]
+    test_kwargs : Callable[[], dict], optional
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
@@ -207,6 +218,14 @@ def _library_origin(fn: Callable, forbidden: Sequence[Callable]) -> str:
 def call(fn: Callable, *args: Any, case: str = "", none_ok: bool = False, **kwargs: Any) -> Any:
     """Run the learner's ``fn``; its exceptions become feedback, and ``None`` is refused unless
     ``none_ok`` (for a function run for its effect, such as one that freezes a model).
+
+    Parameters
+    ----------
+    fn : Callable
+    *args : Any
+    case : str
+    none_ok : bool
+    **kwargs : Any
     """
     try:
         result = fn(*args, **kwargs)

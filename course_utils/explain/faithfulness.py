@@ -29,7 +29,14 @@ from course_utils.validation import (
 
 
 def random_maps(n: int, size: tuple[int, int], seed: int = 0) -> torch.Tensor:
-    """``(n, H, W)`` maps of uniform noise: a random pixel order, the chance baseline."""
+    """``(n, H, W)`` maps of uniform noise: a random pixel order, the chance baseline.
+
+    Parameters
+    ----------
+    n : int
+    size : tuple[int, int]
+    seed : int
+    """
     check_positive_int(n, "n")
     return torch.rand((n, *size), generator=torch.Generator().manual_seed(seed))
 
@@ -108,12 +115,28 @@ def insertion_curve(model: nn.Module, images: torch.Tensor, targets: torch.Tenso
     """Class probability as the most salient pixels are put back first into a baseline image.
 
     Same parameters and returns as :func:`deletion_curve` (``fractions`` = share inserted).
+
+    Parameters
+    ----------
+    model : nn.Module
+    images : torch.Tensor
+    targets : torch.Tensor | int
+    maps : torch.Tensor
+    steps : int
+    baseline : torch.Tensor | float
+    batch_size : int
     """
     return _curve(model, images, targets, maps, steps, baseline, batch_size, insert=True)
 
 
 def curve_area(fractions: torch.Tensor, probabilities: torch.Tensor) -> torch.Tensor:
-    """Area under each curve by the trapezoid rule: ``(S,), (N, S) -> (N,)``, in [0, 1]."""
+    """Area under each curve by the trapezoid rule: ``(S,), (N, S) -> (N,)``, in [0, 1].
+
+    Parameters
+    ----------
+    fractions : torch.Tensor
+    probabilities : torch.Tensor
+    """
     if fractions.ndim != 1 or probabilities.ndim != 2 or probabilities.shape[1] != len(fractions):
         raise InputError(f"need fractions (S,) and probabilities (N, S), got "
                          f"{tuple(fractions.shape)} and {tuple(probabilities.shape)}.")

@@ -22,12 +22,22 @@ from course_utils.validation import InputError
 
 
 def layer_names(model: nn.Module) -> list[str]:
-    """Every named submodule of ``model`` (the names ``model.named_modules()`` gives), in order."""
+    """Every named submodule of ``model`` (the names ``model.named_modules()`` gives), in order.
+
+    Parameters
+    ----------
+    model : nn.Module
+    """
     return [name for name, _ in model.named_modules() if name]
 
 
 def get_layer(model: nn.Module, name: str) -> nn.Module:
     """The submodule called ``name``; the error lists the valid names.
+
+    Parameters
+    ----------
+    model : nn.Module
+    name : str
 
     Raises
     ------

@@ -25,6 +25,11 @@ def normalize_maps(maps: torch.Tensor, eps: float = 1e-7) -> torch.Tensor:
     """Scale each map to [0, 1]: ``(m - min) / (max - min + eps)``; ``(N, h, w) -> (N, h, w)``.
 
     A constant map becomes all zeros.
+
+    Parameters
+    ----------
+    maps : torch.Tensor
+    eps : float
     """
     maps = _check(maps)
     low = maps.amin(dim=(1, 2), keepdim=True)
@@ -60,5 +65,10 @@ def heatmaps(maps: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     Bilinear upsampling commutes with the shift and scale of a min-max normalisation, so this is
     also what ``pytorch_grad_cam`` returns (it normalises, resizes with OpenCV, and normalises
     again). ``(N, h, w) -> (N, H, W)``.
+
+    Parameters
+    ----------
+    maps : torch.Tensor
+    size : tuple[int, int]
     """
     return normalize_maps(upsample_maps(maps, size))

@@ -21,7 +21,12 @@ from course_utils.validation import InputError, check_model, check_positive_int,
 
 
 def total_variation(images: torch.Tensor) -> torch.Tensor:
-    """Mean absolute difference between neighbouring pixels: ``(N, C, H, W) -> ()``."""
+    """Mean absolute difference between neighbouring pixels: ``(N, C, H, W) -> ()``.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    """
     dy = (images[:, :, 1:] - images[:, :, :-1]).abs().mean()
     dx = (images[:, :, :, 1:] - images[:, :, :, :-1]).abs().mean()
     return dx + dy

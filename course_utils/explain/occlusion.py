@@ -27,6 +27,12 @@ from course_utils.validation import (
 def window_starts(size: int, patch: int, stride: int) -> list[int]:
     """Top (or left) edges of the patch along one side: 0, stride, ... until the side is
     covered.
+
+    Parameters
+    ----------
+    size : int
+    patch : int
+    stride : int
     """
     if patch > size:
         raise InputError(f"patch {patch} is larger than the image side {size}; use a patch of "

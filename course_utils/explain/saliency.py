@@ -175,6 +175,10 @@ def pixel_map(attributions: torch.Tensor) -> torch.Tensor:
     """One map per image: the largest absolute attribution over the colour channels.
 
     ``(N, C, H, W) -> (N, H, W)``.
+
+    Parameters
+    ----------
+    attributions : torch.Tensor
     """
     if not isinstance(attributions, torch.Tensor) or attributions.ndim != 4:
         got = tuple(attributions.shape) if isinstance(attributions, torch.Tensor) else \

@@ -40,6 +40,11 @@ def rank_correlation(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Spearman rank correlation of each pair of maps: ``(N, H, W), (N, H, W) -> (N,)``.
 
     Ties share their mean rank. A constant map has no ranking: its correlation is 0.
+
+    Parameters
+    ----------
+    a : torch.Tensor
+    b : torch.Tensor
     """
     if not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor) or a.shape != b.shape \
             or a.ndim < 2:
@@ -62,6 +67,12 @@ def randomize_layers(model: nn.Module, layers: Sequence[str], seed: int = 0) -> 
 
     Every submodule of each named layer with a ``reset_parameters`` method is re-initialised
     (convolutions, linear layers, batch norm); the original model is untouched.
+
+    Parameters
+    ----------
+    model : nn.Module
+    layers : Sequence[str]
+    seed : int
     """
     clone = copy.deepcopy(model)
     state = torch.random.get_rng_state()

@@ -17,7 +17,15 @@ STRIDE_HINT = "A stride of 0 would never move the window."
 
 
 def slider(description: str, values: tuple[int, ...], value: int, css: str) -> Any:
-    """An IntSlider over consecutive (or evenly spaced) ``values`` with a CSS class for tests."""
+    """An IntSlider over consecutive (or evenly spaced) ``values`` with a CSS class for tests.
+
+    Parameters
+    ----------
+    description : str
+    values : tuple[int, ...]
+    value : int
+    css : str
+    """
     w = widgets()
     step = values[1] - values[0] if len(values) > 1 else 1
     s = w.IntSlider(value=value, min=values[0], max=values[-1], step=step,
@@ -33,6 +41,10 @@ def image(*classes: str) -> Any:
 
     It may shrink with a narrow window but never stretches: in a row of widgets (an ``HBox``)
     a flex item would otherwise be squeezed in width and stretched to the row's height.
+
+    Parameters
+    ----------
+    *classes : str
     """
     w = widgets()
     picture = w.Image(format="png", layout=w.Layout(align_self="flex-start", height="auto",
@@ -52,6 +64,13 @@ def set_png(image_widget: Any, png: bytes, width_px: int, zoom: float) -> None:
 
     Both go to the browser in one message (``hold_sync``), so the new image is never laid out
     at the old width first.
+
+    Parameters
+    ----------
+    image_widget : Any
+    png : bytes
+    width_px : int
+    zoom : float
     """
     with image_widget.hold_sync():
         image_widget.value = png

@@ -219,7 +219,12 @@ class CamExplorer(FramedExplorer):
         return self._readout
 
     def views(self, index: int) -> tuple[dict, torch.Tensor, list[int]]:
-        """The maps, probabilities and offered classes of image ``index`` (computed once)."""
+        """The maps, probabilities and offered classes of image ``index`` (computed once).
+
+        Parameters
+        ----------
+        index : int
+        """
         if index not in self._cache:
             with torch.no_grad(), torch_threads(1):
                 probs = self.model(self.prepare(self.images[index][None]).to(
@@ -233,7 +238,13 @@ class CamExplorer(FramedExplorer):
         return self._cache[index]
 
     def add_photo(self, name: str, photo: torch.Tensor) -> None:
-        """Add a ``(C, H, W)`` uint8 image to the picker and show it."""
+        """Add a ``(C, H, W)`` uint8 image to the picker and show it.
+
+        Parameters
+        ----------
+        name : str
+        photo : torch.Tensor
+        """
         add_to_picker(self.images, self.picker, name, photo)
 
     def _fill_classes(self) -> None:

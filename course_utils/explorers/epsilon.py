@@ -39,7 +39,14 @@ def _as_batch(image: torch.Tensor) -> torch.Tensor:
 
 
 def fgsm_direction(model: nn.Module, image: torch.Tensor, label: int) -> torch.Tensor:
-    """``sign(∇_x CE)`` for one ``(C, H, W)`` image and its class: ``(C, H, W)`` of -1, 0, 1."""
+    """``sign(∇_x CE)`` for one ``(C, H, W)`` image and its class: ``(C, H, W)`` of -1, 0, 1.
+
+    Parameters
+    ----------
+    model : nn.Module
+    image : torch.Tensor
+    label : int
+    """
     x = _as_batch(image)
     with frozen_eval(model):
         grad = input_gradient(model, x, torch.tensor([int(label)], device=x.device))
@@ -52,6 +59,13 @@ def attack_view(model: nn.Module, image: torch.Tensor, direction: torch.Tensor,
     """The FGSM image at ``eps`` and the model's class probabilities for it.
 
     Returns ``(C, H, W)`` adversarial image in [0, 1] and ``(K,)`` probabilities.
+
+    Parameters
+    ----------
+    model : nn.Module
+    image : torch.Tensor
+    direction : torch.Tensor
+    eps : float
     """
     x = _as_batch(image)[0]
     adv = (x + check_eps(eps) * direction.to(x)).clamp(0, 1)
@@ -61,7 +75,14 @@ def attack_view(model: nn.Module, image: torch.Tensor, direction: torch.Tensor,
 
 
 def render_attack(image: torch.Tensor, adversarial: torch.Tensor, zoom: int = 1) -> np.ndarray:
-    """Image | perturbation at full contrast (gray = unchanged) | adversarial image, as RGB."""
+    """Image | perturbation at full contrast (gray = unchanged) | adversarial image, as RGB.
+
+    Parameters
+    ----------
+    image : torch.Tensor
+    adversarial : torch.Tensor
+    zoom : int
+    """
     x = _as_batch(image)[0]
 
     def rgb(t: torch.Tensor) -> np.ndarray:

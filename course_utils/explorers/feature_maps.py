@@ -60,7 +60,14 @@ def map_layers(model: nn.Module, example: torch.Tensor) -> dict[str, tuple[int, 
 
 
 def layer_activations(model: nn.Module, image: torch.Tensor, layer: str) -> torch.Tensor:
-    """The output of ``layer`` for one ``(C, H, W)`` image: a ``(channels, H', W')`` tensor."""
+    """The output of ``layer`` for one ``(C, H, W)`` image: a ``(channels, H', W')`` tensor.
+
+    Parameters
+    ----------
+    model : nn.Module
+    image : torch.Tensor
+    layer : str
+    """
     modules = dict(model.named_modules())
     if layer not in modules or not layer:
         raise InputError(f"the model has no layer named {layer!r}; its layers are "
@@ -213,6 +220,10 @@ class FeatureMapExplorer(FramedExplorer):
     def maps(self, index: int | None = None) -> torch.Tensor:
         """The current layer's ``(C, H, W)`` output for image ``index`` (default: the one
         shown).
+
+        Parameters
+        ----------
+        index : int, optional
         """
         key = (self.image_slider.value if index is None else index, self.layer_menu.value)
         if key not in self._cache:

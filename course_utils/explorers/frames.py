@@ -94,6 +94,10 @@ def index_slider(description: str, values: Sequence, value: Any, css: str,
 def slider_index(slider: Any) -> int:
     """The frame a slider points at: ``index`` of a selection slider, else
     ``(value - min) / step``.
+
+    Parameters
+    ----------
+    slider : Any
     """
     if hasattr(slider, "index"):
         return int(slider.index)
@@ -101,7 +105,12 @@ def slider_index(slider: Any) -> int:
 
 
 def slider_count(slider: Any) -> int:
-    """How many settings (frames) a slider offers."""
+    """How many settings (frames) a slider offers.
+
+    Parameters
+    ----------
+    slider : Any
+    """
     if hasattr(slider, "options"):
         return len(slider.options)
     return (int(slider.max) - int(slider.min)) // int(slider.step) + 1

@@ -38,6 +38,11 @@ def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndar
     Returns an ``(H, W, 3)`` uint8 canvas. A signed map is drawn blue (< 0) / white (0) / red (>
     0);
     a non-negative one in gray. Stride shrinks the map and padding grows it, visibly.
+
+    Parameters
+    ----------
+    gray : torch.Tensor
+    feature_map : torch.Tensor
     """
     return hstack_panels([colorize(gray, "gray", symmetric=False), colorize(feature_map)])
 

@@ -53,7 +53,12 @@ TILE = 112
 
 
 def check_display_images(images: object) -> torch.Tensor:
-    """Raise unless ``images`` is a non-empty ``(N, 1 or 3, H, W)`` uint8 tensor."""
+    """Raise unless ``images`` is a non-empty ``(N, 1 or 3, H, W)`` uint8 tensor.
+
+    Parameters
+    ----------
+    images : object
+    """
     if isinstance(images, torch.Tensor) and images.dtype != torch.uint8:
         raise InputError(f"images must be uint8 pixels (N, C, H, W), as ImageSet.images holds "
                          f"them, got {images.dtype}; the model's preprocessing goes in `prepare`.")
@@ -66,7 +71,15 @@ def check_display_images(images: object) -> torch.Tensor:
 
 def record_layers(model: nn.Module, image: torch.Tensor, layers: Sequence[str],
                   prepare: Callable[[torch.Tensor], torch.Tensor]) -> dict[str, torch.Tensor]:
-    """The ``(C, h, w)`` output of every layer in ``layers`` for one uint8 ``(C, H, W)`` image."""
+    """The ``(C, h, w)`` output of every layer in ``layers`` for one uint8 ``(C, H, W)`` image.
+
+    Parameters
+    ----------
+    model : nn.Module
+    image : torch.Tensor
+    layers : Sequence[str]
+    prepare : Callable[[torch.Tensor], torch.Tensor]
+    """
     device = next(model.parameters()).device
     with torch.no_grad(), torch_threads(1), record_activations(model, layers) as acts:
         model(prepare(image[None]).to(device))
@@ -83,6 +96,10 @@ def color_scale(maps: np.ndarray) -> tuple[float, float, str]:
     Signed maps get ``[-m, m]`` in ``"RdBu_r"`` (white = 0), others ``[0, m]`` in
     ``"viridis"``; ``m`` is the 99.5th percentile of ``|value|`` (stronger values saturate),
     estimated on at most 50,000 of them.
+
+    Parameters
+    ----------
+    maps : np.ndarray
     """
     values = np.abs(maps.ravel()[:: max(1, maps.size // 50_000)])
     m = float(np.partition(values, int(0.995 * (len(values) - 1)))[int(0.995 * (len(values) - 1))])
@@ -123,13 +140,26 @@ def render_layer_maps(maps: torch.Tensor | np.ndarray, channels: Sequence[int],
 
 
 def render_input(image: torch.Tensor, side: int = 224) -> np.ndarray:
-    """The input as shown beside the maps, enlarged by whole pixels to about ``side``."""
+    """The input as shown beside the maps, enlarged by whole pixels to about ``side``.
+
+    Parameters
+    ----------
+    image : torch.Tensor
+    side : int
+    """
     photo = to_rgb(image)
     return upscale(photo, max(1, side // photo.shape[0]))
 
 
 def describe_scale(low: float, high: float, cmap: str) -> str:
-    """The colour bar in words."""
+    """The colour bar in words.
+
+    Parameters
+    ----------
+    low : float
+    high : float
+    cmap : str
+    """
     if cmap == "RdBu_r":
         return f"signed: blue = {low:.3g}, white = 0, red = +{high:.3g}"
     return f"not signed: dark purple = 0, yellow = {high:.3g}"
@@ -247,14 +277,25 @@ class LayerMapExplorer(FramedExplorer):
                               w.HBox([self.input_image, self.frames.view]), self.frames.text_view])
 
     def outputs(self, index: int) -> dict[str, np.ndarray]:
-        """Every offered layer's ``(C, h, w)`` output for image ``index`` (computed once)."""
+        """Every offered layer's ``(C, h, w)`` output for image ``index`` (computed once).
+
+        Parameters
+        ----------
+        index : int
+        """
         if index not in self._cache:
             recorded = record_layers(self.model, self.images[index], self.layers, self.prepare)
             self._cache[index] = {name: maps.numpy() for name, maps in recorded.items()}
         return self._cache[index]
 
     def add_photo(self, name: str, photo: torch.Tensor) -> None:
-        """Add a ``(C, H, W)`` uint8 image to the picker and show it."""
+        """Add a ``(C, H, W)`` uint8 image to the picker and show it.
+
+        Parameters
+        ----------
+        name : str
+        photo : torch.Tensor
+        """
         add_to_picker(self.images, self.picker, name, photo)
 
     def _set_channel_range(self) -> None:

@@ -20,6 +20,13 @@ from course_utils.validation import InputError
 def add_to_picker(images: list[torch.Tensor], picker: Any, name: str, photo: torch.Tensor) -> None:
     """Append a ``(C, H, W)`` uint8 ``photo`` to an explorer's ``images`` and select it in its
     ``picker`` (a Dropdown of ``(name, index)`` options).
+
+    Parameters
+    ----------
+    images : list[torch.Tensor]
+    picker : Any
+    name : str
+    photo : torch.Tensor
     """
     expected = tuple(images[0].shape)
     if tuple(photo.shape) != expected or photo.dtype != torch.uint8:
@@ -35,6 +42,10 @@ def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
 
     ipywidgets 8 gives a tuple of dicts with ``name`` and ``content``; ipywidgets 7.7, which
     Colab ships, a dict ``{name: {"metadata": ..., "content": ...}}``.
+
+    Parameters
+    ----------
+    value : Any
     """
     if isinstance(value, dict):
         return [(name, bytes(item["content"])) for name, item in value.items()]
@@ -45,6 +56,11 @@ def upload_button(on_photo: Callable[[str, bytes], None], message: Any) -> Any:
     """A FileUpload for one image; calls ``on_photo(name, content)`` for each file uploaded.
 
     A :class:`PhotoError` raised by ``on_photo`` is shown in the ``message`` HTML widget.
+
+    Parameters
+    ----------
+    on_photo : Callable[[str, bytes], None]
+    message : Any
     """
     w = _widgets.widgets()
     button = w.FileUpload(accept="image/*", multiple=False, description="your photo")

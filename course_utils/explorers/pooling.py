@@ -27,7 +27,14 @@ POOL_STRIDES = (1, 2, 3, 4)
 
 def pool_both(gray: torch.Tensor, kernel_size: int, stride: int) -> tuple[torch.Tensor,
                                                                           torch.Tensor]:
-    """Max- and average-pool an ``(H, W)`` image; returns two ``(H_out, W_out)`` maps."""
+    """Max- and average-pool an ``(H, W)`` image; returns two ``(H_out, W_out)`` maps.
+
+    Parameters
+    ----------
+    gray : torch.Tensor
+    kernel_size : int
+    stride : int
+    """
     check_choice(kernel_size, "kernel_size", POOL_SIZES)
     check_choice(stride, "stride", POOL_STRIDES, hint=STRIDE_HINT)
     x = gray[None, None]
@@ -36,7 +43,15 @@ def pool_both(gray: torch.Tensor, kernel_size: int, stride: int) -> tuple[torch.
 
 def render_pooling(gray: torch.Tensor, pooled_max: torch.Tensor, pooled_avg: torch.Tensor,
                    stride: int) -> np.ndarray:
-    """Input | max | average, the pooled maps enlarged by ``stride`` to the input's scale."""
+    """Input | max | average, the pooled maps enlarged by ``stride`` to the input's scale.
+
+    Parameters
+    ----------
+    gray : torch.Tensor
+    pooled_max : torch.Tensor
+    pooled_avg : torch.Tensor
+    stride : int
+    """
     low, high = float(gray.min()), float(gray.max())  # one gray scale for all three panels
     return hstack_panels([_gray(gray, low, high), upscale(_gray(pooled_max, low, high), stride),
                           upscale(_gray(pooled_avg, low, high), stride)])

@@ -96,6 +96,13 @@ def imbalanced_copy(dataset: ImageSet, proportions: Sequence[float] | torch.Tens
 
     Introduced in ``10_class_imbalance.ipynb``.
 
+    Parameters
+    ----------
+    dataset : ImageSet
+    proportions : Sequence[float] | torch.Tensor
+    n : int, optional
+    seed : int
+
     Returns
     -------
     ImageSet

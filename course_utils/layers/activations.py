@@ -14,24 +14,45 @@ from course_utils.validation import InputError, check_number, check_tensor
 
 
 def relu(x: torch.Tensor) -> torch.Tensor:
-    """``max(0, x)`` elementwise; any shape."""
+    """``max(0, x)`` elementwise; any shape.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    """
     return check_tensor(x, "x", floating=True, numpy=False).clamp(min=0)
 
 
 def leaky_relu(x: torch.Tensor, slope: float = 0.1) -> torch.Tensor:
-    """``x`` where positive, ``slope * x`` elsewhere; any shape."""
+    """``x`` where positive, ``slope * x`` elsewhere; any shape.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    slope : float
+    """
     x = check_tensor(x, "x", floating=True, numpy=False)
     slope = check_number(slope, "slope", hint="The usual slope is 0.01 to 0.3.")
     return torch.where(x > 0, x, slope * x)
 
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
-    """``1 / (1 + exp(-x))`` elementwise, squashing to (0, 1); any shape."""
+    """``1 / (1 + exp(-x))`` elementwise, squashing to (0, 1); any shape.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    """
     return torch.sigmoid(check_tensor(x, "x", floating=True, numpy=False))
 
 
 def tanh(x: torch.Tensor) -> torch.Tensor:
-    """Hyperbolic tangent elementwise, squashing to (-1, 1); any shape."""
+    """Hyperbolic tangent elementwise, squashing to (-1, 1); any shape.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    """
     return torch.tanh(check_tensor(x, "x", floating=True, numpy=False))
 
 
@@ -42,12 +63,23 @@ ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 
 
 def relu_forward(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """ReLU and its cache: the input (any shape), to know where the gradient passes."""
+    """ReLU and its cache: the input (any shape), to know where the gradient passes.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    """
     return relu(x), x
 
 
 def relu_backward(dout: torch.Tensor, cache: torch.Tensor) -> torch.Tensor:
-    """``dL/dx = dL/dout`` where the input was positive, 0 elsewhere; same shape as ``dout``."""
+    """``dL/dx = dL/dout`` where the input was positive, 0 elsewhere; same shape as ``dout``.
+
+    Parameters
+    ----------
+    dout : torch.Tensor
+    cache : torch.Tensor
+    """
     dout = check_tensor(dout, "dout", floating=True, numpy=False)
     if not isinstance(cache, torch.Tensor) or dout.shape != cache.shape:
         raise InputError(f"dout has shape {tuple(dout.shape)} but the forward input (the cache "

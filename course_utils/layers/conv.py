@@ -129,6 +129,15 @@ def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
     weights, add up to the output. Same arguments and result as :func:`conv2d_loops` and
     ``torch.nn.functional.conv2d``.
 
+    Parameters
+    ----------
+    x : torch.Tensor
+    weight : torch.Tensor
+    bias : torch.Tensor, optional
+    stride : int
+    padding : int
+    dilation : int
+
     Returns
     -------
     (N, F, H_out, W_out) tensor
@@ -152,6 +161,15 @@ def conv2d_forward(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | N
     """:func:`conv2d` plus the cache the backward pass needs.
 
     Introduced in ``04_backprop_and_sgd.ipynb``.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    weight : torch.Tensor
+    bias : torch.Tensor, optional
+    stride : int
+    padding : int
+    dilation : int
 
     Returns
     -------

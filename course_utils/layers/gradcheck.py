@@ -18,6 +18,11 @@ def relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
     """``||a - b|| / (||a|| + ||b||)`` over all elements (0 when both are zero).
 
     A norm-wise error stays meaningful where single entries of the gradient are near zero.
+
+    Parameters
+    ----------
+    a : torch.Tensor
+    b : torch.Tensor
     """
     a, b = check_tensor(a, "a", numpy=False), check_tensor(b, "b", numpy=False)
     if a.shape != b.shape:

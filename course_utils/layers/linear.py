@@ -14,7 +14,12 @@ from course_utils.validation import InputError, check_cache, check_tensor
 
 
 def flatten(x: torch.Tensor) -> torch.Tensor:
-    """``(N, C, H, W)`` (or any ``(N, ...)``) to ``(N, C*H*W)``, keeping the batch axis."""
+    """``(N, C, H, W)`` (or any ``(N, ...)``) to ``(N, C*H*W)``, keeping the batch axis.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+    """
     x = check_tensor(x, "x", numpy=False)
     if x.ndim < 2:
         raise InputError(f"x must have a batch axis first, (N, ...), got shape {tuple(x.shape)}; "
@@ -57,6 +62,11 @@ def linear_forward(x: torch.Tensor, weight: torch.Tensor,
 def linear_backward(dout: torch.Tensor, cache: dict) -> tuple[torch.Tensor, torch.Tensor,
                                                               torch.Tensor | None]:
     """Gradients of the linear layer.
+
+    Parameters
+    ----------
+    dout : torch.Tensor
+    cache : dict
 
     Returns
     -------

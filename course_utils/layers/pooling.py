@@ -62,6 +62,12 @@ def maxpool2d_forward(x: torch.Tensor, kernel_size: int = 2,
                       stride: int | None = None) -> tuple[torch.Tensor, dict]:
     """Max pooling plus its cache: which window offset held each maximum.
 
+    Parameters
+    ----------
+    x : torch.Tensor
+    kernel_size : int
+    stride : int, optional
+
     Returns
     -------
     out : (N, C, H_out, W_out) tensor
@@ -80,6 +86,11 @@ def maxpool2d_backward(dout: torch.Tensor, cache: dict) -> torch.Tensor:
     """Route each output gradient to the input pixel that was the window's maximum.
 
     Overlapping windows (stride < k) add up their contributions.
+
+    Parameters
+    ----------
+    dout : torch.Tensor
+    cache : dict
 
     Returns
     -------

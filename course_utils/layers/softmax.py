@@ -22,6 +22,11 @@ def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
     Subtracting the maximum first leaves the result unchanged (it cancels in the ratio) and keeps
     ``exp`` from overflowing on large scores.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+    dim : int
     """
     logits = check_tensor(logits, "logits", floating=True, numpy=False)
     dim = check_int_range(dim, "dim", -max(logits.ndim, 1), max(logits.ndim, 1) - 1,
@@ -65,7 +70,12 @@ def softmax_cross_entropy_forward(logits: torch.Tensor,
 
 
 def softmax_cross_entropy_backward(cache: dict) -> torch.Tensor:
-    """``dL/dlogits = (softmax(logits) - one_hot(labels)) / N``, shape (N, K)."""
+    """``dL/dlogits = (softmax(logits) - one_hot(labels)) / N``, shape (N, K).
+
+    Parameters
+    ----------
+    cache : dict
+    """
     probs, labels = check_cache(cache, ("probs", "labels"), "softmax_cross_entropy_forward")[
         "probs"], cache["labels"]
     grad = probs.clone()

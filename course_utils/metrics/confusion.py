@@ -21,7 +21,14 @@ NORMALIZE = (None, "true", "pred", "all")
 
 def resolve_labels(y_true: np.ndarray, y_pred: np.ndarray, labels: ArrayLike | None
                    ) -> np.ndarray:
-    """The labels to report: ``labels`` checked, or every label seen in either input, sorted."""
+    """The labels to report: ``labels`` checked, or every label seen in either input, sorted.
+
+    Parameters
+    ----------
+    y_true : np.ndarray
+    y_pred : np.ndarray
+    labels : ArrayLike | None
+    """
     if labels is None:
         return np.union1d(y_true, y_pred)
     chosen = check_label_array(labels, "labels")

@@ -22,6 +22,14 @@ def conv_bn_relu(c_in: int, c_out: int, kernel: int = 3, stride: int = 1,
     """Convolution (no bias: batch norm has one), batch norm, ReLU; "same" padding.
 
     Shapes: ``(B, c_in, H, W) -> (B, c_out, H / stride, W / stride)``; ``kernel`` is odd.
+
+    Parameters
+    ----------
+    c_in : int
+    c_out : int
+    kernel : int
+    stride : int
+    groups : int
     """
     c_in, c_out = check_positive_int(c_in, "c_in"), check_positive_int(c_out, "c_out")
     kernel, stride = check_positive_int(kernel, "kernel"), check_positive_int(stride, "stride")
@@ -105,7 +113,12 @@ class Normalize(nn.Module):
         self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         if x.ndim != 4 or x.shape[1] != self.mean.shape[1]:
             raise InputError(
                 f"Normalize has statistics for {self.mean.shape[1]} channel(s) and expects "
@@ -117,6 +130,12 @@ class Normalize(nn.Module):
 def check_network(in_channels: int, num_classes: int, **sizes: object) -> None:
     """Check a network's constructor arguments: ``in_channels >= 1``, ``num_classes >= 2``, and
     each of ``sizes`` a positive int or a non-empty tuple of positive ints.
+
+    Parameters
+    ----------
+    in_channels : int
+    num_classes : int
+    **sizes : object
     """
     check_positive_int(in_channels, "in_channels")
     check_positive_int(num_classes, "num_classes", minimum=2,

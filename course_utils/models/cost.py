@@ -17,7 +17,12 @@ from course_utils.validation import InputError, check_model, check_positive_int
 
 
 def count_parameters(model: nn.Module) -> int:
-    """Number of trainable parameters."""
+    """Number of trainable parameters.
+
+    Parameters
+    ----------
+    model : nn.Module
+    """
     check_model(model)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 

@@ -31,7 +31,12 @@ class DenseBlock(nn.Module):
         self.out_channels = c_in + layers * growth
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out."""
+        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         features = [x]
         for layer in self.layers:
             features.append(layer(torch.cat(features, 1)))
@@ -76,6 +81,11 @@ class DenseNet(nn.Module):
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         check_input(x, self)
         return self.head(self.features(x))

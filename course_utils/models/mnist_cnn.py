@@ -53,6 +53,11 @@ class MnistCNN(nn.Module):
         self.head = nn.Sequential(*head)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         check_input(x, self, size=28)
         return self.head(self.features(x))

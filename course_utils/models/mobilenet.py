@@ -19,6 +19,12 @@ def depthwise_separable(c_in: int, c_out: int, stride: int = 1) -> nn.Sequential
     """Depthwise 3x3 conv-BN-ReLU, then pointwise 1x1 conv-BN-ReLU.
 
     Shapes: ``(B, c_in, H, W) -> (B, c_out, H / stride, W / stride)``.
+
+    Parameters
+    ----------
+    c_in : int
+    c_out : int
+    stride : int
     """
     return nn.Sequential(conv_bn_relu(c_in, c_in, 3, stride, groups=c_in),
                          conv_bn_relu(c_in, c_out, 1))
@@ -69,7 +75,12 @@ class InvertedResidual(nn.Module):
         self.c_in, self.use_res_connect = c_in, stride == 1 and c_in == c_out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out."""
+        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         if x.ndim != 4 or x.shape[1] != self.c_in:
             raise InputError(f"InvertedResidual expects (B, {self.c_in}, H, W), got "
                              f"{tuple(x.shape)}; build it with "
@@ -109,6 +120,11 @@ class MobileNet(nn.Module):
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         check_input(x, self)
         return self.head(self.features(x))

@@ -37,7 +37,12 @@ class BasicBlock(nn.Module):
         self.relu = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out."""
+        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         out = self.body(x)
         if self.skip:
             out = out + self.shortcut(x)
@@ -87,6 +92,11 @@ class ResNet(nn.Module):
                                   nn.Linear(c_in, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         check_input(x, self)
         return self.head(self.features(x))

@@ -85,7 +85,12 @@ class TextCNN(nn.Module):
         return [F.relu(conv(vectors))[:, :, :length] * starts[:, None, :] for conv in self.convs]
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, L)`` int64 token ids."""
+        """Class scores ``(N, K)`` for ``(N, L)`` int64 token ids.
+
+        Parameters
+        ----------
+        ids : torch.Tensor
+        """
         pooled = torch.cat([maps.amax(dim=2) for maps in self.feature_maps(ids)], dim=1)
         return self.classifier(self.dropout(pooled))
 

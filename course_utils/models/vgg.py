@@ -42,6 +42,11 @@ class SmallVGG(nn.Module):
                                   nn.Linear(c_in, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``."""
+        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         check_input(x, self, min_size=self.min_size)
         return self.head(self.features(x))

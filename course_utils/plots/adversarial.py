@@ -22,6 +22,10 @@ def perturbation_display(delta: torch.Tensor) -> tuple[np.ndarray, float]:
 
     Returns the ``(H, W)`` or ``(H, W, 3)`` float array for ``imshow`` and the magnification
     (``0.5 / max |delta|``; 1 for an all-zero perturbation).
+
+    Parameters
+    ----------
+    delta : torch.Tensor
     """
     if not isinstance(delta, torch.Tensor) or delta.ndim != 3:
         raise InputError(f"delta must be a (C, H, W) tensor, got "
@@ -128,6 +132,11 @@ def format_table(rows: dict[str, dict[str, float | str]], digits: int = 3) -> st
     """A plain-text table: one row per key of ``rows``, one column per key of its dicts.
 
     Numbers are printed with ``digits`` decimals (NaN as "-"), strings as they are.
+
+    Parameters
+    ----------
+    rows : dict[str, dict[str, float | str]]
+    digits : int
     """
     if not rows:
         raise InputError("rows is empty; expected {row name: {column: value}}.")

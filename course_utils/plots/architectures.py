@@ -35,6 +35,10 @@ def describe_block(module: nn.Module) -> tuple[str, str]:
 
     Introduced in ``06_architectures.ipynb`` (:func:`plot_block_diagrams`).
 
+    Parameters
+    ----------
+    module : nn.Module
+
     Returns
     -------
     (text, kind) : (str, str)
@@ -90,6 +94,11 @@ def block_rows(model: nn.Module, input_shape: tuple[int, int, int]
 
     Consecutive blocks with the same description and output shape share one row (``repeats``).
     Introduced in ``06_architectures.ipynb``.
+
+    Parameters
+    ----------
+    model : nn.Module
+    input_shape : tuple[int, int, int]
     """
     if len(input_shape) != 3:
         raise InputError(f"input_shape must be (C, H, W), got {input_shape}.")
@@ -174,6 +183,14 @@ def plot_tradeoffs(names: Sequence[str], accuracy: Sequence[float], macs: Sequen
     """Accuracy against multiply-accumulates and against CPU latency; marker area ~ parameters.
 
     Introduced in ``06_architectures.ipynb``.
+
+    Parameters
+    ----------
+    names : Sequence[str]
+    accuracy : Sequence[float]
+    macs : Sequence[float]
+    latency_ms : Sequence[float]
+    params : Sequence[float]
     """
     n = len(names)
     if not n or any(len(v) != n for v in (accuracy, macs, latency_ms, params)):

@@ -34,7 +34,12 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @lru_cache(maxsize=8)
 def colormap_lut(name: str) -> np.ndarray:
-    """A matplotlib colormap as a ``(256, 3)`` uint8 lookup table."""
+    """A matplotlib colormap as a ``(256, 3)`` uint8 lookup table.
+
+    Parameters
+    ----------
+    name : str
+    """
     from matplotlib import colormaps
 
     try:
@@ -46,7 +51,13 @@ def colormap_lut(name: str) -> np.ndarray:
 
 
 def as_numpy_2d(values: torch.Tensor | np.ndarray, name: str = "map") -> np.ndarray:
-    """A 2-D float32 NumPy array from a ``(H, W)`` tensor or array."""
+    """A 2-D float32 NumPy array from a ``(H, W)`` tensor or array.
+
+    Parameters
+    ----------
+    values : torch.Tensor | np.ndarray
+    name : str
+    """
     if isinstance(values, torch.Tensor):
         values = values.detach().to("cpu", torch.float32).numpy()
     values = np.asarray(values, dtype=np.float32)
@@ -56,7 +67,12 @@ def as_numpy_2d(values: torch.Tensor | np.ndarray, name: str = "map") -> np.ndar
 
 
 def is_signed(values: np.ndarray) -> bool:
-    """True when a map has clearly negative as well as positive values."""
+    """True when a map has clearly negative as well as positive values.
+
+    Parameters
+    ----------
+    values : np.ndarray
+    """
     low, high = float(values.min()), float(values.max())
     return low < -1e-6 * max(1.0, abs(high)) and high > 0
 
@@ -90,14 +106,26 @@ def colorize(values: torch.Tensor | np.ndarray, cmap: str | None = None,
 
 
 def upscale(rgb: np.ndarray, factor: int) -> np.ndarray:
-    """Nearest-neighbour enlargement of an ``(H, W, 3)`` array by an integer factor."""
+    """Nearest-neighbour enlargement of an ``(H, W, 3)`` array by an integer factor.
+
+    Parameters
+    ----------
+    rgb : np.ndarray
+    factor : int
+    """
     if factor == 1:
         return rgb
     return rgb.repeat(factor, axis=0).repeat(factor, axis=1)
 
 
 def hstack_panels(panels: list[np.ndarray], gap: int = 8) -> np.ndarray:
-    """Place ``(H_i, W_i, 3)`` panels side by side, top-aligned, on a white canvas."""
+    """Place ``(H_i, W_i, 3)`` panels side by side, top-aligned, on a white canvas.
+
+    Parameters
+    ----------
+    panels : list[np.ndarray]
+    gap : int
+    """
     height = max(p.shape[0] for p in panels)
     width = sum(p.shape[1] for p in panels) + gap * (len(panels) - 1)
     canvas = np.full((height, width, 3), GAP_COLOR, dtype=np.uint8)
@@ -109,7 +137,14 @@ def hstack_panels(panels: list[np.ndarray], gap: int = 8) -> np.ndarray:
 
 
 def mosaic(tiles: list[np.ndarray], ncols: int, gap: int = 2) -> np.ndarray:
-    """Arrange equally sized ``(h, w, 3)`` tiles in a grid with ``ncols`` columns."""
+    """Arrange equally sized ``(h, w, 3)`` tiles in a grid with ``ncols`` columns.
+
+    Parameters
+    ----------
+    tiles : list[np.ndarray]
+    ncols : int
+    gap : int
+    """
     if not tiles:
         raise InputError("mosaic got no tiles.")
     h, w = tiles[0].shape[:2]
@@ -134,6 +169,11 @@ def png_bytes(rgb: np.ndarray, compress_level: int | None = None) -> bytes:
     press to new image for 3 of 4 explorers on the kernel path. Pre-rendered frames, which all
     travel whenever a control changes, use level 1
     (:data:`~course_utils.explorers.frames.STACKED_COMPRESS_LEVEL`).
+
+    Parameters
+    ----------
+    rgb : np.ndarray
+    compress_level : int, optional
     """
     if compress_level is None:
         compress_level = 1 if in_colab() else 0
@@ -156,7 +196,14 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def show_canvas(rgb: np.ndarray, title: str = "", dpi: int = 100) -> Figure:
-    """Draw a rendered canvas at its pixel size in a matplotlib Figure (the static twins)."""
+    """Draw a rendered canvas at its pixel size in a matplotlib Figure (the static twins).
+
+    Parameters
+    ----------
+    rgb : np.ndarray
+    title : str
+    dpi : int
+    """
     h, w = rgb.shape[:2]
     title_h = 40 * (title.count("\n") + 1) if title else 0
     fig_w = max(w, 7 * len(max(title.split("\n"), key=len)) if title else 0)

@@ -130,7 +130,14 @@ def show_images(
 
 def plot_class_counts(counts: dict[str, int], title: str = "",
                       ax: plt.Axes | None = None) -> Figure:
-    """Bar chart of ``{class name: count}`` (as ``ImageSet.class_counts()`` returns)."""
+    """Bar chart of ``{class name: count}`` (as ``ImageSet.class_counts()`` returns).
+
+    Parameters
+    ----------
+    counts : dict[str, int]
+    title : str
+    ax : plt.Axes, optional
+    """
     if not isinstance(counts, dict) or not counts:
         raise InputError(f"counts must be a non-empty dict {{class name: number of images}} (as "
                          f"ImageSet.class_counts() returns), got {counts!r:.80}.")

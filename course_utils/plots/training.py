@@ -74,6 +74,12 @@ def plot_lr_range(lrs: Sequence[float], losses: Sequence[float], suggestion: flo
     """Smoothed loss against learning rate (log scale), from ``lr_range_test``.
 
     Introduced in ``05_training_from_scratch.ipynb``; ``suggestion`` draws a vertical line.
+
+    Parameters
+    ----------
+    lrs : Sequence[float]
+    losses : Sequence[float]
+    suggestion : float, optional
     """
     if len(lrs) != len(losses) or not len(lrs):
         raise InputError(f"need as many losses as rates (at least one), got {len(lrs)} and "

@@ -94,6 +94,12 @@ def plot_accuracy_bars(groups: dict[str, dict[str, float]], baseline: float | No
     """Grouped bars of accuracy: ``{group: {series: accuracy}}``.
 
     Introduced in ``07_transfer_learning.ipynb`` (methods compared, domain shift).
+
+    Parameters
+    ----------
+    groups : dict[str, dict[str, float]]
+    baseline : float, optional
+    title : str
     """
     if not groups:
         raise InputError("groups is empty; expected {group: {series: accuracy}}.")

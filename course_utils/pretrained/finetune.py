@@ -30,6 +30,10 @@ def batchnorm_eval(model: nn.Module) -> nn.Module:
     Call it after ``model.train()``: the rest of the model trains while BatchNorm keeps the
     running statistics it has. Needed for the converted MobileNetV2, whose BatchNorm layers only
     carry biases (see ``07_transfer_learning.ipynb``, "the BatchNorm pitfall").
+
+    Parameters
+    ----------
+    model : nn.Module
     """
     for module in check_model(model).modules():
         if isinstance(module, nn.modules.batchnorm._BatchNorm):
@@ -110,6 +114,11 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
 def with_head(tail: nn.Module, head: nn.Linear) -> nn.Sequential:
     """A trainable copy of ``tail`` followed by a copy of ``head`` (the originals are
     untouched).
+
+    Parameters
+    ----------
+    tail : nn.Module
+    head : nn.Linear
     """
     check_model(tail, "tail")
     check_model(head, "head")

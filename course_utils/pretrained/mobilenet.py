@@ -47,7 +47,12 @@ class SamePadConv2d(nn.Conv2d):
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out."""
+        """The block's output for ``x``, ``(N, C, H, W)`` in, feature maps out.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+        """
         pads = []
         for size, k, s, d in zip(x.shape[-2:], self.kernel_size, self.stride, self.dilation):
             total = max((math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0)
@@ -63,7 +68,13 @@ def _same_pad_copy(conv: nn.Conv2d) -> SamePadConv2d:
 
 
 def use_same_padding(model: nn.Module, names: list[str]) -> nn.Module:
-    """Swap the convs called ``names`` for :class:`SamePadConv2d`, in place; return the model."""
+    """Swap the convs called ``names`` for :class:`SamePadConv2d`, in place; return the model.
+
+    Parameters
+    ----------
+    model : nn.Module
+    names : list[str]
+    """
     for name in names:
         parent_name, _, child = name.rpartition(".")
         parent = model.get_submodule(parent_name)

@@ -154,7 +154,12 @@ class TFLiteModel:
     outputs: tuple[int, ...]
 
     def ops(self, *kinds: str) -> list[Operator]:
-        """The operators of the given kinds, in execution order."""
+        """The operators of the given kinds, in execution order.
+
+        Parameters
+        ----------
+        *kinds : str
+        """
         return [op for op in self.operators if op.kind in kinds]
 
 

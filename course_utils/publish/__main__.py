@@ -22,7 +22,12 @@ from course_utils.publish.website import build_site, execute
 
 
 def prepare(path: Path) -> bool:
-    """Add the Colab cells and slide tags to the notebook at ``path``; True if it changed."""
+    """Add the Colab cells and slide tags to the notebook at ``path``; True if it changed.
+
+    Parameters
+    ----------
+    path : Path
+    """
     import nbformat
 
     before = path.read_text(encoding="utf-8")
@@ -37,7 +42,12 @@ def prepare(path: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : list[str], optional
+    """
     parser = argparse.ArgumentParser(prog="python -m course_utils.publish", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)

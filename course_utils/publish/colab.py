@@ -76,7 +76,14 @@ if hosted() and importlib.util.find_spec("course_utils") is None:
 
 
 def colab_url(notebook_name: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
-    """The Colab address that opens ``notebooks/<notebook_name>`` of ``repository``."""
+    """The Colab address that opens ``notebooks/<notebook_name>`` of ``repository``.
+
+    Parameters
+    ----------
+    notebook_name : str
+    repository : str
+    branch : str
+    """
     match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?", repository)
     if match is None:
         raise ValueError(f"repository must be a https://github.com/OWNER/NAME address, got "
@@ -87,7 +94,12 @@ def colab_url(notebook_name: str, repository: str = REPOSITORY, branch: str = BR
 
 
 def badge_source(notebook_name: str) -> str:
-    """The badge cell's markdown."""
+    """The badge cell's markdown.
+
+    Parameters
+    ----------
+    notebook_name : str
+    """
     return ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
             f"({colab_url(notebook_name)})")
 
@@ -98,7 +110,13 @@ def install_source() -> str:
 
 
 def tagged(nb, tag: str) -> list[int]:
-    """Indices of the cells of ``nb`` that carry ``tag``."""
+    """Indices of the cells of ``nb`` that carry ``tag``.
+
+    Parameters
+    ----------
+    nb : object
+    tag : str
+    """
     return [i for i,
             cell in enumerate(nb.cells) if tag in cell.get("metadata", {}).get("tags", [])]
 

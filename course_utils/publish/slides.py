@@ -30,7 +30,12 @@ HEADING = re.compile(r"^\s*(#{1,3})\s+\S")
 
 
 def slide_tag_for(cell) -> str | None:
-    """The tag :func:`tag_slides` would give ``cell``: ``slide`` / ``subslide`` / None."""
+    """The tag :func:`tag_slides` would give ``cell``: ``slide`` / ``subslide`` / None.
+
+    Parameters
+    ----------
+    cell : object
+    """
     if cell.cell_type != "markdown":
         return None
     match = HEADING.match(cell.source)
@@ -40,7 +45,12 @@ def slide_tag_for(cell) -> str | None:
 
 
 def tag_slides(nb) -> None:
-    """Tag the heading cells of ``nb`` as slides, in place, unless they have a slide tag."""
+    """Tag the heading cells of ``nb`` as slides, in place, unless they have a slide tag.
+
+    Parameters
+    ----------
+    nb : object
+    """
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if any(tag in SLIDE_TAGS for tag in tags) or {BADGE_TAG, INSTALL_TAG} & set(tags):
@@ -51,7 +61,12 @@ def tag_slides(nb) -> None:
 
 
 def slide_type(cell) -> str:
-    """Reveal's ``slide_type`` for a cell, read from its tags (``-`` continues the slide)."""
+    """Reveal's ``slide_type`` for a cell, read from its tags (``-`` continues the slide).
+
+    Parameters
+    ----------
+    cell : object
+    """
     tags = cell.metadata.get("tags", [])
     if BADGE_TAG in tags or INSTALL_TAG in tags:
         return "skip"
@@ -92,7 +107,12 @@ def deck_html(nb, name: str) -> str:
 
 
 def copy_reveal(out_dir: Path) -> Path:
-    """Copy the vendored reveal.js next to the decks in ``out_dir``; returns its new path."""
+    """Copy the vendored reveal.js next to the decks in ``out_dir``; returns its new path.
+
+    Parameters
+    ----------
+    out_dir : Path
+    """
     if not (REVEAL_DIR / "dist" / "reveal.js").is_file():
         raise FileNotFoundError(f"the local copy of reveal.js is missing at {REVEAL_DIR}; "
                                 "restore it with `git checkout -- slides/reveal.js`.")
@@ -106,6 +126,11 @@ def build_decks(notebooks: list[Path], out_dir: Path) -> list[Path]:
     """Write ``out_dir/NN_topic.html`` for each notebook and reveal.js beside them.
 
     Returns the paths of the decks written, in the order given.
+
+    Parameters
+    ----------
+    notebooks : list[Path]
+    out_dir : Path
     """
     import nbformat
 

@@ -36,6 +36,12 @@ def execute(nb, cwd: Path, timeout: int = 1800):
     """Run every cell of ``nb`` in a fresh kernel started in ``cwd``; returns ``nb`` executed.
 
     Widget state is stored in the notebook's metadata, so explorers can be shown as snapshots.
+
+    Parameters
+    ----------
+    nb : object
+    cwd : Path
+    timeout : int
     """
     from nbclient import NotebookClient
 
@@ -50,6 +56,12 @@ def widget_images(state: dict, model_id: str, seen: set | None = None) -> list[d
     ``state`` is the notebook's widget state (``model id -> {"model_name", "state", "buffers"}``);
     ``Image`` widgets give their bytes, ``Output`` widgets the images among their outputs. Of a
     ``Stack`` (an explorer's pre-rendered frames) only the child on screen counts.
+
+    Parameters
+    ----------
+    state : dict
+    model_id : str
+    seen : set, optional
     """
     seen = set() if seen is None else seen
     if model_id in seen or model_id not in state:
@@ -77,7 +89,12 @@ def widget_images(state: dict, model_id: str, seen: set | None = None) -> list[d
 
 
 def compressed_png(data: str) -> str:
-    """An image (base64) as a well-compressed PNG (base64): explorers send theirs uncompressed."""
+    """An image (base64) as a well-compressed PNG (base64): explorers send theirs uncompressed.
+
+    Parameters
+    ----------
+    data : str
+    """
     from PIL import Image
 
     with Image.open(io.BytesIO(base64.b64decode(data))) as image:
@@ -87,7 +104,12 @@ def compressed_png(data: str) -> str:
 
 
 def snapshot_widgets(nb) -> None:
-    """Replace every widget view in ``nb``'s outputs by its images and a note, in place."""
+    """Replace every widget view in ``nb``'s outputs by its images and a note, in place.
+
+    Parameters
+    ----------
+    nb : object
+    """
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -107,18 +129,35 @@ def snapshot_widgets(nb) -> None:
 
 
 def figure_count(nb) -> int:
-    """How many figures (image outputs) the cells of ``nb`` show."""
+    """How many figures (image outputs) the cells of ``nb`` show.
+
+    Parameters
+    ----------
+    nb : object
+    """
     return sum(1 for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs
                if any(kind in output.get("data", {}) for kind in IMAGE_TYPES))
 
 
 def page_figure_count(page: str) -> int:
-    """How many inline images an HTML page holds (``<img src="data:image/...">``)."""
+    """How many inline images an HTML page holds (``<img src="data:image/...">``).
+
+    Parameters
+    ----------
+    page : str
+    """
     return len(re.findall(r"<img[^>]+src=\"data:image/", page))
 
 
 def check_figures(nb, page: str, name: str) -> None:
-    """Raise unless ``page`` shows every figure ``nb`` (executed, widgets snapshotted) drew."""
+    """Raise unless ``page`` shows every figure ``nb`` (executed, widgets snapshotted) drew.
+
+    Parameters
+    ----------
+    nb : object
+    page : str
+    name : str
+    """
     drawn, shown = figure_count(nb), page_figure_count(page)
     if shown < drawn:
         raise AssertionError(f"{name}: the page shows {shown} figures, the lesson drew {drawn}; "
@@ -130,7 +169,13 @@ def check_figures(nb, page: str, name: str) -> None:
 
 
 def lesson_title(nb, fallback: str) -> str:
-    """The first heading of the lesson (its title), or ``fallback``."""
+    """The first heading of the lesson (its title), or ``fallback``.
+
+    Parameters
+    ----------
+    nb : object
+    fallback : str
+    """
     for cell in nb.cells:
         if cell.cell_type == "markdown" and BADGE_TAG not in cell.metadata.get("tags", []):
             match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
@@ -140,7 +185,14 @@ def lesson_title(nb, fallback: str) -> str:
 
 
 def nav_html(names: list[str], index: int, titles: dict[str, str]) -> str:
-    """Previous / course index / deck / next links for lesson ``names[index]``."""
+    """Previous / course index / deck / next links for lesson ``names[index]``.
+
+    Parameters
+    ----------
+    names : list[str]
+    index : int
+    titles : dict[str, str]
+    """
     links = ["<a href='index.html'>☰ all lessons</a>"]
     if index > 0:
         links.insert(0,
@@ -154,7 +206,14 @@ def nav_html(names: list[str], index: int, titles: dict[str, str]) -> str:
 
 
 def page_html(nb, name: str, nav: str) -> str:
-    """One lesson as a page: the badge cell dropped, explorers snapshotted, ``nav`` on top."""
+    """One lesson as a page: the badge cell dropped, explorers snapshotted, ``nav`` on top.
+
+    Parameters
+    ----------
+    nb : object
+    name : str
+    nav : str
+    """
     from nbconvert import HTMLExporter
 
     nb = copy.deepcopy(nb)
@@ -168,7 +227,13 @@ def page_html(nb, name: str, nav: str) -> str:
 
 
 def index_html(names: list[str], titles: dict[str, str]) -> str:
-    """The site's front page: every lesson with links to its page and its deck."""
+    """The site's front page: every lesson with links to its page and its deck.
+
+    Parameters
+    ----------
+    names : list[str]
+    titles : dict[str, str]
+    """
     rows = "".join(f"<li><a href='{n}.html'>{html.escape(titles[n])}</a> "
                    f"<small>(<a href='../slides/{n}.html'>slides</a>)</small></li>" for n in names)
     return ("<!doctype html><html lang='en'><meta charset='utf-8'><title>CNN course</title>"
@@ -183,6 +248,11 @@ def build_site(executed: list[Path], out_dir: Path) -> list[Path]:
     """Write a page per executed notebook, and ``index.html``, into ``out_dir``.
 
     Raises AssertionError (from :func:`check_figures`) when a page lost a figure.
+
+    Parameters
+    ----------
+    executed : list[Path]
+    out_dir : Path
     """
     import nbformat
 

@@ -84,7 +84,12 @@ class FolderScan:
     problems: dict[str, str] = field(default_factory=dict)
 
     def split(self, name: str) -> torch.Tensor:
-        """Positions of the images of split ``name``: ``(M,)`` int64."""
+        """Positions of the images of split ``name``: ``(M,)`` int64.
+
+        Parameters
+        ----------
+        name : str
+        """
         return torch.tensor([i for i, s in enumerate(self.splits) if s == name], dtype=torch.long)
 
 

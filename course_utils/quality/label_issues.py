@@ -29,6 +29,12 @@ from course_utils.validation import (
 def stratified_folds(labels: torch.Tensor, folds: int, seed: int = 0) -> torch.Tensor:
     """The fold (0..folds-1) of each example, every class spread evenly over the folds:
     ``(N,)``.
+
+    Parameters
+    ----------
+    labels : torch.Tensor
+    folds : int
+    seed : int
     """
     generator = torch.Generator().manual_seed(seed)
     fold = torch.empty(len(labels), dtype=torch.long)

@@ -102,11 +102,21 @@ class Vocabulary:
         return token in self._ids
 
     def id_of(self, token: str) -> int:
-        """The id of ``token``, or :attr:`unk_id` for a token the vocabulary does not hold."""
+        """The id of ``token``, or :attr:`unk_id` for a token the vocabulary does not hold.
+
+        Parameters
+        ----------
+        token : str
+        """
         return self._ids.get(token, self.unk_id)
 
     def ids(self, text: str) -> list[int]:
-        """Token ids of one sentence (unknown words become :attr:`unk_id`)."""
+        """Token ids of one sentence (unknown words become :attr:`unk_id`).
+
+        Parameters
+        ----------
+        text : str
+        """
         return [self.id_of(token) for token in tokenize(text)]
 
     def encode(self, texts: TextSet | Iterable[str], *,
@@ -143,7 +153,12 @@ class Vocabulary:
         return out
 
     def decode(self, ids: Sequence[int] | torch.Tensor) -> list[str]:
-        """The tokens of a row of ids, padding left out."""
+        """The tokens of a row of ids, padding left out.
+
+        Parameters
+        ----------
+        ids : Sequence[int] | torch.Tensor
+        """
         values = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
         bad = [i for i in values if not isinstance(i, int) or not 0 <= i < len(self)]
         if bad:

@@ -60,6 +60,10 @@ def data_parallel(model: nn.Module) -> nn.Module:
 
     The wrapper shares the model's parameters: training it trains ``model``. On the CPU it is
     built without ``device_ids``; on CUDA with the model's device.
+
+    Parameters
+    ----------
+    model : nn.Module
     """
     if world()[1] == 1:
         return model
@@ -68,7 +72,12 @@ def data_parallel(model: nn.Module) -> nn.Module:
 
 
 def all_sum(*tensors: torch.Tensor) -> None:
-    """Add each tensor up over all processes, in place (nothing to do in a single process)."""
+    """Add each tensor up over all processes, in place (nothing to do in a single process).
+
+    Parameters
+    ----------
+    *tensors : torch.Tensor
+    """
     if world()[1] == 1:
         return
     for tensor in tensors:

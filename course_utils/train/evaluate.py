@@ -80,6 +80,14 @@ def evaluate_tensors(model: torch.nn.Module, images: torch.Tensor, labels: torch
                      ) -> tuple[float, float]:
     """:func:`evaluate` for float images and int64 labels already prepared (and maybe on the
     device).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    images : torch.Tensor
+    labels : torch.Tensor
+    batch_size : int
+    device : torch.device, optional
     """
     logits = predict_logits(model, images, batch_size, device)
     labels = check_labels(labels.to(logits.device), "labels", n=len(logits),

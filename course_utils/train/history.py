@@ -52,7 +52,12 @@ class History:
     interrupted: bool = False
 
     def append(self, **values: float) -> None:
-        """Add one epoch: ``append(epoch=3, train_loss=..., ...)`` with every metric."""
+        """Add one epoch: ``append(epoch=3, train_loss=..., ...)`` with every metric.
+
+        Parameters
+        ----------
+        **values : float
+        """
         missing = {"epoch", *METRICS} - set(values)
         if missing:
             raise InputError(f"History.append needs every metric; missing {sorted(missing)}.")
@@ -64,14 +69,25 @@ class History:
         return len(self.epoch)
 
     def last(self, name: str) -> float:
-        """The latest value of a metric, e.g. ``history.last("val_acc")``."""
+        """The latest value of a metric, e.g. ``history.last("val_acc")``.
+
+        Parameters
+        ----------
+        name : str
+        """
         values = self._metric(name)
         if not values:
             raise InputError(f"no epoch finished yet, so there is no {name!r}.")
         return values[-1]
 
     def first_epoch_reaching(self, name: str, level: float) -> int | None:
-        """First epoch where metric ``name`` is at least ``level`` (None if never)."""
+        """First epoch where metric ``name`` is at least ``level`` (None if never).
+
+        Parameters
+        ----------
+        name : str
+        level : float
+        """
         for epoch, value in zip(self.epoch, self._metric(name)):
             if not math.isnan(value) and value >= level:
                 return epoch
@@ -89,7 +105,12 @@ class History:
 
     @classmethod
     def from_dict(cls, values: dict) -> "History":
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`.
+
+        Parameters
+        ----------
+        values : dict
+        """
         return cls(**{k: (list(v) if isinstance(v, list) else v) for k, v in values.items()})
 
     def __repr__(self) -> str:

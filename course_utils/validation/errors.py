@@ -19,7 +19,12 @@ class MissingFileError(InputError, FileNotFoundError):
 
 
 def describe(value: object) -> str:
-    """A short description of ``value`` for an error message (type, dtype and shape)."""
+    """A short description of ``value`` for an error message (type, dtype and shape).
+
+    Parameters
+    ----------
+    value : object
+    """
     if isinstance(value, torch.Tensor):
         return f"a {str(value.dtype).replace('torch.', '')} tensor of shape {tuple(value.shape)}"
     if isinstance(value, np.ndarray):

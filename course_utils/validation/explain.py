@@ -11,6 +11,11 @@ from course_utils.validation.errors import InputError, describe
 def check_targets(targets: object, n: int) -> torch.Tensor:
     """One class index per image: an int, a list or an ``(n,)`` integer tensor -> ``(n,)``
     int64.
+
+    Parameters
+    ----------
+    targets : object
+    n : int
     """
     if isinstance(targets, bool):
         raise InputError("targets must be class indices (ints), got a bool.")
@@ -34,6 +39,11 @@ def check_targets(targets: object, n: int) -> torch.Tensor:
 def check_target_range(targets: torch.Tensor, num_outputs: int) -> None:
     """Raise unless every target is a valid output index of a model with ``num_outputs``
     outputs.
+
+    Parameters
+    ----------
+    targets : torch.Tensor
+    num_outputs : int
     """
     bad = targets[(targets < 0) | (targets >= num_outputs)]
     if len(bad):
@@ -44,6 +54,11 @@ def check_target_range(targets: torch.Tensor, num_outputs: int) -> None:
 def target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """``logits[i, targets[i]]`` after checking the model returned ``(N, K)`` and the targets
     fit.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+    targets : torch.Tensor
     """
     if logits.ndim != 2:
         raise InputError(f"the model must return class scores (N, K), got shape "
@@ -54,7 +69,15 @@ def target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 def check_maps(maps: object, n: int, size: tuple[int, int] | None = None,
                name: str = "maps") -> torch.Tensor:
-    """Raise unless ``maps`` is a finite ``(n, H, W)`` float tensor (of ``size`` when given)."""
+    """Raise unless ``maps`` is a finite ``(n, H, W)`` float tensor (of ``size`` when given).
+
+    Parameters
+    ----------
+    maps : object
+    n : int
+    size : tuple[int, int], optional
+    name : str
+    """
     if not isinstance(maps, torch.Tensor) or not maps.is_floating_point():
         got = maps.dtype if isinstance(maps, torch.Tensor) else describe(maps)
         raise InputError(f"{name} must be a float tensor (N, H, W), got {got}.")

@@ -12,6 +12,12 @@ from course_utils.validation.errors import InputError, MissingFileError, describ
 def check_file(value: object, name: str = "path", suffixes: Iterable[str] | None = None) -> Path:
     """Return ``value`` as a :class:`~pathlib.Path` to an existing file (with one of
     ``suffixes``, e.g. ``(".jpg", ".png")``, when given).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    suffixes : Iterable[str], optional
     """
     if not isinstance(value, (str, os.PathLike)):
         raise InputError(f"{name} must be a file path (str or pathlib.Path), got "

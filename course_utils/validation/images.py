@@ -41,6 +41,12 @@ def to_float_images(images: object, name: str = "images") -> torch.Tensor:
 def range_problem(low: float, high: float, name: str = "images") -> str:
     """Why images with values ``low..high`` are not in [0, 1], with the usual fix ('' if they
     are).
+
+    Parameters
+    ----------
+    low : float
+    high : float
+    name : str
     """
     if low >= 0 and high <= 1:
         return ""
@@ -143,6 +149,11 @@ def _channels_last(tensor: torch.Tensor) -> bool:
 def check_unit_images(images: object, name: str = "images") -> torch.Tensor:
     """A non-empty ``(B, C, H, W)`` float batch of finite values in [0, 1] (what an attack
     perturbs; introduced in ``12_adversarial_robustness.ipynb``).
+
+    Parameters
+    ----------
+    images : object
+    name : str
     """
     return check_images(images, name, value_range="unit", numpy=False, layout="(B, C, H, W)")
 

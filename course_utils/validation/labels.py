@@ -16,6 +16,14 @@ def check_labels(value: object, name: str = "labels", *, n: int | None = None,
     Accepts tensors, NumPy arrays and lists of ints; bools become 0/1. Refuses float labels,
     one-hot or score rows, negative labels, labels ``>= num_classes`` and, with ``n``, a length
     other than ``n``.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    n : int, optional
+    num_classes : int, optional
+    nonempty : bool
     """
     tensor = as_tensor(value, name, "(N,)")
     shape = f"({n},)" if n is not None else "(N,)"
@@ -52,6 +60,12 @@ def check_labels(value: object, name: str = "labels", *, n: int | None = None,
 def check_batch_labels(labels: object, images: torch.Tensor, name: str = "labels") -> torch.Tensor:
     """Raise unless ``labels`` is a ``(B,)`` integer tensor of classes >= 0 on the images'
     device.
+
+    Parameters
+    ----------
+    labels : object
+    images : torch.Tensor
+    name : str
     """
     if not isinstance(labels, torch.Tensor):
         raise InputError(f"{name} must be a torch.Tensor of shape ({len(images)},), got "
@@ -72,6 +86,12 @@ def check_indices(value: object, n: int, name: str = "indices") -> torch.Tensor:
 
     Accepts a list, a NumPy array or a tensor of ints (negative ones count from the end, as in
     Python), or a boolean mask of length ``n``. Refuses float indices and out-of-range ones.
+
+    Parameters
+    ----------
+    value : object
+    n : int
+    name : str
     """
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         raise InputError(f"{name} must be a sequence of positions, got the single int {value}; "

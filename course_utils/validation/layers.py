@@ -10,7 +10,14 @@ from course_utils.validation.errors import InputError, describe
 
 
 def check_cache(cache: object, keys: Sequence[str], forward: str) -> dict:
-    """Raise unless ``cache`` is the dict a ``forward`` function returned (it holds ``keys``)."""
+    """Raise unless ``cache`` is the dict a ``forward`` function returned (it holds ``keys``).
+
+    Parameters
+    ----------
+    cache : object
+    keys : Sequence[str]
+    forward : str
+    """
     if not isinstance(cache, dict) or not set(keys) <= set(cache):
         got = (f"a dict without {sorted(set(keys) - set(cache))}" if isinstance(cache, dict)
                else describe(cache))
@@ -20,7 +27,13 @@ def check_cache(cache: object, keys: Sequence[str], forward: str) -> dict:
 
 
 def check_square_kernel(kernel: torch.Tensor, name: str = "kernel") -> int:
-    """Return the side ``k`` of a ``(..., k, k)`` kernel; raise if it is not square."""
+    """Return the side ``k`` of a ``(..., k, k)`` kernel; raise if it is not square.
+
+    Parameters
+    ----------
+    kernel : torch.Tensor
+    name : str
+    """
     kh, kw = kernel.shape[-2:]
     if kh != kw:
         raise InputError(

@@ -11,7 +11,13 @@ from course_utils.validation.tensors import check_finite, check_same_length, to_
 
 
 def check_label_array(value: object, name: str) -> np.ndarray:
-    """:func:`check_labels` for the metrics: a non-empty ``(N,)`` int64 NumPy array."""
+    """:func:`check_labels` for the metrics: a non-empty ``(N,)`` int64 NumPy array.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    """
     if not isinstance(value, (torch.Tensor, np.ndarray, list, tuple)):
         to_numpy(value, name)  # raises with the accepted types
     if isinstance(value, (list, tuple)):
@@ -21,7 +27,14 @@ def check_label_array(value: object, name: str) -> np.ndarray:
 
 def check_pair(y_true: object, y_pred: object, pred_name: str = "y_pred"
                ) -> tuple[np.ndarray, np.ndarray]:
-    """Check true and predicted labels together; return them as int64 arrays."""
+    """Check true and predicted labels together; return them as int64 arrays.
+
+    Parameters
+    ----------
+    y_true : object
+    y_pred : object
+    pred_name : str
+    """
     true, pred = check_label_array(y_true, "y_true"), check_label_array(y_pred, pred_name)
     check_same_length(y_true=true, **{pred_name: pred})
     return true, pred
@@ -31,6 +44,13 @@ def check_scores(value: object, name: str, ndim: int, probabilities: bool = Fals
     """Return finite scores with ``ndim`` dimensions as float64 (probabilities in [0, 1] if asked).
 
     With ``probabilities`` and ``ndim == 2``, each row must also sum to 1.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    ndim : int
+    probabilities : bool
     """
     array = to_numpy(value, name)
     layout = "(N,)" if ndim == 1 else "(N, K)"
@@ -63,7 +83,14 @@ def check_scores(value: object, name: str, ndim: int, probabilities: bool = Fals
 
 
 def check_binary(labels: np.ndarray, name: str, what: str) -> None:
-    """Raise unless ``labels`` hold 0 (negative) and 1 (positive), both present."""
+    """Raise unless ``labels`` hold 0 (negative) and 1 (positive), both present.
+
+    Parameters
+    ----------
+    labels : np.ndarray
+    name : str
+    what : str
+    """
     values = np.unique(labels)
     if values.max() > 1:
         raise InputError(f"{what} needs binary labels: {name} must hold 0 (negative) and 1 "

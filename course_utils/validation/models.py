@@ -12,6 +12,14 @@ def check_model(value: object, name: str = "model", *, eval_mode: bool = False,
                 ) -> torch.nn.Module:
     """Raise unless ``value`` is an ``nn.Module`` (in eval mode, with parameters, on ``device``,
     each when asked).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    eval_mode : bool
+    has_parameters : bool
+    device : torch.device | str, optional
     """
     if not isinstance(value, torch.nn.Module):
         raise InputError(f"{name} must be a torch.nn.Module, got {describe(value)}.")
@@ -28,7 +36,12 @@ def check_model(value: object, name: str = "model", *, eval_mode: bool = False,
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
-    """The device of the model's first parameter (the CPU for a model without parameters)."""
+    """The device of the model's first parameter (the CPU for a model without parameters).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    """
     param = next(model.parameters(), None)
     return param.device if param is not None else torch.device("cpu")
 
@@ -36,6 +49,11 @@ def model_device(model: torch.nn.Module) -> torch.device:
 def check_logits(logits: object, labels: torch.Tensor) -> torch.Tensor:
     """Raise unless the model returned ``(B, K)`` float logits (not probabilities) covering every
     label.
+
+    Parameters
+    ----------
+    logits : object
+    labels : torch.Tensor
     """
     if not isinstance(logits, torch.Tensor):
         raise InputError(

@@ -13,6 +13,13 @@ from course_utils.validation.errors import InputError, describe
 def check_choice(value: object, name: str, choices: Sequence, hint: str = "") -> object:
     """Return ``value`` after checking it is one of ``choices`` (None and bools by identity,
     numbers and strings by value; ``True`` is not ``1``).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    choices : Sequence
+    hint : str
     """
     def same(a: object, b: object) -> bool:
         if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
@@ -35,7 +42,13 @@ def check_choice(value: object, name: str, choices: Sequence, hint: str = "") ->
 
 
 def check_bool(value: object, name: str) -> bool:
-    """Return ``value`` after checking it is True or False (not 0/1, not a string)."""
+    """Return ``value`` after checking it is True or False (not 0/1, not a string).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    """
     if not isinstance(value, (bool, np.bool_)):
         raise InputError(f"{name} must be True or False, got {describe(value)}.")
     return bool(value)
@@ -43,7 +56,16 @@ def check_bool(value: object, name: str) -> bool:
 
 def check_type(value: object, name: str, types: type | tuple[type, ...], expected: str,
                hint: str = "") -> object:
-    """Return ``value`` after checking ``isinstance(value, types)``; ``expected`` words it."""
+    """Return ``value`` after checking ``isinstance(value, types)``; ``expected`` words it.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    types : type | tuple[type, ...]
+    expected : str
+    hint : str
+    """
     bool_unwanted = isinstance(value, bool) and bool not in (
         types if isinstance(types, tuple) else (types,))
     if bool_unwanted or not isinstance(value, types):

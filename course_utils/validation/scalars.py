@@ -15,6 +15,14 @@ def check_int_range(value: object, name: str, low: int | None = None, high: int 
     """Return ``value`` as an int after checking ``low <= value <= high`` (either bound optional).
 
     NumPy and torch integer scalars are accepted; bools and floats (even ``3.0``) are refused.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    low : int, optional
+    high : int, optional
+    hint : str
     """
     if isinstance(value, torch.Tensor) and value.ndim == 0 and not value.is_floating_point() \
             and value.dtype != torch.bool:
@@ -45,6 +53,13 @@ def check_positive_int(value: object, name: str, minimum: int = 1, hint: str = "
     """Return ``value`` as an int after checking it is an integer ``>= minimum`` (default 1).
 
     ``stride`` and ``dilation`` get their usual fix in the message unless ``hint`` is given.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    minimum : int
+    hint : str
     """
     return check_int_range(value, name, low=minimum, hint=hint or _INT_HINTS.get(name, ""))
 
@@ -55,6 +70,16 @@ def check_number(value: object, name: str, low: float | None = None, high: float
 
     ``low_open`` / ``high_open`` exclude the bound itself. NumPy and 0-d torch numbers are
     accepted; bools, strings, NaN and inf are refused.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    low : float, optional
+    high : float, optional
+    low_open : bool
+    high_open : bool
+    hint : str
     """
     if isinstance(value, torch.Tensor) and value.ndim == 0 and value.dtype != torch.bool:
         value = value.item()
@@ -81,24 +106,53 @@ def check_number(value: object, name: str, low: float | None = None, high: float
 
 
 def check_positive(value: object, name: str, hint: str = "") -> float:
-    """Return ``value`` as a finite float ``> 0`` (a learning rate, a temperature, a size)."""
+    """Return ``value`` as a finite float ``> 0`` (a learning rate, a temperature, a size).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    hint : str
+    """
     return check_number(value, name, low=0.0, low_open=True, hint=hint)
 
 
 def check_non_negative(value: object, name: str, hint: str = "") -> float:
-    """Return ``value`` as a finite float ``>= 0`` (a weight decay, an ε, a noise level)."""
+    """Return ``value`` as a finite float ``>= 0`` (a weight decay, an ε, a noise level).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    hint : str
+    """
     return check_number(value, name, low=0.0, hint=hint)
 
 
 def check_probability(value: object, name: str, *, open_low: bool = False,
                       open_high: bool = False, hint: str = "") -> float:
-    """Return ``value`` as a float in [0, 1] (or an open side, e.g. a test fraction in (0, 1))."""
+    """Return ``value`` as a float in [0, 1] (or an open side, e.g. a test fraction in (0, 1)).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    open_low : bool
+    open_high : bool
+    hint : str
+    """
     return check_number(value, name, 0.0, 1.0, low_open=open_low, high_open=open_high,
                         hint=hint)
 
 
 def check_eps(eps: object, name: str = "eps") -> float:
-    """Raise unless ``eps`` is a finite number >= 0 (a size of perturbation)."""
+    """Raise unless ``eps`` is a finite number >= 0 (a size of perturbation).
+
+    Parameters
+    ----------
+    eps : object
+    name : str
+    """
     if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not math.isfinite(eps):
         raise InputError(f"{name} must be a finite number >= 0, got {eps!r}.")
     if eps < 0:
@@ -107,7 +161,13 @@ def check_eps(eps: object, name: str = "eps") -> float:
 
 
 def check_size(value: object, name: str = "size") -> tuple[int, int]:
-    """An image size: an int ``s`` (square) or ``(H, W)``, each >= 1 -> ``(H, W)``."""
+    """An image size: an int ``s`` (square) or ``(H, W)``, each >= 1 -> ``(H, W)``.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    """
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise InputError(f"{name} must be an int or an (H, W) pair, got {value!r}.")

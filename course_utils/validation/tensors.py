@@ -16,6 +16,11 @@ ArrayLike = Union[torch.Tensor, np.ndarray, list, tuple]
 def to_numpy(value: object, name: str) -> np.ndarray:
     """``value`` as a NumPy array (a tensor is detached and copied to the CPU, bfloat16, which
     NumPy lacks, as float32; lists read).
+
+    Parameters
+    ----------
+    value : object
+    name : str
     """
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu()
@@ -35,6 +40,13 @@ def to_numpy(value: object, name: str) -> np.ndarray:
 def as_tensor(value: object, name: str, layout: str = "", numpy: bool = True) -> torch.Tensor:
     """``value`` as a tensor: a tensor as it is; a NumPy array or a list converted (unless
     ``numpy=False``, where the message says how to convert).
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    layout : str
+    numpy : bool
     """
     if isinstance(value, torch.Tensor):
         return value
@@ -63,6 +75,17 @@ def check_tensor(value: object, name: str, ndim: int | Sequence[int] | None = No
     ``"(N, C, H, W)"``); with ``floating`` True/False also its kind of dtype; ``finite`` refuses
     NaN/inf; ``nonempty`` refuses a tensor with no elements. NumPy arrays are converted unless
     ``numpy=False``.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+    ndim : int | Sequence[int], optional
+    layout : str
+    floating : bool, optional
+    numpy : bool
+    finite : bool
+    nonempty : bool
     """
     tensor = as_tensor(value, name, layout, numpy=numpy)
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim or ())
@@ -85,7 +108,14 @@ def check_tensor(value: object, name: str, ndim: int | Sequence[int] | None = No
 
 
 def check_finite(tensor: torch.Tensor, name: str, hint: str = "") -> torch.Tensor:
-    """Raise unless every value of a float tensor is finite (no NaN, no inf)."""
+    """Raise unless every value of a float tensor is finite (no NaN, no inf).
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+    name : str
+    hint : str
+    """
     if tensor.is_floating_point() or tensor.is_complex():
         bad = ~torch.isfinite(tensor)
         if bool(bad.any()):
@@ -103,7 +133,15 @@ def check_finite(tensor: torch.Tensor, name: str, hint: str = "") -> torch.Tenso
 
 def check_same_device(tensor: torch.Tensor, name: str, device: torch.device | str,
                       other: str = "the model") -> torch.Tensor:
-    """Raise unless ``tensor`` lives on ``device`` (where ``other`` lives)."""
+    """Raise unless ``tensor`` lives on ``device`` (where ``other`` lives).
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+    name : str
+    device : torch.device | str
+    other : str
+    """
     device = torch.device(device)
     if tensor.device.type != device.type or (
             device.index is not None and tensor.device.index not in (None, device.index)):
@@ -113,7 +151,12 @@ def check_same_device(tensor: torch.Tensor, name: str, device: torch.device | st
 
 
 def check_same_length(**arrays: object) -> None:
-    """Raise unless every array has the same number of rows (the same examples, in order)."""
+    """Raise unless every array has the same number of rows (the same examples, in order).
+
+    Parameters
+    ----------
+    **arrays : object
+    """
     lengths = {name: len(array) for name, array in arrays.items()}
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())

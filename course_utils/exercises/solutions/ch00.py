@@ -15,7 +15,13 @@ def pick_device() -> str:
 
 
 def pick(full, fast):
-    """Exercise 2: the fast value when COURSE_FAST=1, else the full one."""
+    """Exercise 2: the fast value when COURSE_FAST=1, else the full one.
+
+    Parameters
+    ----------
+    full : object
+    fast : object
+    """
     return fast if os.environ.get("COURSE_FAST", "") == "1" else full
 
 

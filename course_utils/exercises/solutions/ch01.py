@@ -5,12 +5,22 @@ import torch
 
 
 def to_tensor(array: np.ndarray) -> torch.Tensor:
-    """Exercise 1: (H, W, 3) uint8 -> (3, H, W) float32 in [0, 1]."""
+    """Exercise 1: (H, W, 3) uint8 -> (3, H, W) float32 in [0, 1].
+
+    Parameters
+    ----------
+    array : np.ndarray
+    """
     return torch.from_numpy(array).permute(2, 0, 1).float() / 255
 
 
 def pixel_stats(images: torch.Tensor) -> tuple[float, float]:
-    """Exercise 2: mean and std of uint8 images, scaled to [0, 1]."""
+    """Exercise 2: mean and std of uint8 images, scaled to [0, 1].
+
+    Parameters
+    ----------
+    images : torch.Tensor
+    """
     pixels = images.float() / 255
     return pixels.mean().item(), pixels.std().item()
 
@@ -18,6 +28,12 @@ def pixel_stats(images: torch.Tensor) -> tuple[float, float]:
 def split(labels: torch.Tensor, fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Exercise 3: stratified split; each class sends round(fraction * size) items to
     validation.
+
+    Parameters
+    ----------
+    labels : torch.Tensor
+    fraction : float
+    seed : int
     """
     generator = torch.Generator().manual_seed(seed)
     train, val = [], []

@@ -5,12 +5,31 @@ import torch.nn.functional as F
 
 
 def output_size(n: int, k: int, stride: int, padding: int, dilation: int) -> int:
-    """Exercise 1: output size along one axis."""
+    """Exercise 1: output size along one axis.
+
+    Parameters
+    ----------
+    n : int
+    k : int
+    stride : int
+    padding : int
+    dilation : int
+    """
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
 
 
 def conv2d_loops(x, weight, bias, stride=1, padding=0, dilation=1):
-    """Exercise 2: (N, C, H, W) * (F, C, k, k) + (F,) -> (N, F, H_out, W_out), with loops."""
+    """Exercise 2: (N, C, H, W) * (F, C, k, k) + (F,) -> (N, F, H_out, W_out), with loops.
+
+    Parameters
+    ----------
+    x : object
+    weight : object
+    bias : object
+    stride : object
+    padding : object
+    dilation : object
+    """
     n_images, _, h, w = x.shape
     n_filters, _, k, _ = weight.shape
     span = dilation * (k - 1) + 1
@@ -29,7 +48,14 @@ def conv2d_loops(x, weight, bias, stride=1, padding=0, dilation=1):
 
 
 def max_pool2d(x, kernel_size, stride):
-    """Exercise 3: (N, C, H, W) -> (N, C, H_out, W_out), the largest value of each window."""
+    """Exercise 3: (N, C, H, W) -> (N, C, H_out, W_out), the largest value of each window.
+
+    Parameters
+    ----------
+    x : object
+    kernel_size : object
+    stride : object
+    """
     n_images, channels, h, w = x.shape
     h_out = (h - kernel_size) // stride + 1
     w_out = (w - kernel_size) // stride + 1

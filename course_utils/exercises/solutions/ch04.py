@@ -4,12 +4,25 @@ import torch
 
 
 def relu_backward(dout: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """Exercise 1: dL/dx of ReLU."""
+    """Exercise 1: dL/dx of ReLU.
+
+    Parameters
+    ----------
+    dout : torch.Tensor
+    x : torch.Tensor
+    """
     return dout * (x > 0)
 
 
 def maxpool_backward(dout: torch.Tensor, x: torch.Tensor, kernel_size: int) -> torch.Tensor:
-    """Exercise 2: dL/dx of max pooling with non-overlapping k x k windows."""
+    """Exercise 2: dL/dx of max pooling with non-overlapping k x k windows.
+
+    Parameters
+    ----------
+    dout : torch.Tensor
+    x : torch.Tensor
+    kernel_size : int
+    """
     k = kernel_size
     dx = torch.zeros_like(x)
     n_images, channels, h_out, w_out = dout.shape
@@ -24,12 +37,26 @@ def maxpool_backward(dout: torch.Tensor, x: torch.Tensor, kernel_size: int) -> t
 
 
 def linear_backward(dout: torch.Tensor, x: torch.Tensor, w: torch.Tensor):
-    """Exercise 3: (dx, dw, db) of out = x @ w.T + b."""
+    """Exercise 3: (dx, dw, db) of out = x @ w.T + b.
+
+    Parameters
+    ----------
+    dout : torch.Tensor
+    x : torch.Tensor
+    w : torch.Tensor
+    """
     return dout @ w, dout.T @ x, dout.sum(dim=0)
 
 
 def numerical_gradient(f, x: torch.Tensor, eps: float) -> torch.Tensor:
-    """Exercise 4: central differences, one number of x at a time."""
+    """Exercise 4: central differences, one number of x at a time.
+
+    Parameters
+    ----------
+    f : object
+    x : torch.Tensor
+    eps : float
+    """
     x = x.clone()
     flat = x.view(-1)
     grad = torch.zeros_like(x)
@@ -45,7 +72,13 @@ def numerical_gradient(f, x: torch.Tensor, eps: float) -> torch.Tensor:
 
 
 def check_linear(linear_backward, numerical_gradient) -> float:
-    """Exercise 5: the worst relative error of dx, dw, db against central differences."""
+    """Exercise 5: the worst relative error of dx, dw, db against central differences.
+
+    Parameters
+    ----------
+    linear_backward : object
+    numerical_gradient : object
+    """
     gen = torch.Generator().manual_seed(0)
     x, w, b = (torch.randn(*shape, generator=gen, dtype=torch.float64)
                for shape in ((4, 3), (2, 3), (2,)))
@@ -60,6 +93,15 @@ def check_linear(linear_backward, numerical_gradient) -> float:
 
 
 def momentum_step(param, grad, velocity, lr: float, momentum: float):
-    """Exercise 6: one SGD-with-momentum step as torch.optim.SGD takes it."""
+    """Exercise 6: one SGD-with-momentum step as torch.optim.SGD takes it.
+
+    Parameters
+    ----------
+    param : object
+    grad : object
+    velocity : object
+    lr : float
+    momentum : float
+    """
     velocity = momentum * velocity + grad
     return param - lr * velocity, velocity

@@ -5,7 +5,16 @@ import torch.nn.functional as F
 
 
 def train_one_epoch(model, optimizer, images, labels, batch_size):
-    """Exercise 1: one shuffled pass over the data; the mean of the batch losses."""
+    """Exercise 1: one shuffled pass over the data; the mean of the batch losses.
+
+    Parameters
+    ----------
+    model : object
+    optimizer : object
+    images : object
+    labels : object
+    batch_size : object
+    """
     model.train()
     order = torch.randperm(len(labels))
     losses = []
@@ -20,7 +29,15 @@ def train_one_epoch(model, optimizer, images, labels, batch_size):
 
 
 def accuracy(model, images, labels, batch_size):
-    """Exercise 2: the share of right answers, in evaluation mode and without gradients."""
+    """Exercise 2: the share of right answers, in evaluation mode and without gradients.
+
+    Parameters
+    ----------
+    model : object
+    images : object
+    labels : object
+    batch_size : object
+    """
     model.eval()
     right = 0
     with torch.no_grad():

@@ -4,7 +4,14 @@ import torch
 
 
 def conv1d(x, weight, bias):
-    """Exercise 1: (E, L) * (F, E, w) + (F,) -> (F, L - w + 1), one window at a time."""
+    """Exercise 1: (E, L) * (F, E, w) + (F,) -> (F, L - w + 1), one window at a time.
+
+    Parameters
+    ----------
+    x : object
+    weight : object
+    bias : object
+    """
     n_filters, _, width = weight.shape
     positions = x.shape[1] - width + 1
     out = torch.zeros(n_filters, positions, dtype=x.dtype)
@@ -15,7 +22,13 @@ def conv1d(x, weight, bias):
 
 
 def encode(sentences, token_to_id):
-    """Exercise 2: lists of tokens -> (N, L) int64 ids, unknown 1, padded with 0 at the end."""
+    """Exercise 2: lists of tokens -> (N, L) int64 ids, unknown 1, padded with 0 at the end.
+
+    Parameters
+    ----------
+    sentences : object
+    token_to_id : object
+    """
     length = max(1, max(len(tokens) for tokens in sentences))
     ids = torch.zeros(len(sentences), length, dtype=torch.int64)
     for row, tokens in enumerate(sentences):

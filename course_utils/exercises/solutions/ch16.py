@@ -5,7 +5,14 @@ import torch
 
 
 def draft_scale(width, height, size):
-    """Exercise 1: the largest of 8, 4, 2, 1 that keeps both sides at least size pixels."""
+    """Exercise 1: the largest of 8, 4, 2, 1 that keeps both sides at least size pixels.
+
+    Parameters
+    ----------
+    width : object
+    height : object
+    size : object
+    """
     fits = min(width // size, height // size)   # the shorter side decides
     for scale in (8, 4, 2, 1):
         if fits >= scale:
@@ -14,7 +21,15 @@ def draft_scale(width, height, size):
 
 
 def three_way_split(labels, validation, test, seed):
-    """Exercise 2: per class, shuffle, then cut off the test and validation shares."""
+    """Exercise 2: per class, shuffle, then cut off the test and validation shares.
+
+    Parameters
+    ----------
+    labels : object
+    validation : object
+    test : object
+    seed : object
+    """
     rng = np.random.default_rng(seed)
     labels = np.asarray(labels)
     parts = ([], [], [])
