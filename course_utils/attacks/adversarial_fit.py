@@ -43,21 +43,12 @@ ROBUST_MNIST = {"method": "pgd", "eps": 0.3, "epochs": 16, "steps": 5, "ramp": 0
 50, the epoch kept by PGD-10 accuracy on validation digits, stopping 3 epochs after the best.
 
 Chosen on validation digits (PGD-40, step 0.01, 5 restarts, on 500 digits that neither train
-nor choose the epoch), with :data:`ROBUST_MNIST_NETWORK`. The batch size mattered most: 16
-epochs in batches of 100 reached 0.824, of 50 0.884, of 25 0.898; 12 epochs in batches of 50
-0.840, of 25 0.884. On 2 threads an epoch costs about the same in batches of 50 as of 100 (in
-notebook 12, run back to back: 226 s and 228 s of PGD training) and up to 20% more in batches
-of 25. Not worth it: PGD-3 instead of PGD-5 (a third cheaper per batch;
-0.834 after 16 epochs, 0.856 after 20), 20 epochs in batches of 100 (0.826), ε ramped over 25%
-instead of 40% (0.832), an exponential moving average of the weights (0.876 against 0.884),
-PGD-10 with step 0.04 on a network with (32, 64) channels and 512 hidden units (0.834 against
-0.842 for PGD-5, at 1.6 times the cost). FGSM-RS stayed near 0.6."""
+nor choose the epoch), with :data:`ROBUST_MNIST_NETWORK`; the batch size mattered most. The
+runs behind each choice, and those not worth it, are in ``benchmarks/README.md``."""
 
 ROBUST_MNIST_NETWORK = {"channels": (24, 48), "hidden": 256, "dropout": 0.0}
 """``MnistCNN`` keyword arguments of the network that :data:`ROBUST_MNIST` trains. Robustness
-needs capacity (Madry et al., 2018): trained 12 epochs in batches of 100, (16, 32) channels and
-256 hidden units reached 0.776 on the validation digits above, (24, 48) and 256 0.796, (32, 64)
-and 512 0.816 for twice the compute of (24, 48) per step."""
+needs capacity (Madry et al., 2018); the widths compared are in ``benchmarks/README.md``."""
 
 
 @dataclass

@@ -72,7 +72,7 @@ def robust_accuracy(model: torch.nn.Module, images: torch.Tensor, labels: torch.
     source : torch.nn.Module, optional
         Make the adversarial images on this model instead (a transfer attack), then evaluate
         ``model`` on them. The images are made on :func:`fuse_batch_norm`'s copy of the model
-        that makes them (the same function, 1.5 times faster to attack on a CPU); ``model``
+        that makes them (the same function, faster to attack on a CPU); ``model``
         itself judges them.
 
     Returns

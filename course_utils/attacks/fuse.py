@@ -4,10 +4,8 @@ Introduced in ``12_adversarial_robustness.ipynb`` (``13_deployment.ipynb`` deriv
 hand). An attack runs the model in evaluation mode, where a batch norm is a fixed per-channel
 scale and shift, so it can be folded into the convolution before it: the same function, up to
 float rounding. It matters for the cost of attacks on a CPU, where PyTorch's batch-norm backward
-pass costs as much as the convolution's: on 2 threads, the input gradient of the lesson's MNIST
-network took 284 µs per digit with batch norm and 191 µs folded (1.5 times faster, batches of
-50 to 500; 1.2 to 1.4 times on one thread), with no gradient sign changed on 500 digits; a PGD
-step on the trained robust model, batch 256, 1.8 times (``benchmarks/adversarial.py``).
+pass costs as much as the convolution's (``benchmarks/adversarial.py`` measures both; the
+figures are in ``benchmarks/README.md``).
 :func:`robust_accuracy` and the adversarial-training transforms make their adversarial images
 on this copy; :func:`fgsm` and :func:`pgd` attack the model they are given.
 """

@@ -4,7 +4,7 @@ Introduced in ``12_adversarial_robustness.ipynb``. ``fit(..., batch_transform=t)
 ``t(images, labels, generator=g)`` on every training batch and trains on what it returns; these
 transforms return adversarial versions of the batch, made on the model being trained (in
 evaluation mode, on :func:`~course_utils.attacks.fuse.fuse_batch_norm`'s copy of it: the same
-function, 1.5 times faster to attack on a CPU):
+function, faster to attack on a CPU):
 
 - :class:`FGSMRandomStart`: one FGSM step of size ``alpha`` from a random point of the ε-ball,
   projected back (Wong et al., "Fast is better than free", 2020); with ``random_start=False`` and

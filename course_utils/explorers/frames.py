@@ -1,9 +1,9 @@
 """Pre-rendered frames: one picture (and one readout) per setting of an explorer's main slider.
 
 Introduced in ``02_convolution.ipynb``; every explorer of the course shows its picture through a
-:class:`FrameStack`. In JupyterLab a key press on a slider that waits for the kernel costs about
-40 ms before anything is drawn: the message goes to the kernel and the new PNG comes back
-(``benchmarks/browser_latency.py``), however small the picture. So the kernel renders one frame
+:class:`FrameStack`. In JupyterLab a key press on a slider that waits for the kernel costs tens
+of milliseconds before anything is drawn: the message goes to the kernel and the new PNG comes
+back (``benchmarks/browser_latency.py``), however small the picture. So the kernel renders one frame
 per setting of the main slider ahead of time and the browser switches between them: the
 pictures sit in an ``ipywidgets.Stack`` whose ``selected_index`` is linked to the slider in the
 browser (``jslink``), and the readouts in a second Stack linked the same way, so picture and text
@@ -54,10 +54,9 @@ ahead of time would cost more than it saves (the largest in the lessons: conv_st
 
 STACKED_COMPRESS_LEVEL = 1
 """zlib level of stacked frames. All of them go to the browser whenever a control other than the
-main slider changes, so their size counts more than the milliseconds of encoding. Measured on the
-lessons' explorers (2 busy cores): level 1 makes them 1.5 (photos) to 20 times (conv_step's 64
-figures: 40 MB stored, 2 MB) smaller, for 8-60 ms more per build (``benchmarks/browser_latency.py``
-prints ``frames_kb`` and ``frames_build_ms``). The kernel path keeps
+main slider changes, so their size counts more than the milliseconds of encoding
+(``benchmarks/browser_latency.py`` prints ``frames_kb`` and ``frames_build_ms``; the figures are
+in ``benchmarks/README.md``). The kernel path keeps
 :func:`~course_utils.plots.canvas.png_bytes`' default."""
 
 

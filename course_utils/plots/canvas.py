@@ -2,13 +2,13 @@
 
 Introduced in ``02_convolution.ipynb``. The explorers render one frame per setting of their main
 slider whenever another control changes (:mod:`~course_utils.explorers.frames`), and on
-ipywidgets 7 one frame per slider step; drawing a matplotlib figure and encoding it costs
-40-140 ms, while colouring an array with a lookup table and writing it as a PNG costs a few
-milliseconds (``benchmarks/slider_latency.py`` measures both). What a learner feels in the
-browser is bounded by the kernel round trip, not by this (about 40 ms in JupyterLab, whatever
-the picture): that is why the main slider switches pre-rendered frames in the browser
-(``benchmarks/browser_latency.py`` measures key press to new image both ways). The static twins
-show the very same canvas with matplotlib, for readers without a running kernel.
+ipywidgets 7 one frame per slider step; drawing a matplotlib figure and encoding it costs far
+more than colouring an array with a lookup table and writing it as a PNG
+(``benchmarks/slider_latency.py`` measures both). What a learner feels in the browser is
+bounded by the kernel round trip, not by this, whatever the picture: that is why the main
+slider switches pre-rendered frames in the browser (``benchmarks/browser_latency.py`` measures
+key press to new image both ways). The static twins show the very same canvas with
+matplotlib, for readers without a running kernel.
 """
 
 from __future__ import annotations
@@ -163,11 +163,8 @@ def png_bytes(rgb: np.ndarray, compress_level: int | None = None) -> bytes:
     The rows go in unfiltered (PNG filter 0): choosing a filter per row, as Pillow does, costs
     more than the rest of a slider step. zlib then packs them at ``compress_level``; by default
     0 (stored) when the kernel runs on this machine, and 1 on Colab, whose kernel is across the
-    internet. Measured on 2 busy cores: level 1 cost 12 ms for the kernel explorer's 150 x 458
-    canvas (Pillow: 27 ms) and 74 ms per layer-map grid at load 20, the largest part of a step,
-    while stored takes under 1 ms; in JupyterLab in Chromium, stored was also faster from key
-    press to new image for 3 of 4 explorers on the kernel path. Pre-rendered frames, which all
-    travel whenever a control changes, use level 1
+    internet (the measurements behind that choice are in ``benchmarks/README.md``). Pre-rendered
+    frames, which all travel whenever a control changes, use level 1
     (:data:`~course_utils.explorers.frames.STACKED_COMPRESS_LEVEL`).
 
     Parameters

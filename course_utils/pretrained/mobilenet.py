@@ -231,6 +231,6 @@ def load_mobilenet_v2(path: str | Path | None = None, cache: bool = True) -> nn.
     weights = converted_weights(path, cache)
     model = use_same_padding(mobilenet_v2(num_classes=NUM_OUTPUTS), weights["same_padding"])
     model.load_state_dict(weights["state_dict"])
-    # Channels-last weights: oneDNN's convolutions then run in that layout, 1.3-1.6x faster on
-    # the CPU (13_deployment.ipynb measures it). The outputs are the same up to rounding.
+    # Channels-last weights: oneDNN's convolutions then run in that layout, faster on the CPU
+    # (13_deployment.ipynb measures it). The outputs are the same up to rounding.
     return model.to(memory_format=torch.channels_last).eval()

@@ -7,8 +7,8 @@ adds to the hand-written loop:
   (:class:`~course_utils.train.data.InMemoryBatches`); one hook, ``batch_transform``, turns each
   batch into the batch to train on there (augmentation, mixup, adversarial examples);
 - metrics are summed on the device and read once per epoch (no ``.item()`` per step);
-- channels-last memory layout (on CUDA and on the CPU, where oneDNN's convolutions run 1.3-1.6x
-  faster with it on the course's networks) and, on CUDA, mixed precision;
+- channels-last memory layout (on CUDA and on the CPU, where oneDNN's convolutions run faster
+  with it on the course's networks; ``benchmarks/README.md``) and, on CUDA, mixed precision;
 - a checkpoint after every epoch, written atomically, and ``resume=True`` to continue from it;
 - early stopping, and the best weights put back at the end;
 - Ctrl-C ends training cleanly: the model gets the best weights so far and ``fit`` returns the
