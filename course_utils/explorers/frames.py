@@ -3,8 +3,8 @@
 Introduced in ``02_convolution.ipynb``; every explorer of the course shows its picture through a
 :class:`FrameStack`. In JupyterLab a key press on a slider that waits for the kernel costs tens
 of milliseconds before anything is drawn: the message goes to the kernel and the new PNG comes
-back (``benchmarks/browser_latency.py``), however small the picture. So the kernel renders one frame
-per setting of the main slider ahead of time and the browser switches between them: the
+back (``benchmarks/browser_latency.py``), however small the picture. So the kernel renders one
+frame per setting of the main slider ahead of time and the browser switches between them: the
 pictures sit in an ``ipywidgets.Stack`` whose ``selected_index`` is linked to the slider in the
 browser (``jslink``), and the readouts in a second Stack linked the same way, so picture and text
 never disagree. Moving the main slider never waits for the kernel; changing any other control
