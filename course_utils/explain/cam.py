@@ -23,10 +23,7 @@ from torch import nn
 from course_utils.explain.hooks import get_layer, record_activations
 from course_utils.validation import (
     InputError,
-    check_images,
-    check_model,
-    check_targets,
-    model_device,
+    check_explained,
     target_scores,
 )
 
@@ -86,9 +83,7 @@ def grad_cam(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | int
         Unknown layer (the message lists the valid names), a class index out of range, images
         of the wrong shape, a model in training mode.
     """
-    check_model(model, eval_mode=True, has_parameters=True)
-    images = check_images(images, device=model_device(model), numpy=False)
-    targets = check_targets(targets, len(images))
+    images, targets = check_explained(model, images, targets)
     with torch.enable_grad(), record_activations(model, [layer], detach=False) as acts:
         scores = target_scores(model(images), targets)
         activation = _check_layer_output(layer, acts[layer])
@@ -116,9 +111,7 @@ def class_activation_map(model: nn.Module, images: torch.Tensor, targets: torch.
     -------
     (N, h, w) float tensor on the CPU (signed: negative where the evidence is against ``c``)
     """
-    check_model(model, eval_mode=True, has_parameters=True)
-    images = check_images(images, device=model_device(model), numpy=False)
-    targets = check_targets(targets, len(images))
+    images, targets = check_explained(model, images, targets)
     linear = get_layer(model, classifier)
     if not isinstance(linear, nn.Linear):
         raise InputError(f"classifier {classifier!r} is a {type(linear).__name__}; CAM needs "

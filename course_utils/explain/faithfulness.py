@@ -18,13 +18,10 @@ from torch import nn
 
 from course_utils.validation import (
     InputError,
-    check_images,
+    check_explained,
     check_maps,
-    check_model,
     check_positive_int,
     check_target_range,
-    check_targets,
-    model_device,
 )
 
 
@@ -50,9 +47,7 @@ def _ranks(maps: torch.Tensor) -> torch.Tensor:
 def _curve(model: nn.Module, images: torch.Tensor, targets: torch.Tensor, maps: torch.Tensor,
            steps: int, baseline: torch.Tensor | float, batch_size: int,
            insert: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    check_model(model, eval_mode=True, has_parameters=True)
-    images = check_images(images, device=model_device(model), numpy=False)
-    targets = check_targets(targets, len(images))
+    images, targets = check_explained(model, images, targets)
     maps = check_maps(maps, len(images), images.shape[2:])
     steps = check_positive_int(steps, "steps")
     batch_size = check_positive_int(batch_size, "batch_size")

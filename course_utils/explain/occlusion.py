@@ -15,11 +15,8 @@ from torch import nn
 
 from course_utils.validation import (
     InputError,
-    check_images,
-    check_model,
+    check_explained,
     check_positive_int,
-    check_targets,
-    model_device,
     target_scores,
 )
 
@@ -67,9 +64,7 @@ def occlusion(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | in
     -------
     (N, H, W) tensor on the CPU: positive where covering the pixels lowers the score.
     """
-    check_model(model, eval_mode=True, has_parameters=True)
-    images = check_images(images, device=model_device(model), numpy=False)
-    targets = check_targets(targets, len(images))
+    images, targets = check_explained(model, images, targets)
     patch, stride = check_positive_int(patch, "patch"), check_positive_int(stride, "stride")
     batch_size = check_positive_int(batch_size, "batch_size")
     if not isinstance(baseline, (int, float)) or not math.isfinite(baseline):

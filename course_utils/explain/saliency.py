@@ -22,11 +22,8 @@ from torch import nn
 
 from course_utils.validation import (
     InputError,
-    check_images,
-    check_model,
+    check_explained,
     check_positive_int,
-    check_targets,
-    model_device,
     target_scores,
 )
 
@@ -59,9 +56,8 @@ def gradient_saliency(model: nn.Module, images: torch.Tensor,
     -------
     (N, C, H, W) tensor on the CPU
     """
-    check_model(model, eval_mode=True, has_parameters=True)
-    images = check_images(images, device=model_device(model), numpy=False)
-    return _gradient(model, images, check_targets(targets, len(images))).cpu()
+    images, targets = check_explained(model, images, targets)
+    return _gradient(model, images, targets).cpu()
 
 
 def smoothgrad(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | int, *,
@@ -82,9 +78,7 @@ def smoothgrad(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | i
     -------
     (N, C, H, W) tensor on the CPU
     """
-    check_model(model, eval_mode=True, has_parameters=True)
-    images = check_images(images, device=model_device(model), numpy=False)
-    targets = check_targets(targets, len(images))
+    images, targets = check_explained(model, images, targets)
     samples = check_positive_int(samples, "samples")
     if not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
         raise InputError(f"noise must be a share of the value range in [0, 1], got {noise!r}.")
@@ -146,9 +140,7 @@ def integrated_gradients(model: nn.Module, images: torch.Tensor, targets: torch.
     (N, C, H, W) tensor on the CPU; each image's attributions sum to about
     ``score(image) - score(baseline)``.
     """
-    check_model(model, eval_mode=True, has_parameters=True)
-    images = check_images(images, device=model_device(model), numpy=False)
-    targets = check_targets(targets, len(images))
+    images, targets = check_explained(model, images, targets)
     batch_size = check_positive_int(batch_size, "batch_size")
     alphas, weights = ig_steps(steps, method)
     base = torch.as_tensor(baseline, dtype=images.dtype, device=images.device)

@@ -34,7 +34,8 @@ per module:
 - ``files``: :func:`check_file`, :func:`check_file_path`, :func:`check_output_file`;
 - ``models``: :func:`check_model`, :func:`model_device`, :func:`check_logits`,
   :func:`check_model_fits`;
-- ``explain``: :func:`check_targets`, :func:`check_target_range`, :func:`target_scores`,
+- ``explain``: :func:`check_explained`, :func:`check_targets`, :func:`check_target_range`,
+  :func:`target_scores`,
   :func:`check_maps`;
 - ``layers``: :func:`check_cache`, :func:`check_square_kernel`.
 
@@ -46,6 +47,7 @@ Floor 1: imports only torch and NumPy.
 
 from course_utils.validation.errors import InputError, MissingFileError, describe
 from course_utils.validation.explain import (
+    check_explained,
     check_maps,
     check_target_range,
     check_targets,
@@ -99,14 +101,12 @@ from course_utils.validation.tensors import (
 __all__ = [
     "ArrayLike", "InputError", "MissingFileError", "as_tensor", "check_batch_labels",
     "check_binary", "check_bool", "check_cache", "check_choice", "check_curves", "check_eps",
-    "check_file",
-    "check_file_path",
-    "check_finite", "check_images", "check_indices", "check_int_range", "check_label_array",
-    "check_labels", "check_logits", "check_maps", "check_model", "check_model_fits",
-    "check_non_negative", "check_number", "check_output_file", "check_pair", "check_positive",
-    "check_positive_int", "check_probability", "check_rgb_images", "check_same_device",
-    "check_same_length", "check_scores", "check_spatial_size",
-    "check_size", "check_square_kernel", "check_target_range", "check_targets", "check_tensor",
-    "check_type", "check_unit_images", "describe", "model_device", "range_problem",
+    "check_explained", "check_file", "check_file_path", "check_finite", "check_images",
+    "check_indices", "check_int_range", "check_label_array", "check_labels", "check_logits",
+    "check_maps", "check_model", "check_model_fits", "check_non_negative", "check_number",
+    "check_output_file", "check_pair", "check_positive", "check_positive_int", "check_probability",
+    "check_rgb_images", "check_same_device", "check_same_length", "check_scores", "check_size",
+    "check_spatial_size", "check_square_kernel", "check_target_range", "check_targets",
+    "check_tensor", "check_type", "check_unit_images", "describe", "model_device", "range_problem",
     "target_scores", "to_float_images", "to_numpy",
 ]

@@ -6,6 +6,8 @@ import numpy as np
 import torch
 
 from course_utils.validation.errors import InputError, describe
+from course_utils.validation.images import check_images
+from course_utils.validation.models import check_model, model_device
 
 
 def check_targets(targets: object, n: int) -> torch.Tensor:
@@ -90,3 +92,26 @@ def check_maps(maps: object, n: int, size: tuple[int, int] | None = None,
     if not torch.isfinite(maps).all():
         raise InputError(f"{name} contain NaN or inf.")
     return maps
+
+
+def check_explained(model: object, images: object,
+                    targets: object) -> tuple[torch.Tensor, torch.Tensor]:
+    """The checks every explanation method starts with: the model, the images, the classes.
+
+    Parameters
+    ----------
+    model : object
+        Expected: an ``nn.Module`` with parameters, in eval mode.
+    images : object
+        Expected: an ``(N, C, H, W)`` float tensor on the model's device.
+    targets : object
+        Expected: one class per image, an int or ``(N,)`` integers.
+
+    Returns
+    -------
+    images : (N, C, H, W) float tensor
+    targets : (N,) int64 tensor
+    """
+    check_model(model, eval_mode=True, has_parameters=True)
+    images = check_images(images, device=model_device(model), numpy=False)
+    return images, check_targets(targets, len(images))
