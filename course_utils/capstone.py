@@ -473,7 +473,8 @@ def write_report(out: Path, summary: dict, evaluation: dict, figures: dict) -> P
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Report: {html.escape(summary['folder'])}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto}}
-td,th{{padding:.2em .8em;text-align:left}} img{{max-width:100%}}</style></head><body>
+td,th{{padding:.2em .8em;text-align:left;white-space:nowrap}} img{{max-width:100%}}
+</style></head><body>
 <h1>{html.escape(', '.join(summary['classes']))}: a classifier of your images</h1>
 <p>{summary['images']} images from <code>{html.escape(summary['folder'])}</code>; split
 {summary['split']['train']} / {summary['split']['validation']} / {summary['split']['test']}
