@@ -285,3 +285,16 @@ def test_audit_flags_duplicates_small_images_and_imbalance(tmp_path: Path, cache
     audit = audit_folder(load_image_folder(tmp_path / "photos", SIZE, cache=cache))
     assert audit.imbalanced and audit.imbalance >= 3
     assert any("imbalanced" in line for line in audit.warnings())
+
+
+def test_a_damaged_cache_entry_is_decoded_again(tmp_path: Path, cache: Path) -> None:
+    for name in ("a", "b"):
+        for i in range(3):
+            save(photo(40, 30, 10 * ord(name) + i), tmp_path / "photos" / name / f"{i}.png")
+    first = load_image_folder(tmp_path / "photos", SIZE, cache=cache)
+    entries = sorted(cache.rglob("*.npz"))
+    assert len(entries) == 6
+    entries[0].write_bytes(b"not an npz file")
+    again = load_image_folder(tmp_path / "photos", SIZE, cache=cache)
+    assert again.meta["report"].from_cache == 5 and torch.equal(again.images, first.images)
+    assert sorted(cache.rglob("*.npz")) == entries          # rewritten in place, nothing left over

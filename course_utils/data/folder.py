@@ -20,6 +20,7 @@ HEIC/HEIF photos (iPhones) need the optional ``pillow-heif`` package
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -103,7 +104,9 @@ def _hidden(name: str) -> bool:
     return name.startswith(".") or name in SYSTEM_NAMES
 
 
+@functools.lru_cache(maxsize=1)
 def _heif_available() -> bool:
+    """Whether pillow-heif is installed; registers its HEIC/HEIF opener with Pillow once."""
     try:
         from pillow_heif import register_heif_opener
     except ImportError:
