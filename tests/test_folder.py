@@ -298,3 +298,13 @@ def test_a_damaged_cache_entry_is_decoded_again(tmp_path: Path, cache: Path) -> 
     again = load_image_folder(tmp_path / "photos", SIZE, cache=cache)
     assert again.meta["report"].from_cache == 5 and torch.equal(again.images, first.images)
     assert sorted(cache.rglob("*.npz")) == entries          # rewritten in place, nothing left over
+
+
+def test_an_animated_gif_gives_its_first_frame(tmp_path: Path) -> None:
+    first, second = Image.new("RGB", (20, 20), (250, 10, 10)), Image.new("RGB", (20, 20),
+                                                                          (10, 10, 250))
+    first.save(tmp_path / "a.gif", save_all=True, append_images=[second], duration=100)
+    pixels, info = decode_image(tmp_path / "a.gif", 8)
+    assert info["format"] == "GIF"
+    red, green, blue = pixels.float().mean((1, 2)).tolist()
+    assert red > 200 and blue < 60
