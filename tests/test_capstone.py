@@ -112,3 +112,26 @@ def test_auto_is_the_shipped_network_offline(monkeypatch, tmp_path) -> None:
     assert choose_backbone("resnet50") == "resnet50"
     with pytest.raises(ValueError, match="preferred"):
         choose_backbone("vgg")
+
+
+def test_resnet50_path_trains_explains_and_reloads(monkeypatch, tmp_path) -> None:
+    """The ResNet-50 route end to end on tiny images, with the bare skeleton standing in for
+    torchvision's weights (no download in the tests)."""
+    import course_utils.capstone as capstone
+
+    monkeypatch.setattr(capstone, "load_backbone",
+                        lambda name, pretrained=True: load_backbone(name, pretrained=False))
+    torch.manual_seed(0)
+    images = torch.randint(0, 256, (12, 3, 64, 64), dtype=torch.uint8)
+    labels = torch.arange(12) % 2
+    trained = capstone.train_on_folder(images[:8], labels[:8], images[8:], labels[8:],
+                                       backbone="resnet50", epochs=1, progress=False)
+    assert trained.cam_layer == "tail.0" and len(trained.history["fine_tune"]) == 1
+    result = evaluate(trained.model, images[8:], labels[8:], ("x", "y"),
+                      cam_layer=trained.cam_layer, n_resamples=20)
+    assert result["cam"].shape[1:] == (64, 64)
+    save_model(trained, ("x", "y"), tmp_path / "model.pt")
+    loaded, classes, _ = capstone.load_model(tmp_path)
+    with torch.no_grad():
+        assert torch.allclose(loaded(images[:2].float()), trained.model(images[:2].float()),
+                              atol=1e-4)
