@@ -54,6 +54,7 @@ from course_utils import (  # noqa: E402  # noqa: E402
 )
 from course_utils.data import folder, photos  # noqa: E402
 from course_utils.quality import folder_audit  # noqa: E402
+from course_utils.search import best_so_far, successive_halving  # noqa: E402
 from course_utils.validation import InputError  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -879,6 +880,23 @@ CASES: list[Case] = [
     C("apply_kernel-height-0", lambda: explorers.kernels.apply_kernel(torch.rand(0, 5), W33[0, 0]),
       "gray has height"),
     C("show_kernel-image-0x0", lambda: explorers.show_kernel(torch.rand(1, 0, 0)), "image has"),
+    # search: successive halving and the best-so-far trace (notebook 16)
+    C("successive_halving-objective-not-callable",
+      lambda: successive_halving(0.9, [1, 2], min_resource=1, max_resource=3), "function"),
+    C("successive_halving-no-configs",
+      lambda: successive_halving(lambda c, r: 0.5, [], min_resource=1, max_resource=3),
+      "non-empty"),
+    C("successive_halving-eta-1",
+      lambda: successive_halving(lambda c, r: 0.5, [1, 2], min_resource=1, max_resource=3,
+                                 eta=1), "eta"),
+    C("successive_halving-max-below-min",
+      lambda: successive_halving(lambda c, r: 0.5, [1, 2], min_resource=3, max_resource=1),
+      "at least min_resource"),
+    C("successive_halving-nan-score",
+      lambda: successive_halving(lambda c, r: math.nan, [1, 2], min_resource=1, max_resource=3),
+      "finite"),
+    C("best_so_far-lengths-differ", lambda: best_so_far([1, 2], [0.5]), "same length"),
+    C("best_so_far-negative-cost", lambda: best_so_far([1, -2], [0.5, 0.6]), ">= 0"),
 ]
 
 LIBRARY_MESSAGE_OK: dict[str, str] = {
