@@ -1,4 +1,4 @@
-"""The folder loader of ``16_your_own_images.ipynb`` on phone-size JPEGs, against a plain loop.
+"""The folder loader of ``18_your_own_images.ipynb`` on phone-size JPEGs, against a plain loop.
 
 Generates ``--images`` photo-like 4032 x 3024 JPEGs (a phone camera's 12 megapixels, quality 90,
 in two class folders), then times, alternately and in the same run (best of ``--repeats``):

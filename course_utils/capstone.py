@@ -1,6 +1,6 @@
 """Your own photos, end to end: check, split, train, evaluate, explain, export, serve.
 
-Introduced in ``16_your_own_images.ipynb``, and run by ``python -m course_utils train-folder``.
+Introduced in ``18_your_own_images.ipynb``, and run by ``python -m course_utils train-folder``.
 A thin layer over what the lessons built, one function per step:
 
 - :func:`load_backbone`: the shipped MobileNetV2 (offline), or torchvision's ResNet-50 when its
@@ -181,7 +181,7 @@ def train_on_folder(train_images: torch.Tensor, train_labels: torch.Tensor,
                     seed: int = 0, progress: bool = True) -> Trained:
     """Linear probe, then fine-tuning of the tail; keep whichever scores best on validation.
 
-    Introduced in ``16_your_own_images.ipynb`` (notebook 07's recipe: AdamW 1e-4 for the
+    Introduced in ``18_your_own_images.ipynb`` (notebook 07's recipe: AdamW 1e-4 for the
     pretrained blocks and 1e-3 for the head, weight decay 1e-4, BatchNorm in eval mode).
 
     Parameters
@@ -282,7 +282,7 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
              n_resamples: int = 1000, seed: int = 0) -> dict:
     """Everything a test figure needs: metrics with intervals, confusion, explained mistakes.
 
-    Introduced in ``16_your_own_images.ipynb``.
+    Introduced in ``18_your_own_images.ipynb``.
 
     Returns
     -------
@@ -331,7 +331,7 @@ def export(model: nn.Module, folder: str | os.PathLike, example: torch.Tensor,
            check: torch.Tensor, calibration: torch.Tensor | None = None) -> dict:
     """Write ``model.onnx`` (and ``model_int8.onnx`` when ``calibration`` is given) to ``folder``.
 
-    Introduced in ``16_your_own_images.ipynb`` (notebook 13's tools). ``check`` images (never
+    Introduced in ``18_your_own_images.ipynb`` (notebook 13's tools). ``check`` images (never
     test ones when a choice depends on it) measure the largest score difference between
     onnxruntime and PyTorch, and the int8 model's agreement with the fp32 one.
 
@@ -505,7 +505,7 @@ def train_folder(folder: str | os.PathLike, out: str | os.PathLike, *, backbone:
                  progress: bool = True, log: Callable[[str], None] = print) -> dict:
     """Every step on a folder of ``root/<class>/*`` images; the report goes to ``out``.
 
-    Introduced in ``16_your_own_images.ipynb``; what ``python -m course_utils train-folder``
+    Introduced in ``18_your_own_images.ipynb``; what ``python -m course_utils train-folder``
     runs. Writes ``model.pt``, ``model.onnx`` (and ``model_int8.onnx``), ``classes.txt``,
     ``settings.json``, ``metrics.json``, ``folder.txt`` (every file skipped and why),
     ``examples.png``, ``confusion.png``, ``mistakes.png`` and ``report.html``.

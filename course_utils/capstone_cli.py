@@ -1,6 +1,6 @@
 """``python -m course_utils train-folder DIR --out RUN_DIR``: the capstone pipeline as a command.
 
-Introduced in ``16_your_own_images.ipynb``. Only the argument parser lives here (no heavy
+Introduced in ``18_your_own_images.ipynb``. Only the argument parser lives here (no heavy
 imports, so ``python -m course_utils check`` stays fast); the work is
 :func:`course_utils.capstone.train_folder`.
 """

@@ -43,7 +43,7 @@ RUN_SECONDS: dict[str, tuple[float | None, float | None]] = {
     "04": (15.4, 56.6), "05": (51.8, 294.2), "06": (30.3, 103.8), "07": (43.0, 85.3),
     "08": (17.1, 82.0), "09": (26.2, 340.0), "10": (35.4, 154.6), "11": (32.5, 128.6),
     "12": (63.1, 419.5), "13": (40.7, None), "14": (15.0, None), "15": (22.4, None),
-    "16": (54.1, 83.0),
+    "18": (19.7, 47.1),
 }
 """Seconds to run each notebook (by number) top to bottom on a 2-core CPU: (fast, default mode).
 

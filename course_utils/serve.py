@@ -3,7 +3,7 @@
 Introduced in ``13_deployment.ipynb``. Run it on this machine only::
 
     python -m course_utils.serve --weights pets.pt --port 8000      # http://127.0.0.1:8000
-    python -m course_utils.serve --model RUN_DIR     # a run folder of train-folder (notebook 16)
+    python -m course_utils.serve --model RUN_DIR     # a run folder of train-folder (notebook 18)
 
 - ``GET /``: a page where a person picks a photo and sees the top predictions and a Grad-CAM
   overlay (where in the photo the evidence for the top class is);

@@ -13,7 +13,7 @@ Introduced in ``01_images_as_tensors.ipynb``. Layout, one concept per module:
 - ``online``: :func:`load_full_dataset` through torchvision (:class:`OfflineError`);
 - ``paths``: where the data and the cache live;
 - ``folder``: :func:`load_image_folder`, a learner's own ``root/<class>/*`` photos with a
-  report of every file, :func:`split_three_ways`, :func:`example_folder` (notebook 16).
+  report of every file, :func:`split_three_ways`, :func:`example_folder` (notebook 18).
 """
 
 from course_utils.data.folder import (

@@ -1,6 +1,6 @@
 """A learner's own photos: ``root/<class>/*`` images of any size, mode and format.
 
-Introduced in ``16_your_own_images.ipynb``. :func:`load_image_folder` reads a folder the way a
+Introduced in ``18_your_own_images.ipynb``. :func:`load_image_folder` reads a folder the way a
 person keeps photos (one sub-folder per class; JPEG, PNG, WebP, BMP, GIF, TIFF, HEIC; any size
 and colour mode; phone photos with their rotation in EXIF) into an :class:`ImageSet` of
 ``(N, 3, size, size)`` uint8 images, and says what it did with every file:
@@ -137,7 +137,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 def decode_image(source: str | os.PathLike | bytes, size: int) -> tuple[torch.Tensor, dict]:
     """Decode one image file into a ``(3, size, size)`` uint8 tensor, as the folder loader does.
 
-    Introduced in ``16_your_own_images.ipynb``.
+    Introduced in ``18_your_own_images.ipynb``.
 
     Parameters
     ----------
@@ -295,7 +295,7 @@ def load_image_folder(root: str | os.PathLike, size: int = 224, *,
                       progress: bool = False) -> ImageSet:
     """Every readable image under ``root/<class>/`` as a labelled set, with a report.
 
-    Introduced in ``16_your_own_images.ipynb``.
+    Introduced in ``18_your_own_images.ipynb``.
 
     Parameters
     ----------
@@ -388,7 +388,7 @@ def split_three_ways(labels: torch.Tensor, validation: float = 0.2, test: float 
                      seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Stratified training / validation / test indices, every class in each part.
 
-    Introduced in ``16_your_own_images.ipynb``. Each class of ``n`` images gives
+    Introduced in ``18_your_own_images.ipynb``. Each class of ``n`` images gives
     ``max(1, round(test * n))`` to the test part, ``max(1, round(validation * n))`` to the
     validation part and the rest (at least one) to training.
 
@@ -431,7 +431,7 @@ def split_three_ways(labels: torch.Tensor, validation: float = 0.2, test: float 
 def example_folder() -> Path:
     """The folder of photos that ships with the course, every file checked against SHA256SUMS.
 
-    Introduced in ``16_your_own_images.ipynb``: ``data/pets-by-coat`` holds 140 Oxford-IIIT Pet
+    Introduced in ``18_your_own_images.ipynb``: ``data/pets-by-coat`` holds 140 Oxford-IIIT Pet
     photos, 35 in each of four classes: ``cat_long_hair``, ``cat_short_hair``, ``dog_fluffy``
     and ``dog_smooth`` (see data/README.md).
     """

@@ -1,6 +1,6 @@
 """What to look at in a learner's folder before training: duplicates, tiny images, imbalance.
 
-Introduced in ``16_your_own_images.ipynb``. :func:`audit_folder` takes the set that
+Introduced in ``18_your_own_images.ipynb``. :func:`audit_folder` takes the set that
 :func:`course_utils.data.folder.load_image_folder` returns and flags, without removing anything:
 
 - duplicates: files with the same content, and near duplicates (the fingerprints of
@@ -79,7 +79,7 @@ def audit_folder(dataset, *, small_side: int = SMALL_SIDE,
                  threshold: float = THRESHOLD) -> FolderAudit:
     """Flag duplicates, very small images and strong imbalance in a loaded folder.
 
-    Introduced in ``16_your_own_images.ipynb``.
+    Introduced in ``18_your_own_images.ipynb``.
 
     Parameters
     ----------

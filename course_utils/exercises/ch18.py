@@ -1,4 +1,4 @@
-"""Checkers for the exercises of ``16_your_own_images.ipynb``.
+"""Checkers for the exercises of ``18_your_own_images.ipynb``.
 
 1. ``check_draft_scale``: the factor by which a JPEG can be decoded smaller (Pillow's draft mode);
 2. ``check_three_way_split``: a stratified training / validation / test split;
@@ -47,7 +47,7 @@ def _scale_cases() -> list[tuple[int, int, int, str]]:
     return cases
 
 
-@exercise("ch16.ex1", title="how much smaller a JPEG can be decoded", kind="function",
+@exercise("ch18.ex1", title="how much smaller a JPEG can be decoded", kind="function",
           expects="a function draft_scale(width, height, size) -> int, one of 1, 2, 4, 8",
           hints=("A JPEG decoder can skip detail and produce the image at 1/2, 1/4 or 1/8 of its "
                  "size; which of these keeps the image large enough for the model?",
@@ -96,7 +96,7 @@ def _split_cases() -> list[tuple[torch.Tensor, float, float, str]]:
     ]
 
 
-@exercise("ch16.ex2", title="a stratified three-way split", kind="function",
+@exercise("ch18.ex2", title="a stratified three-way split", kind="function",
           expects="a function three_way_split(labels, validation, test, seed) -> (train, val, "
                   "test), three 1-D tensors of indices",
           hints=("Work class by class: shuffle the indices of one class (with a generator seeded "
@@ -137,7 +137,7 @@ def check_three_way_split(fn: Callable) -> str:
             "classes as training, and no image is in two places.")
 
 
-@exercise("ch16.ex3", title="what a flawless test run proves", kind="number",
+@exercise("ch18.ex3", title="what a flawless test run proves", kind="number",
           expects="a number between 0 and 1 (an accuracy)",
           hints=("If the true accuracy were p, the chance of n correct answers in a row is "
                  "p ** n.",

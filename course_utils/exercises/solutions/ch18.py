@@ -1,4 +1,4 @@
-"""Solutions to the exercises of ``16_your_own_images.ipynb``."""
+"""Solutions to the exercises of ``18_your_own_images.ipynb``."""
 
 import numpy as np
 import torch
