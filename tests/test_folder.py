@@ -3,7 +3,6 @@ file."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import shutil
 import zipfile
@@ -25,7 +24,11 @@ from course_utils.data.folder import (
 )
 
 SIZE = 32
-HAVE_HEIF = importlib.util.find_spec("pillow_heif") is not None
+try:
+    import pillow_heif  # noqa: F401   (optional: the "photos" extra)
+    HAVE_HEIF = True
+except ImportError:
+    HAVE_HEIF = False
 
 
 def photo(width: int, height: int, seed: int) -> Image.Image:
