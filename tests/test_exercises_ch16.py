@@ -1,39 +1,27 @@
 """The checkers of 16_hyperparameter_search.ipynb: solutions pass, typical mistakes get the right
-diagnosis, SciPy's and the course's implementations are refused, odd answers get feedback.
+diagnosis, SciPy's and the course's implementations are refused, odd answers get feedback."""
 
-The checker module is imported inside the fixture, not at collection: until the capstone's
-``ch16`` checkers are renumbered, both modules declare ``ch16.exK`` keys, and importing this one
-at collection would replace the capstone's in the registry the other test modules read.
-"""
-
-import importlib
+import inspect
+import math
 
 import pytest
 from exercises_support import diagnosis
 from scipy.stats import binomtest
 
+from course_utils.exercises import ch16
 from course_utils.exercises.feedback import Feedback
+from course_utils.exercises.solutions import ch16 as solutions
+from course_utils.search import successive_halving
 
 pytestmark = pytest.mark.usefixtures("private_progress")  # tests/conftest.py
 
 
-@pytest.fixture
-def ch16():
-    return importlib.import_module("course_utils.exercises.ch16_hyperparameter")
-
-
-@pytest.fixture
-def solutions():
-    return importlib.import_module("course_utils.exercises.solutions.ch16_hyperparameter")
-
-
-def test_halving_step(ch16, solutions):
+def test_halving_step():
     assert ch16.check_halving_step(solutions.halving_step)
-    from course_utils.search import successive_halving
     assert "not your own code" in diagnosis(ch16.check_halving_step, successive_halving)
 
 
-def test_halving_step_mistakes(ch16, solutions):
+def test_halving_step_mistakes():
     def worst_first(configs, scores, eta):
         order = sorted(range(len(configs)), key=lambda k: scores[k])
         return [configs[k] for k in order[:max(1, len(configs) // eta)]]
@@ -64,12 +52,12 @@ def test_halving_step_mistakes(ch16, solutions):
     assert "returned scores" in diagnosis(ch16.check_halving_step, the_scores)
 
 
-def test_sign_test(ch16, solutions):
+def test_sign_test():
     assert ch16.check_sign_test(solutions.sign_test)
     assert "not your own code" in diagnosis(ch16.check_sign_test, binomtest)
 
 
-def test_sign_test_mistakes(ch16, solutions):
+def test_sign_test_mistakes():
     def one_sided(a, b):
         p = solutions.sign_test(a, b)
         return p / 2 if p < 1 else p
@@ -82,19 +70,18 @@ def test_sign_test_mistakes(ch16, solutions):
     def uncapped(a, b):
         wins, losses = sum(x > y for x, y in zip(a, b)), sum(x < y for x, y in zip(a, b))
         n = wins + losses
-        import math
         return 2 * sum(math.comb(n, k) for k in range(min(wins, losses) + 1)) / 2**n if n else 1.0
     assert "capped at 1" in diagnosis(ch16.check_sign_test, uncapped)
 
 
-def test_halving_cost(ch16, solutions):
+def test_halving_cost():
     assert ch16.check_halving_cost(solutions.halving_epochs)
     assert "counts the training runs" in diagnosis(ch16.check_halving_cost, 120)
     assert "all 81 configurations" in diagnosis(ch16.check_halving_cost, 2187)
     assert "is the last" in diagnosis(ch16.check_halving_cost, 351)
 
 
-def test_grid_values(ch16, solutions):
+def test_grid_values():
     assert ch16.check_grid_values(solutions.grid_learning_rates)
     assert "networks trained" in diagnosis(ch16.check_grid_values, 81)
     assert "every value of every" in diagnosis(ch16.check_grid_values, 12)
@@ -107,7 +94,7 @@ ODD = [None, float("nan"), "3", [1, 2], {"a": 1}, lambda *a: None, lambda *a: fl
 
 @pytest.mark.parametrize("name", ["check_halving_step", "check_sign_test",
                                   "check_halving_cost", "check_grid_values"])
-def test_odd_answers_get_feedback(ch16, name):
+def test_odd_answers_get_feedback(name):
     checker = getattr(ch16, name)
     assert checker.exercise.key.startswith("ch16.ex")
     for answer in ODD:
@@ -118,8 +105,7 @@ def test_odd_answers_get_feedback(ch16, name):
     assert not unanswered and "No answer yet" in unanswered.message
 
 
-def test_no_hint_gives_the_solution_away(ch16, solutions):
-    import inspect
+def test_no_hint_gives_the_solution_away():
     for name, solution in (("check_halving_step", solutions.halving_step),
                            ("check_sign_test", solutions.sign_test)):
         code = [line.strip().replace(" ", "") for line in inspect.getsource(solution).splitlines()]
