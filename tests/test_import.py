@@ -1,4 +1,10 @@
-"""Importing any course_utils module has no side effects: no output, no seeding, no figures."""
+"""Importing any course_utils module has no side effects: no output, no seeding, no figures.
+
+The libraries the course builds on are imported before the random states are read: their own
+import-time behaviour is not the course's (scikit-learn 1.9's ``sklearn.metrics`` imports
+``rich`` when it is installed, as the keras extra does, and importing ``rich`` draws from
+Python's ``random``).
+"""
 
 import subprocess
 import sys
@@ -6,6 +12,7 @@ import sys
 PROBE = r"""
 import importlib, pkgutil, random
 import numpy as np, torch
+import matplotlib.pyplot, scipy.stats, sklearn.metrics, torchvision  # the libraries, first
 state = (random.getstate(), np.random.get_state()[1].tobytes(), torch.get_rng_state())
 import course_utils
 names = sorted(m.name for m in pkgutil.walk_packages(course_utils.__path__, "course_utils.")
