@@ -7,7 +7,9 @@ per-image overhead on the CPU). Every random draw comes from the ``torch.Generat
 so a seeded run repeats exactly.
 
 ``fit`` takes one ``batch_transform(images, labels, generator=g) -> (images, labels)``;
-:func:`images_only` turns any of these image functions into one.
+:func:`images_only` turns any of these image functions into one. They check shapes, dtypes and
+settings, not values: a NaN pixel passes through (``fit`` then stops at the first non-finite
+loss), and a NumPy batch is converted.
 """
 
 from __future__ import annotations

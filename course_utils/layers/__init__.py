@@ -12,6 +12,12 @@ Introduced in ``02_convolution.ipynb`` to ``04_backprop_and_sgd.ipynb``. One con
 
 Forward passes named ``*_forward`` return ``(out, cache)``; ``*_backward`` take the upstream
 gradient and that cache.
+
+Edge cases, as in torch (``tests/test_bad_inputs.py`` checks each): a layer maps an empty batch
+(N = 0) to an empty batch, and NaN flows through a layer unchecked (no pass over the values in a
+training step); the mean loss :func:`softmax_cross_entropy_forward` refuses both, since a mean
+over no example, or of a NaN score, is not a loss. An image with no pixel (H or W = 0) is
+refused by every layer.
 """
 
 from course_utils.layers.activations import (
