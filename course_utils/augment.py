@@ -7,9 +7,10 @@ per-image overhead on the CPU). Every random draw comes from the ``torch.Generat
 so a seeded run repeats exactly.
 
 ``fit`` takes one ``batch_transform(images, labels, generator=g) -> (images, labels)``;
-:func:`images_only` turns any of these image functions into one. They check shapes, dtypes and
-settings, not values: a NaN pixel passes through (``fit`` then stops at the first non-finite
-loss), and a NumPy batch is converted.
+:func:`images_only` turns any of these image functions into one. :func:`random_shift` and
+:func:`random_affine` check shapes, dtypes and settings, not values: a NaN pixel passes through
+(``fit`` then stops at the first non-finite loss). :func:`random_gaussian_noise` checks the
+[0, 1] range, so it refuses NaN. A NumPy batch is converted.
 """
 
 from __future__ import annotations
