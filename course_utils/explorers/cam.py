@@ -28,7 +28,7 @@ from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
 from course_utils.explorers.layer_maps import check_display_images
-from course_utils.explorers.photo_upload import add_to_picker, upload_button
+from course_utils.explorers.photo_upload import PhotoPicker, upload_button
 from course_utils.plots.canvas import render_overlay, show_canvas
 from course_utils.validation import InputError, check_probability
 
@@ -127,7 +127,7 @@ def show_cam(model: nn.Module, image: torch.Tensor, target: int, *, layer: str,
                        "colour bar: red = strongest evidence")
 
 
-class CamExplorer(FramedExplorer):
+class CamExplorer(FramedExplorer, PhotoPicker):
     """Widget: image, target class, method, layer and overlay opacity.
 
     Parameters
@@ -236,16 +236,6 @@ class CamExplorer(FramedExplorer):
                                     classifier=self.classifier)
             self._cache[index] = (maps, probs, classes)
         return self._cache[index]
-
-    def add_photo(self, name: str, photo: torch.Tensor) -> None:
-        """Add a ``(C, H, W)`` uint8 image to the picker and show it.
-
-        Parameters
-        ----------
-        name : str
-        photo : torch.Tensor
-        """
-        add_to_picker(self.images, self.picker, name, photo)
 
     def _fill_classes(self) -> None:
         _, probs, classes = self.views(self.picker.value)

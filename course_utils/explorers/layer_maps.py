@@ -35,7 +35,7 @@ from course_utils.explorers.frames import (
     index_slider,
     slider_index,
 )
-from course_utils.explorers.photo_upload import add_to_picker, upload_button
+from course_utils.explorers.photo_upload import PhotoPicker, upload_button
 from course_utils.plots.canvas import (
     colormap_lut,
     colour_bar,
@@ -201,7 +201,7 @@ def show_layer_maps(model: nn.Module, image: torch.Tensor, layer: str, *,
                                f"colour bar {describe_scale(*scale)}")
 
 
-class LayerMapExplorer(FramedExplorer):
+class LayerMapExplorer(FramedExplorer, PhotoPicker):
     """Widget: pick an image (or upload one), a layer and a block of channels; see the maps.
 
     Parameters
@@ -287,16 +287,6 @@ class LayerMapExplorer(FramedExplorer):
             recorded = record_layers(self.model, self.images[index], self.layers, self.prepare)
             self._cache[index] = {name: maps.numpy() for name, maps in recorded.items()}
         return self._cache[index]
-
-    def add_photo(self, name: str, photo: torch.Tensor) -> None:
-        """Add a ``(C, H, W)`` uint8 image to the picker and show it.
-
-        Parameters
-        ----------
-        name : str
-        photo : torch.Tensor
-        """
-        add_to_picker(self.images, self.picker, name, photo)
 
     def _set_channel_range(self) -> None:
         """One slider setting per block of ``n_maps`` channels of the layer shown."""

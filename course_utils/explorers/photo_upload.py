@@ -37,6 +37,28 @@ def add_to_picker(images: list[torch.Tensor], picker: Any, name: str, photo: tor
     picker.value = len(images) - 1
 
 
+class PhotoPicker:
+    """What an explorer with a picker of photos (``self.images``, a ``self.picker`` Dropdown of
+    ``(name, index)``) shares: a learner's photo can be added to it.
+    """
+
+    images: list[torch.Tensor]
+    picker: Any
+
+    def add_photo(self, name: str, photo: torch.Tensor) -> None:
+        """Add a ``(C, H, W)`` uint8 image to the picker and show it.
+
+        Parameters
+        ----------
+        name : str
+            Its entry in the picker.
+        photo : (C, H, W) uint8 tensor
+            The size of the explorer's images (:func:`~course_utils.data.photos.decode_photo`
+            resizes an upload).
+        """
+        add_to_picker(self.images, self.picker, name, photo)
+
+
 def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
     """``(name, content)`` of each file in a ``FileUpload`` value.
 
