@@ -89,6 +89,36 @@ def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None, *,
         )
 
 
+class FeaturesHead(nn.Module):
+    """A classifier made of ``self.features`` (convolutions) then ``self.head`` (pooling and a
+    linear layer), with ``in_channels`` and ``min_size`` for the input check.
+
+    The base of :class:`~course_utils.models.vgg.SmallVGG`,
+    :class:`~course_utils.models.resnet.ResNet`, :class:`~course_utils.models.densenet.DenseNet`
+    and :class:`~course_utils.models.mobilenet.MobileNet`.
+    """
+
+    in_channels: int
+    min_size: int = 1
+    features: nn.Module
+    head: nn.Module
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, K)`` for a batch of images.
+
+        Parameters
+        ----------
+        x : (N, in_channels, H, W) float tensor
+            H and W at least ``min_size``.
+
+        Returns
+        -------
+        (N, K) float tensor
+        """
+        check_input(x, self, min_size=self.min_size)
+        return self.head(self.features(x))
+
+
 class Normalize(nn.Module):
     """Subtract the per-channel mean and divide by the standard deviation.
 

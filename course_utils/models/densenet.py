@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.models.blocks import FeaturesHead, check_network, conv_bn_relu
 from course_utils.validation import check_int_range, check_positive_int
 
 
@@ -43,7 +43,7 @@ class DenseBlock(nn.Module):
         return torch.cat(features, 1)
 
 
-class DenseNet(nn.Module):
+class DenseNet(FeaturesHead):
     """A stem, dense blocks joined by transitions (1x1 conv to halve the channels, 2x2 average
     pooling), then global average pooling and a classifier.
 
@@ -79,13 +79,3 @@ class DenseNet(nn.Module):
                 c //= 2
         self.features = nn.Sequential(*layers, nn.BatchNorm2d(c), nn.ReLU(inplace=True))
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, num_classes))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-        """
-        check_input(x, self)
-        return self.head(self.features(x))

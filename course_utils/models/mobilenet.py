@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.models.blocks import FeaturesHead, check_network, conv_bn_relu
 from course_utils.validation import InputError, check_int_range, check_positive_int
 
 
@@ -89,7 +89,7 @@ class InvertedResidual(nn.Module):
         return x + out if self.use_res_connect else out
 
 
-class MobileNet(nn.Module):
+class MobileNet(FeaturesHead):
     """A 3x3 stem, then depthwise separable blocks, global average pooling and a classifier.
 
     Shapes: ``(B, in_channels, H, W) -> (B, num_classes)``.
@@ -118,13 +118,3 @@ class MobileNet(nn.Module):
             c = width
         self.features = nn.Sequential(*layers)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, num_classes))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-        """
-        check_input(x, self)
-        return self.head(self.features(x))

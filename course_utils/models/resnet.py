@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.models.blocks import FeaturesHead, check_network, conv_bn_relu
 from course_utils.validation import InputError, check_positive_int
 
 
@@ -49,7 +49,7 @@ class BasicBlock(nn.Module):
         return self.relu(out)
 
 
-class ResNet(nn.Module):
+class ResNet(FeaturesHead):
     """A stem, stages of :class:`BasicBlock`, global average pooling and a classifier.
 
     Shapes: ``(B, in_channels, H, W) -> (B, num_classes)``.
@@ -90,13 +90,3 @@ class ResNet(nn.Module):
         self.features = nn.Sequential(*layers)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                                   nn.Linear(c_in, num_classes))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-        """
-        check_input(x, self)
-        return self.head(self.features(x))

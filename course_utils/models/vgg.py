@@ -5,13 +5,12 @@ Introduced in ``06_architectures.ipynb``.
 
 from __future__ import annotations
 
-import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.models.blocks import FeaturesHead, check_network, conv_bn_relu
 
 
-class SmallVGG(nn.Module):
+class SmallVGG(FeaturesHead):
     """Stages of ``convs_per_stage`` 3x3 conv-BN-ReLU layers, each stage ending in 2x2 max pooling.
 
     Shapes: ``(B, in_channels, H, W) -> (B, num_classes)`` for any ``H, W >= 2**len(widths)``
@@ -40,13 +39,3 @@ class SmallVGG(nn.Module):
         self.features = nn.Sequential(*layers)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                                   nn.Linear(c_in, num_classes))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-        """
-        check_input(x, self, min_size=self.min_size)
-        return self.head(self.features(x))
