@@ -90,15 +90,18 @@ def check_input(x: torch.Tensor, model: nn.Module, size: int | None = None, *,
 
 
 class FeaturesHead(nn.Module):
-    """A classifier made of ``self.features`` (convolutions) then ``self.head`` (pooling and a
-    linear layer), with ``in_channels`` and ``min_size`` for the input check.
+    """A classifier made of ``self.features`` (convolutions) then ``self.head`` (pooling or
+    flattening, and linear layers), with ``in_channels``, ``size`` (a fixed input side, for a
+    head that ends in a fixed ``nn.Linear``) and ``min_size`` for the input check.
 
-    The base of :class:`~course_utils.models.vgg.SmallVGG`,
+    The base of :class:`~course_utils.models.lenet.LeNet5`,
+    :class:`~course_utils.models.mnist_cnn.MnistCNN`, :class:`~course_utils.models.vgg.SmallVGG`,
     :class:`~course_utils.models.resnet.ResNet`, :class:`~course_utils.models.densenet.DenseNet`
     and :class:`~course_utils.models.mobilenet.MobileNet`.
     """
 
     in_channels: int
+    size: int | None = None
     min_size: int = 1
     features: nn.Module
     head: nn.Module
@@ -109,13 +112,13 @@ class FeaturesHead(nn.Module):
         Parameters
         ----------
         x : (N, in_channels, H, W) float tensor
-            H and W at least ``min_size``.
+            H = W = ``size`` when the model has one, else H and W at least ``min_size``.
 
         Returns
         -------
         (N, K) float tensor
         """
-        check_input(x, self, min_size=self.min_size)
+        check_input(x, self, self.size, min_size=self.min_size)
         return self.head(self.features(x))
 
 

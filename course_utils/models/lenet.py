@@ -5,18 +5,19 @@ Introduced in ``06_architectures.ipynb``.
 
 from __future__ import annotations
 
-import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, check_network
+from course_utils.models.blocks import FeaturesHead, check_network
 
 
-class LeNet5(nn.Module):
+class LeNet5(FeaturesHead):
     """5x5 convolutions with tanh and average pooling, then three dense layers.
 
     Shapes: ``(B, in_channels, 28, 28) -> (B, num_classes)`` (the 28x28 input is padded by 2,
     as the original read 32x32 images).
     """
+
+    size = 28  # the head's first linear layer was sized for 28 x 28 images
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10) -> None:
         super().__init__()
@@ -30,13 +31,3 @@ class LeNet5(nn.Module):
             nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(),
             nn.Linear(84, num_classes),
         )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-        """
-        check_input(x, self, size=28)
-        return self.head(self.features(x))

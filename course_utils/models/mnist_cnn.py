@@ -6,14 +6,13 @@ Introduced in ``05_training_from_scratch.ipynb``; also the network of
 
 from __future__ import annotations
 
-import torch
 from torch import nn
 
-from course_utils.models.blocks import check_input, check_network, conv_bn_relu
+from course_utils.models.blocks import FeaturesHead, check_network, conv_bn_relu
 from course_utils.validation import InputError, check_int_range, check_probability
 
 
-class MnistCNN(nn.Module):
+class MnistCNN(FeaturesHead):
     """One conv-BN-ReLU-maxpool block per entry of ``channels``, then dropout and dense layers.
 
     Shapes: ``(B, in_channels, 28, 28) -> (B, num_classes)``; each block halves the size
@@ -29,6 +28,8 @@ class MnistCNN(nn.Module):
         Dropout before each dense layer (0 turns it off).
     in_channels, num_classes : int
     """
+
+    size = 28  # the head's first linear layer was sized for 28 x 28 images
 
     def __init__(self, channels: tuple[int, ...] = (16, 32, 64), hidden: int = 0,
                  dropout: float = 0.2, in_channels: int = 1, num_classes: int = 10) -> None:
@@ -51,13 +52,3 @@ class MnistCNN(nn.Module):
             width = hidden
         head.append(nn.Linear(width, num_classes))
         self.head = nn.Sequential(*head)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, C, H, W)`` images ``x``.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-        """
-        check_input(x, self, size=28)
-        return self.head(self.features(x))
