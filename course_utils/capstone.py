@@ -8,8 +8,8 @@ A thin layer over what the lessons built, one function per step:
   (notebook 07);
 - :func:`train_on_folder`: a linear probe on the frozen network, then fine-tuning of the tail,
   the better of the two chosen on validation (notebook 07);
-- :func:`evaluate`: accuracy and per-class precision, recall and F1 with bootstrap intervals,
-  the confusion matrix, the most confident mistakes (notebook 08) and their Grad-CAM
+- :func:`evaluation_report`: accuracy and per-class precision, recall and F1 with bootstrap
+  intervals, the confusion matrix, the most confident mistakes (notebook 08) and their Grad-CAM
   (notebook 09);
 - :func:`export`: ONNX, its agreement with PyTorch and an int8 copy (notebook 13);
 - :func:`save_model` / :func:`load_model`: ``model.pt`` as :mod:`course_utils.serve` reads it;
@@ -77,7 +77,13 @@ class Backbone:
 
 
 def weights_reachable(name: str = "resnet50") -> bool:
-    """True when torchvision's weights for ``name`` are cached or their server answers."""
+    """True when torchvision's weights for ``name`` are cached or their server answers.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``course_utils.pretrained.hub.TORCHVISION_MODELS``, e.g. ``"resnet50"``.
+    """
     from course_utils.data.online import network_available
     from course_utils.pretrained.hub import TORCHVISION_MODELS, WEIGHTS_HOST, weights_dir
 
@@ -88,6 +94,11 @@ def weights_reachable(name: str = "resnet50") -> bool:
 def choose_backbone(preferred: str = "auto") -> str:
     """``"auto"``: ResNet-50 (the articles' example) when reachable, else the shipped
     MobileNetV2.
+
+    Parameters
+    ----------
+    preferred : {"auto", "mobilenet_v2", "resnet50"}
+        A backbone by name, or ``"auto"`` to take ResNet-50 only when its weights are there.
     """
     check_choice(preferred, "preferred", ("auto", *BACKBONES))
     if preferred != "auto":
@@ -98,6 +109,13 @@ def choose_backbone(preferred: str = "auto") -> str:
 def load_backbone(name: str = "mobilenet_v2", pretrained: bool = True) -> Backbone:
     """The network ``name`` cut into trunk and tail (``pretrained=False``: the bare skeleton,
     which ``load_state_dict`` fills when a saved model is read back).
+
+    Parameters
+    ----------
+    name : {"mobilenet_v2", "resnet50"}
+        The network.
+    pretrained : bool
+        Load its weights (shipped for MobileNetV2, torchvision's for ResNet-50).
     """
     check_choice(name, "name", BACKBONES)
     if name == "mobilenet_v2":
@@ -134,7 +152,13 @@ class FolderClassifier(nn.Module):
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1), persistent=False)
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, K)`` for ``(N, 3, H, W)`` pixels."""
+        """Class scores ``(N, K)`` for ``(N, 3, H, W)`` pixels.
+
+        Parameters
+        ----------
+        pixels : torch.Tensor
+            ``(N, 3, H, W)`` float pixels in 0..255.
+        """
         return self.head(self.tail(self.trunk((pixels - self.mean) / self.std)))
 
 
@@ -248,7 +272,15 @@ def train_on_folder(train_images: torch.Tensor, train_labels: torch.Tensor,
 
 
 def predict_probabilities(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
-    """``(N, K)`` softmax probabilities of a :class:`FolderClassifier` on uint8 images."""
+    """``(N, K)`` softmax probabilities of a :class:`FolderClassifier` on uint8 images.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A :class:`FolderClassifier`.
+    images : torch.Tensor
+        ``(N, 3, H, W)`` uint8 images.
+    """
     return _run(model, images).softmax(1)
 
 
@@ -277,12 +309,31 @@ def _per_class_intervals(y_true: np.ndarray, y_pred: np.ndarray, k: int, n_resam
             for m, what in enumerate(("precision", "recall", "f1"))}
 
 
-def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
-             classes: tuple[str, ...], *, cam_layer: str, n_mistakes: int = 6,
-             n_resamples: int = 1000, seed: int = 0) -> dict:
+def evaluation_report(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                      classes: tuple[str, ...], *, cam_layer: str, n_mistakes: int = 6,
+                      n_resamples: int = 1000, seed: int = 0) -> dict:
     """Everything a test figure needs: metrics with intervals, confusion, explained mistakes.
 
     Introduced in ``18_your_own_images.ipynb``.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A trained :class:`FolderClassifier`.
+    images : torch.Tensor
+        ``(N, 3, H, W)`` uint8 test images.
+    labels : torch.Tensor
+        ``(N,)`` class indices.
+    classes : tuple of str
+        The class names, in index order.
+    cam_layer : str
+        The module whose Grad-CAM explains each mistake.
+    n_mistakes : int
+        How many mistakes (or closest calls) to explain.
+    n_resamples : int
+        Bootstrap resamples for every interval.
+    seed : int
+        Seeds the bootstrap.
 
     Returns
     -------
@@ -335,6 +386,19 @@ def export(model: nn.Module, folder: str | os.PathLike, example: torch.Tensor,
     test ones when a choice depends on it) measure the largest score difference between
     onnxruntime and PyTorch, and the int8 model's agreement with the fp32 one.
 
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The trained classifier.
+    folder : path-like
+        Where the ONNX files go.
+    example : torch.Tensor
+        ``(N, 3, H, W)`` uint8 images; the first two trace the export.
+    check : torch.Tensor
+        ``(M, 3, H, W)`` uint8 images to compare the runtimes on.
+    calibration : torch.Tensor, optional
+        ``(C, 3, H, W)`` uint8 images to calibrate int8 quantisation; none: no int8 file.
+
     Returns
     -------
     dict
@@ -366,6 +430,15 @@ def export(model: nn.Module, folder: str | os.PathLike, example: torch.Tensor,
 def save_model(trained: Trained, classes: tuple[str, ...], path: str | os.PathLike) -> Path:
     """``{"state_dict", "classes", "backbone", "cam_layer"}`` in ``path``, as
     :func:`load_model` and ``python -m course_utils.serve`` read it.
+
+    Parameters
+    ----------
+    trained : Trained
+        The trained model with its backbone name and Grad-CAM layer.
+    classes : tuple of str
+        The class names, in index order.
+    path : path-like
+        The file to write (``model.pt``).
     """
     path = Path(path)
     torch.save({"state_dict": trained.model.state_dict(), "classes": list(classes),
@@ -376,6 +449,11 @@ def save_model(trained: Trained, classes: tuple[str, ...], path: str | os.PathLi
 def load_model(path: str | os.PathLike) -> tuple[FolderClassifier, list[str], str]:
     """A model saved by :func:`save_model` (a run folder or its ``model.pt``): the model in
     eval mode, its class names and its Grad-CAM layer. Read with ``weights_only=True``.
+
+    Parameters
+    ----------
+    path : path-like
+        A run folder (``model.pt`` inside) or the file itself.
     """
     path = Path(path)
     path = check_file(path / MODEL_FILE if path.is_dir() else path, "model", suffixes=(".pt",))
@@ -391,7 +469,17 @@ def load_model(path: str | os.PathLike) -> tuple[FolderClassifier, list[str], st
 
 
 def plot_examples(dataset, per_class: int = 6, title: str = ""):
-    """The first ``per_class`` images of each class, one row per class."""
+    """The first ``per_class`` images of each class, one row per class.
+
+    Parameters
+    ----------
+    dataset : ImageSet
+        The images and their classes.
+    per_class : int
+        Images shown for each class.
+    title : str
+        The figure's title.
+    """
     from course_utils.plots import show_images
 
     rows = [torch.nonzero(dataset.labels == c).flatten()[:per_class]
@@ -403,7 +491,17 @@ def plot_examples(dataset, per_class: int = 6, title: str = ""):
 
 
 def plot_confusion(confusion, classes: tuple[str, ...], title: str = ""):
-    """The confusion matrix as counts: rows the true class, columns the prediction."""
+    """The confusion matrix as counts: rows the true class, columns the prediction.
+
+    Parameters
+    ----------
+    confusion : array-like
+        ``(K, K)`` counts, rows the true class.
+    classes : tuple of str
+        The class names, in index order.
+    title : str
+        The figure's title.
+    """
     from course_utils.plots import plot_heatmap
 
     fig = plot_heatmap(np.asarray(confusion), classes, classes, row_title="true class",
@@ -418,6 +516,19 @@ def plot_mistakes(images: torch.Tensor, labels: torch.Tensor, report: dict,
                   classes: tuple[str, ...], title: str = ""):
     """The most confident mistakes (or, with none, the closest calls): each photo above the
     Grad-CAM of the class predicted.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+        ``(N, 3, H, W)`` uint8 test images.
+    labels : torch.Tensor
+        ``(N,)`` true classes.
+    report : dict
+        What :func:`evaluation_report` returned for those images.
+    classes : tuple of str
+        The class names, in index order.
+    title : str
+        The figure's title.
     """
     import matplotlib.pyplot as plt
 
@@ -456,7 +567,19 @@ def _cells(interval: dict) -> str:
 
 
 def write_report(out: Path, summary: dict, evaluation: dict, figures: dict) -> Path:
-    """``report.html``: the metrics table with intervals and every figure, in one page."""
+    """``report.html``: the metrics table with intervals and every figure, in one page.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The run folder.
+    summary : dict
+        The run's summary (as in ``metrics.json``), its ``warnings`` among them.
+    evaluation : dict
+        What :func:`evaluation_report` returned.
+    figures : dict
+        ``{title: base64-encoded PNG}``, embedded in the page.
+    """
     rows = "".join(
         f"<tr><th>{html.escape(name)}</th>" + "".join(_cells(m[key]) for key in
                                                       ("precision", "recall", "f1"))
@@ -510,6 +633,33 @@ def train_folder(folder: str | os.PathLike, out: str | os.PathLike, *, backbone:
     ``settings.json``, ``metrics.json``, ``folder.txt`` (every file skipped and why),
     ``examples.png``, ``confusion.png``, ``mistakes.png`` and ``report.html``.
 
+    Parameters
+    ----------
+    folder : path-like
+        ``root/<class>/*`` images.
+    out : path-like
+        The run folder for the model, the report and the settings.
+    backbone : {"auto", "mobilenet_v2", "resnet50"}
+        The pretrained network (see :func:`choose_backbone`).
+    epochs : int, optional
+        Fine-tuning epochs (default 3; 1 in fast mode).
+    size : int
+        Side of the square the images are resized and cropped to.
+    validation, test : float
+        Share of each class held out for validation and for the test.
+    seed : int
+        Seeds the split and the training.
+    cache : bool or path-like
+        Keep decoded images on disk (True: in the course's cache folder; or this folder).
+    int8 : bool
+        Also write and check an int8 ONNX model.
+    onnx : bool
+        Write the ONNX files at all.
+    progress : bool
+        Show progress bars.
+    log : callable
+        Receives one line per step.
+
     Returns
     -------
     dict
@@ -558,9 +708,10 @@ def train_folder(folder: str | os.PathLike, out: str | os.PathLike, *, backbone:
                       data.images[train_idx][:32] if int8 else None) if onnx else \
         {"skipped": "no ONNX export (--no-export)"}
     step("export")
-    evaluation = evaluate(trained.model, data.images[test_idx], data.labels[test_idx],
-                          data.classes, cam_layer=trained.cam_layer,
-                          n_resamples=by_mode(full=1000, fast=200), seed=seed)
+    evaluation = evaluation_report(trained.model, data.images[test_idx],
+                                   data.labels[test_idx], data.classes,
+                                   cam_layer=trained.cam_layer,
+                                   n_resamples=by_mode(full=1000, fast=200), seed=seed)
     step("evaluate")
     figures = {"A few images of each class": plot_examples(data),
                "Confusion matrix (test images)": plot_confusion(evaluation["confusion"],

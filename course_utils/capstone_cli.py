@@ -28,7 +28,13 @@ Serve the model afterwards with: python -m course_utils.serve --model RUN_DIR"""
 
 
 def add_train_folder_command(commands) -> None:
-    """The ``train-folder`` sub-command of ``python -m course_utils``."""
+    """The ``train-folder`` sub-command of ``python -m course_utils``.
+
+    Parameters
+    ----------
+    commands : argparse._SubParsersAction
+        The sub-command parsers of ``python -m course_utils``.
+    """
     import argparse
 
     parser = commands.add_parser("train-folder", help="train a classifier on a folder of your "
@@ -59,7 +65,13 @@ def add_train_folder_command(commands) -> None:
 
 
 def run_train_folder(args) -> int:
-    """Run ``train-folder`` from parsed arguments; a bad folder prints its error (exit 2)."""
+    """Run ``train-folder`` from parsed arguments; a bad folder prints its error (exit 2).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        What the ``train-folder`` parser read.
+    """
     import torch
 
     from course_utils.capstone import train_folder

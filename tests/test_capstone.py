@@ -12,7 +12,7 @@ from course_utils.capstone import (
     FolderClassifier,
     Trained,
     choose_backbone,
-    evaluate,
+    evaluation_report,
     load_backbone,
     load_model,
     plot_mistakes,
@@ -37,7 +37,7 @@ def test_evaluate_gives_intervals_confusion_and_grad_cam() -> None:
     gen = torch.Generator().manual_seed(3)
     images = torch.randint(0, 256, (15, 3, 16, 16), generator=gen, dtype=torch.uint8)
     labels = torch.arange(15) % 3
-    result = evaluate(tiny_model(), images, labels, CLASSES, cam_layer="tail.0",
+    result = evaluation_report(tiny_model(), images, labels, CLASSES, cam_layer="tail.0",
                       n_resamples=50, n_mistakes=4)
     for key in ("accuracy", "macro_f1"):
         interval = result[key]
@@ -65,7 +65,7 @@ def test_no_mistake_gives_closest_calls_and_the_rule_of_three() -> None:
     model = tiny_model()
     images = torch.randint(0, 256, (10, 3, 16, 16), dtype=torch.uint8)
     labels = model(images.float()).argmax(1).detach()
-    result = evaluate(model, images, labels, CLASSES, cam_layer="tail.0", n_resamples=20)
+    result = evaluation_report(model, images, labels, CLASSES, cam_layer="tail.0", n_resamples=20)
     assert result["explained_kind"] == "closest calls" and len(result["mistakes"]) == 0
     assert result["accuracy"]["rule_of_three_low"] == pytest.approx(1 - 3 / 10)
 
@@ -127,7 +127,7 @@ def test_resnet50_path_trains_explains_and_reloads(monkeypatch, tmp_path) -> Non
     trained = capstone.train_on_folder(images[:8], labels[:8], images[8:], labels[8:],
                                        backbone="resnet50", epochs=1, progress=False)
     assert trained.cam_layer == "tail.0" and len(trained.history["fine_tune"]) == 1
-    result = evaluate(trained.model, images[8:], labels[8:], ("x", "y"),
+    result = evaluation_report(trained.model, images[8:], labels[8:], ("x", "y"),
                       cam_layer=trained.cam_layer, n_resamples=20)
     assert result["cam"].shape[1:] == (64, 64)
     save_model(trained, ("x", "y"), tmp_path / "model.pt")

@@ -25,11 +25,6 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, f"ruff check {' '.join(CHECKED)}:\n{report}"
 
 
-PARAMETERS_PENDING = {"course_utils/capstone.py", "course_utils/capstone_cli.py"}
-"""Modules being written for issue 28 when the rule came in; each leaves this set once its public
-functions document their parameters."""
-
-
 def _is_exercise_body(node: ast.FunctionDef) -> bool:
     """A checker's body, declared with ``@exercise(...)``: its answer is described there."""
     return any(isinstance(d, ast.Call) and getattr(d.func, "id", "") == "exercise"
@@ -61,7 +56,7 @@ def test_every_public_function_documents_its_parameters():
     missing = []
     for path in sorted((ROOT / "course_utils").rglob("*.py")):
         relative = path.relative_to(ROOT)
-        if (str(relative) in PARAMETERS_PENDING or "solutions" in relative.parts
+        if ("solutions" in relative.parts
                 or any(p.startswith("_") and p != "__init__.py" for p in relative.parts)):
             continue
         missing += _missing_parameters(path)
