@@ -25,6 +25,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+# The pin parsing of the package's version check (a module of the standard library only).
+from course_utils.versions import normalise, read_pins
+
 ROOT = Path(__file__).resolve().parent
 RECIPE = 3
 """Bump to build fresh environments when the install steps below change."""
@@ -90,28 +93,9 @@ def venv_python(venv: Path, system: str | None = None) -> Path:
 
 def read_constraints(path: Path) -> tuple[dict[str, str], str | None]:
     """``({normalised name: version}, recorded Python "3.11" or None)`` of a constraints file."""
-    pins, python = {}, None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line.startswith("# python "):
-            python = line.split()[2]
-        if not line or line.startswith("#"):
-            continue
-        name, _, pinned = line.partition("==")
-        pins[normalise(name)] = pinned.split(";")[0].strip()
-    return pins, python
-
-
-def normalise(name: str) -> str:
-    """A distribution name as pip compares them: lower case, runs of ``-_.`` as one ``-``."""
-    out = []
-    for char in name.strip().lower():
-        if char in "-_.":
-            if not out or out[-1] != "-":
-                out.append("-")
-        else:
-            out.append(char)
-    return "".join(out)
+    recorded = [line.split()[2] for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# python ")]
+    return read_pins(path), (recorded[0] if recorded else None)
 
 
 # --- the install plan ---
@@ -279,10 +263,14 @@ def ensure_environment(venv: Path, build: Callable[[Path], None]) -> bool:
         return True
 
 
-def pip(python: Path, *args: str) -> None:
-    """``python -m pip install --quiet ARGS``; a failure stops the launcher with pip's message."""
-    command = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               *args]
+def pip(python: Path, *args: str, into: Path | None = None) -> None:
+    """``python -m pip install --quiet ARGS``; a failure stops the launcher with pip's message.
+
+    ``into``: install into that interpreter's environment instead (one without a pip of its own).
+    """
+    target = ["--python", str(into)] if into else []
+    command = [str(python), "-m", "pip", *target, "install", "--quiet",
+               "--disable-pip-version-check", *args]
     result = subprocess.run(command)
     if result.returncode != 0:
         raise LauncherError(f"pip could not install {' '.join(args)} (exit {result.returncode});"
@@ -379,12 +367,7 @@ def setup_colab_like(main_python: Path) -> Path:
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
         python = venv_python(folder)
         # pip from the course environment installs into this one (it has no pip of its own).
-        result = subprocess.run([str(main_python), "-m", "pip", "--python", str(python),
-                                 "install", "--quiet", "--disable-pip-version-check",
-                                 "--no-deps", "--requirement", str(OLDEST)])
-        if result.returncode != 0:
-            raise LauncherError(f"pip could not install {OLDEST.name} into {folder}; see its "
-                                "messages above")
+        pip(main_python, "--no-deps", "--requirement", str(OLDEST), into=python)
         Path(purelib(python), "course_env.pth").write_text(
             f"import site; site.addsitedir({base!r})\n")
 

@@ -1,16 +1,13 @@
 """Every notebook opens on Colab: the badge, the guarded install cell, and that cell run for real.
 
-The simulated install clones this repository (a local clone, no network), starts a fresh virtual
-environment whose only packages are the course environment's (a ``.pth`` line, so pip and
-setuptools come from there too, and pip may not reach an index), pretends to be Colab by
-registering a ``google.colab`` module, runs the install cell's code as it is stored in the
-notebooks, and imports ``course_utils`` from the clone in a new process.
+The simulated install (``tests/colab_support.py``) runs the install cell in a fresh virtual
+environment whose only packages are the course environment's, as Colab and as Kaggle, and then
+imports ``course_utils`` from the clone in a new process.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import sysconfig
@@ -19,6 +16,7 @@ from pathlib import Path
 import nbformat
 import nbtools
 import pytest
+from colab_support import hosted_kernel, run_install_cell
 
 from course_utils.publish.__main__ import prepare
 from course_utils.publish.colab import (
@@ -119,31 +117,12 @@ def plant_old_torch(purelib: Path) -> None:
 
 @pytest.mark.parametrize("platform", ["colab", "kaggle"])
 def test_the_install_cell_installs_the_course_on_a_simulated_platform(tmp_path, platform):
-    clone = tmp_path / "origin"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
-                   timeout=120)
-    python = venv / "bin" / "python"
-    purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig."
-                                   "get_paths()['purelib'])"], capture_output=True, text=True,
-                                  check=True).stdout.strip())
-    (purelib / "course_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    kernel = hosted_kernel(tmp_path, [sysconfig.get_paths()["purelib"]])
+    purelib, content = kernel.purelib, kernel.content
     if platform == "kaggle":
         plant_old_torch(purelib)
-    content = tmp_path / "content"  # Colab's working folder
-    content.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
-    env.update(COURSE_REPO=str(clone), PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0",
-               PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
-    env.pop("KAGGLE_KERNEL_RUN_TYPE", None)
-    stand_in = ("import sys, types\n"
-                "sys.modules['google.colab'] = types.ModuleType('google.colab')\n")
-    if platform == "kaggle":
-        env["KAGGLE_KERNEL_RUN_TYPE"], stand_in = "Interactive", ""
-    cell = stand_in + install_source() + "\nimport course_utils\nprint(course_utils.__file__)\n"
-    ran = subprocess.run([str(python), "-c", cell], cwd=content, env=env, capture_output=True,
-                         text=True, timeout=600)
+    ran = run_install_cell(kernel, platform=platform,
+                           then="import course_utils\nprint(course_utils.__file__)\n")
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     assert "dependency resolver" not in ran.stdout + ran.stderr
     warned = "WARNING: torch 2.9.0 is older than the versions the course was tested with"
@@ -153,7 +132,7 @@ def test_the_install_cell_installs_the_course_on_a_simulated_platform(tmp_path, 
     # A new kernel (a new process) imports the installed course, and torch is the one it had.
     check = ("import course_utils, torch, json; print(json.dumps([course_utils.__file__, "
              "torch.__file__]))")
-    later = subprocess.run([str(python), "-c", check], cwd=tmp_path, env=env,
+    later = subprocess.run([str(kernel.python), "-c", check], cwd=tmp_path, env=kernel.env,
                            capture_output=True, text=True, timeout=300)
     assert later.returncode == 0, later.stderr[-3000:]
     utils_file, torch_file = json.loads(later.stdout)

@@ -8,8 +8,6 @@ environment (ipywidgets 8) the whole module is skipped, with that reason.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import sysconfig
 from importlib import metadata
@@ -18,6 +16,7 @@ from pathlib import Path
 import ipywidgets
 import pytest
 import torch
+from colab_support import hosted_kernel, run_install_cell
 from torch import nn
 
 from course_utils.explorers import (
@@ -29,7 +28,6 @@ from course_utils.explorers import (
     LayerMapExplorer,
     PoolingExplorer,
 )
-from course_utils.publish.colab import install_source
 from course_utils.versions import read_pins, version_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,26 +93,11 @@ def test_every_explorer_takes_the_kernel_path_for_real(name):
 
 
 def test_the_colab_install_keeps_7_7_and_prints_no_resolver_error(tmp_path):
-    clone = tmp_path / "origin"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                           "['purelib'])"], capture_output=True, text=True, check=True)
     # This environment's packages (ipywidgets 7.7.1 first), as Colab's are to its kernel.
     paths = [p for p in sys.path if p.endswith("site-packages")] or [
         sysconfig.get_paths()["purelib"]]
-    Path(site.stdout.strip(), "colab_env.pth").write_text("\n".join(paths) + "\n")
-    content = tmp_path / "content"
-    content.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
-    env.update(COURSE_REPO=str(clone), PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0")
-    cell = ("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-            + install_source()
-            + "\nimport ipywidgets\nprint('ipywidgets', ipywidgets.__version__)")
-    ran = subprocess.run([str(python), "-c", cell], cwd=content, env=env, capture_output=True,
-                         text=True, timeout=600)
+    ran = run_install_cell(hosted_kernel(tmp_path, paths),
+                           then="import ipywidgets\nprint('ipywidgets', ipywidgets.__version__)")
     said = ran.stdout + ran.stderr
     assert ran.returncode == 0, said[-3000:]
     assert "dependency resolver" not in said and "ERROR" not in said, said[-3000:]
