@@ -22,6 +22,8 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
 T = TypeVar("T")
+_STARTING_THREADS = torch.get_num_threads()
+"""PyTorch's own choice of CPU threads, read before any lesson changes it."""
 
 
 def is_fast_mode() -> bool:
@@ -183,3 +185,29 @@ def torch_threads(n: int) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def set_lesson_threads(*, small_network: bool = False) -> int:
+    """Choose how many CPU threads PyTorch uses for a lesson, set it, and return it.
+
+    A small network fed small batches does too little work per operation to share between
+    threads: on a laptop whose other cores are busy, a second thread mostly waits, and a step can
+    take many times longer. Such lessons (``small_network=True``) use one thread; the others use
+    every thread PyTorch found, except in fast mode, which uses one so that the automated runs of
+    all the notebooks do not compete with each other.
+
+    Parameters
+    ----------
+    small_network : bool
+        True for lessons whose networks and batches are small (the from-scratch lessons).
+
+    Returns
+    -------
+    int
+        The number of threads now set.
+    """
+    if not isinstance(small_network, bool):
+        raise TypeError(f"small_network must be True or False, got {small_network!r}.")
+    n = 1 if small_network or is_fast_mode() else _STARTING_THREADS
+    torch.set_num_threads(n)
+    return n
