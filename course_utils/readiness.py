@@ -38,18 +38,59 @@ WIDGET_MANAGER = "@jupyter-widgets/jupyterlab-manager"
 MANAGER_FOR_IPYWIDGETS = {"8": "5", "7": "3"}
 """ipywidgets major version -> the major version of JupyterLab's widget manager that renders it."""
 
-RUN_SECONDS: dict[str, tuple[float | None, float | None]] = {
-    "00": (4.3, None), "01": (15.6, None), "02": (7.7, None), "03": (28.3, 38.2),
+RUN_SECONDS: dict[str, tuple[float, float]] = {
+    "00": (4.3, 5.9), "01": (15.6, 15.8), "02": (7.7, 8.8), "03": (28.3, 38.2),
     "04": (15.4, 56.6), "05": (51.8, 294.2), "06": (30.3, 103.8), "07": (43.0, 85.3),
     "08": (17.1, 82.0), "09": (26.2, 340.0), "10": (35.4, 154.6), "11": (32.5, 128.6),
-    "12": (63.1, 419.5), "13": (40.7, None), "14": (15.0, None), "15": (22.4, None),
+    "12": (63.1, 419.5), "13": (40.7, 111.2), "14": (15.0, 20.0), "15": (22.4, 25.8),
     "16": (30.2, 133.7), "17": (16.6, 32.5), "18": (19.7, 47.1),
 }
 """Seconds to run each notebook (by number) top to bottom on a 2-core CPU: (fast, default mode).
 
-Fast mode: the CI run of the notebooks (``python course.py test``); default mode: one notebook
-at a time (``FINDINGS.md``, the notebooks' closing notes). None: not measured yet.
+The source of every lesson's time line (:func:`time_line`) and of the readiness report.
 """
+
+READING_MINUTES: dict[str, int] = {
+    "00": 5, "01": 35, "02": 45, "03": 45, "04": 50, "05": 75, "06": 60, "07": 45, "08": 60,
+    "09": 60, "10": 45, "11": 50, "12": 60, "13": 45, "14": 30, "15": 40, "16": 45, "17": 35,
+    "18": 45,
+}
+"""Minutes a learner needs to read each lesson and do its exercises, computing aside."""
+
+TIME_LINE_START = "**Time**"
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 60:
+        return "under a minute"
+    minutes = round(seconds / 60)
+    return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
+
+
+def time_line(number: str) -> str:
+    """The header line that says how long lesson ``number`` takes, from one source.
+
+    Reading minutes come from :data:`READING_MINUTES`, computing minutes from
+    :data:`RUN_SECONDS` (default mode, and fast mode in brackets).
+    ``python -m course_utils.publish prepare`` writes it into each notebook's header.
+
+    Parameters
+    ----------
+    number : str
+        The lesson's two-digit number, e.g. ``"09"``.
+
+    Returns
+    -------
+    str
+        One line of markdown starting with ``**Time**``.
+    """
+    if number not in READING_MINUTES or number not in RUN_SECONDS:
+        raise KeyError(f"no times for lesson {number!r}; known: {sorted(READING_MINUTES)}. "
+                       "Add it to READING_MINUTES and RUN_SECONDS in course_utils/readiness.py.")
+    fast, full = RUN_SECONDS[number]
+    return (f"{TIME_LINE_START} about {READING_MINUTES[number]} minutes of reading and exercises, "
+            f"plus {_minutes(full)} of computing on a 2-core laptop "
+            f"(fast mode: {_minutes(fast)}).")
 
 
 def package_versions() -> dict[str, str]:

@@ -1,6 +1,7 @@
 """``python -m course_utils.publish prepare | execute | slides | site``.
 
-- ``prepare NB...``: add or update the Colab badge, the install cell and the slide tags
+- ``prepare NB...``: add or update the Colab badge, the install cell, the header's time line
+  (:func:`course_utils.readiness.time_line`) and the slide tags
   (idempotent: a notebook is written only when something changed);
 - ``execute NB... --out DIR``: run each notebook in a fresh kernel (from ``notebooks/``) into
   ``DIR``, with its widget state, and write ``DIR/timings.json`` (seconds per notebook);
@@ -17,22 +18,29 @@ import time
 from pathlib import Path
 
 from course_utils.publish.colab import add_colab_cells
+from course_utils.publish.header import write_time_line
 from course_utils.publish.slides import build_decks, tag_slides
 from course_utils.publish.website import build_site, execute
 
 
 def prepare(path: Path) -> bool:
-    """Add the Colab cells and slide tags to the notebook at ``path``; True if it changed.
+    """Add the Colab cells, the time line and slide tags to the notebook at ``path``.
 
     Parameters
     ----------
     path : Path
+
+    Returns
+    -------
+    bool
+        True if the notebook changed (it is written only then).
     """
     import nbformat
 
     before = path.read_text(encoding="utf-8")
     nb = nbformat.reads(before, as_version=4)
     add_colab_cells(nb, path.name)
+    write_time_line(nb, path.name)
     tag_slides(nb)
     after = nbformat.writes(nb) + "\n"
     if after == before:
