@@ -60,6 +60,8 @@ def pgd(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor, *, e
         generator: torch.Generator | None = None) -> torch.Tensor:
     """Projected gradient descent inside the ε-ball around each image.
 
+    Written out in ``12_adversarial_robustness.ipynb``, section 2 (L∞, one start).
+
     Parameters
     ----------
     model : torch.nn.Module

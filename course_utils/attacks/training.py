@@ -104,6 +104,8 @@ class FGSMRandomStart(_Adversarial):
 class PGDTraining(_Adversarial):
     """Batch transform: L∞ PGD with a random start and a few steps (Madry et al.).
 
+    Written out in ``12_adversarial_robustness.ipynb``, section 6 (one epoch of training on it).
+
     Parameters
     ----------
     model : torch.nn.Module

@@ -10,9 +10,11 @@ Why onnxruntime and not PyTorch: ``torch.ao.quantization`` (eager and FX graph m
 deprecated in current PyTorch and is being removed in favour of the ``torchao`` package (PT2E
 quantisation), which the course's environment does not have; onnxruntime's quantiser is
 maintained, and its output runs in the same runtime as the fp32 export. *Dynamic* quantisation
-(``quantize_dynamic``) only quantises weights and computes activation scales at run time; it
-suits LSTMs and transformers (matrix products), not a CNN, whose convolutions it would run with
-slow integer kernels.
+(``quantize_dynamic``) stores the weights in int8 ahead of time and quantises the activations at
+run time, with a scale measured on each batch as it arrives; it suits LSTMs and transformers
+(matrix products), not a CNN, whose convolutions it would run with slow integer kernels.
+The arithmetic of one tensor's quantisation (scale and zero point from its range, rounding,
+clamping) is written out in ``13_deployment.ipynb``, section 4.
 """
 
 from __future__ import annotations

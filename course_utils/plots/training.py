@@ -105,7 +105,7 @@ def plot_lr_range(lrs: Sequence[float], losses: Sequence[float], suggestion: flo
 
 def plot_heatmap(values: np.ndarray | torch.Tensor, row_labels: Sequence, col_labels: Sequence,
                  row_title: str = "", col_title: str = "", title: str = "",
-                 fmt: str = "{:.3f}") -> Figure:
+                 fmt: str = "{:.3f}", *, center: float | None = None) -> Figure:
     """A table of numbers as coloured cells, each cell labelled with its value.
 
     Introduced in ``05_training_from_scratch.ipynb`` (learning rate by batch size).
@@ -114,6 +114,10 @@ def plot_heatmap(values: np.ndarray | torch.Tensor, row_labels: Sequence, col_la
     ----------
     values : (R, K) array
     row_labels, col_labels : sequences of length R and K
+    center : float, optional
+        For signed values such as differences: a diverging colour map (red below, blue above)
+        with ``center`` in its white middle and limits symmetric around it. Default: a
+        sequential map from the smallest to the largest value.
     """
     values = to_numpy(values, "values")
     if not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
@@ -128,15 +132,22 @@ def plot_heatmap(values: np.ndarray | torch.Tensor, row_labels: Sequence, col_la
         raise InputError(f"values must be ({len(row_labels)}, {len(col_labels)}) to match the "
                          f"labels, got {values.shape}.")
     fig, ax = plt.subplots(figsize=(1.2 * len(col_labels) + 2, 0.6 * len(row_labels) + 1.5))
-    image = ax.imshow(values, cmap="viridis", aspect="auto")
+    if center is None:
+        image = ax.imshow(values, cmap="viridis", aspect="auto")
+    else:
+        reach = max(float(np.nanmax(np.abs(values - center))), 1e-12)
+        image = ax.imshow(values, cmap="RdBu", vmin=center - reach, vmax=center + reach,
+                          aspect="auto")
+        dark_from = 0.6 * reach
     ax.set_xticks(range(len(col_labels)), [str(c) for c in col_labels])
     ax.set_yticks(range(len(row_labels)), [str(r) for r in row_labels])
     ax.set_xlabel(col_title)
     ax.set_ylabel(row_title)
     middle = np.nanmin(values) + 0.5 * (np.nanmax(values) - np.nanmin(values))
     for (r, c), value in np.ndenumerate(values):
+        dark = value <= middle if center is None else abs(value - center) > dark_from
         ax.text(c, r, fmt.format(value), ha="center", va="center", fontsize=8,
-                color="black" if value > middle else "white")
+                color="white" if dark else "black")
     fig.colorbar(image, ax=ax)
     ax.set_title(title)
     fig.tight_layout()

@@ -131,6 +131,8 @@ def confident_learning_issues(labels: torch.Tensor, probabilities: torch.Tensor)
     when ``p_j >= t_j`` (the most probable such j if there are several); it is flagged when that
     class exists and differs from its label.
 
+    Written out in ``11_data_quality_and_robustness.ipynb``, section 3.
+
     Parameters
     ----------
     labels : (N,) integer labels
