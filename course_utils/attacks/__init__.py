@@ -43,10 +43,3 @@ from course_utils.attacks.fuse import fuse_batch_norm
 from course_utils.attacks.mode import frozen_eval
 from course_utils.attacks.pgd import input_gradient, pgd
 from course_utils.attacks.training import FGSMRandomStart, PGDTraining
-
-__all__ = [
-    "CHECKS", "Checklist", "FGSMRandomStart", "InputQuantization", "PGDTraining", "ROBUST_MNIST",
-    "ROBUST_MNIST_NETWORK", "RobustFit", "adversarial_fit", "clean_accuracy",
-    "evaluation_checklist", "fgsm", "frozen_eval", "fuse_batch_norm", "input_gradient", "pgd",
-    "random_sign_noise", "robust_accuracy",
-]

@@ -26,10 +26,3 @@ from course_utils.corruptions.labels import (
 from course_utils.corruptions.noise import gaussian_noise, impulse_noise, shot_noise
 from course_utils.corruptions.occlusion import occlude, occluding_patch
 from course_utils.corruptions.registry import CORRUPTIONS, SEVERITIES, corrupt
-
-__all__ = [
-    "CORRUPTIONS", "SEVERITIES", "brightness", "class_dependent_label_noise", "contrast",
-    "corrupt", "defocus_blur", "gaussian_noise", "impulse_noise", "jpeg", "motion_blur",
-    "occlude", "occluding_patch", "pair_transition", "pixelate", "shot_noise",
-    "symmetric_label_noise",
-]

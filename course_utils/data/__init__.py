@@ -32,11 +32,3 @@ from course_utils.data.sentiment import read_labelled_sentences
 from course_utils.data.shipped import pet_files, read_photo
 from course_utils.data.splits import stratified_split
 from course_utils.data.textset import TextSet
-
-__all__ = [
-    "DATASETS", "ChecksumError", "FolderError", "ImageSet", "OfflineError", "TextSet",
-    "cache_dir", "data_dir", "example_folder", "list_datasets", "load_dataset",
-    "load_full_dataset", "load_image_folder", "pet_files", "read_labelled_sentences",
-    "read_photo", "sample_photo", "split_three_ways", "stratified_split", "verified_path",
-    "verify_all",
-]

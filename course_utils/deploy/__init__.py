@@ -23,9 +23,3 @@ from course_utils.deploy.export import export_onnx, export_program, onnx_logits,
 from course_utils.deploy.latency import median_latency_ms
 from course_utils.deploy.litert import litert_interpreter, litert_logits
 from course_utils.deploy.quantize import quantize_onnx
-
-__all__ = [
-    "CAM_LAYER", "PetClassifier", "export_onnx", "export_program", "litert_interpreter",
-    "litert_logits", "median_latency_ms", "onnx_logits", "onnx_session",
-    "pet_classifier_skeleton", "quantize_onnx", "train_pet_classifier",
-]

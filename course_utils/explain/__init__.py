@@ -38,12 +38,3 @@ from course_utils.explain.saliency import (
     smoothgrad,
 )
 from course_utils.explain.sanity import cascading_randomization, randomize_layers, rank_correlation
-
-__all__ = [
-    "cascading_randomization", "class_activation_map", "curve_area", "deletion_curve",
-    "get_layer", "grad_cam", "grad_cam_from", "gradient_saliency", "heatmaps",
-    "insertion_curve", "integrated_gradients", "layer_names", "maximize_channel",
-    "normalize_maps", "occlusion", "pixel_map", "random_maps", "randomize_layers",
-    "rank_correlation", "record_activations", "smoothgrad", "top_patches", "total_variation",
-    "upsample_maps",
-]

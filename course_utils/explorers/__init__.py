@@ -35,9 +35,3 @@ from course_utils.explorers.kernel import KernelExplorer, show_kernel
 from course_utils.explorers.kernels import kernel_preset
 from course_utils.explorers.layer_maps import LayerMapExplorer, show_layer_maps
 from course_utils.explorers.pooling import PoolingExplorer, show_pooling
-
-__all__ = [
-    "CamExplorer", "ConvStepExplorer", "EpsilonExplorer", "FeatureMapExplorer", "KernelExplorer",
-    "LayerMapExplorer", "PoolingExplorer", "kernel_preset", "show_cam", "show_conv_step",
-    "show_epsilon", "show_feature_maps", "show_kernel", "show_layer_maps", "show_pooling",
-]

@@ -14,5 +14,3 @@ from course_utils.frameworks.keras_weights import (
     copy_torch_to_keras,
     dense_kernel_to_keras,
 )
-
-__all__ = ["conv_kernel_to_keras", "copy_torch_to_keras", "dense_kernel_to_keras"]

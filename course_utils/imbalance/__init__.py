@@ -29,9 +29,3 @@ from course_utils.imbalance.weights import (
     class_weighted_cross_entropy,
     class_weights,
 )
-
-__all__ = [
-    "adjust_logits", "balanced_sampler", "binary_focal_loss", "class_counts", "class_priors",
-    "class_weighted_cross_entropy", "class_weights", "focal_loss", "imbalanced_copy",
-    "imbalanced_indices", "oversample_indices", "undersample_indices",
-]

@@ -45,11 +45,3 @@ from course_utils.layers.softmax import (
     softmax_cross_entropy_backward,
     softmax_cross_entropy_forward,
 )
-
-__all__ = [
-    "ACTIVATIONS", "conv2d", "conv2d_backward", "conv2d_forward", "conv2d_loops",
-    "conv_output_size", "flatten", "gradient_check", "leaky_relu", "linear_backward",
-    "linear_forward", "maxpool2d_backward", "maxpool2d_forward", "numerical_gradient", "pool2d",
-    "receptive_field", "relative_error", "relu", "relu_backward", "relu_forward", "sigmoid",
-    "softmax", "softmax_cross_entropy_backward", "softmax_cross_entropy_forward", "tanh",
-]

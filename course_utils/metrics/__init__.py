@@ -39,11 +39,3 @@ from course_utils.metrics.ranking import (
     roc_curve,
 )
 from course_utils.metrics.uncertainty import Interval, McNemarResult, bootstrap_ci, mcnemar
-
-__all__ = [
-    "Interval", "McNemarResult", "PrecisionRecallF1", "ReliabilityBins", "accuracy",
-    "apply_temperature", "average_precision", "balanced_accuracy", "bootstrap_ci",
-    "confusion_matrix", "expected_calibration_error", "fit_temperature", "mcnemar",
-    "most_confident_mistakes", "precision_recall_curve", "precision_recall_f1",
-    "reliability_bins", "roc_auc", "roc_curve", "top_k_accuracy",
-]

@@ -25,10 +25,3 @@ from course_utils.models.mobilenet import InvertedResidual, MobileNet, depthwise
 from course_utils.models.resnet import BasicBlock, ResNet
 from course_utils.models.text_cnn import TextCNN
 from course_utils.models.vgg import SmallVGG
-
-__all__ = [
-    "BasicBlock", "DenseBlock", "DenseNet", "InvertedResidual", "LeNet5", "MnistCNN", "MobileNet",
-    "Normalize",
-    "ResNet", "SmallVGG", "TextCNN", "check_input", "conv_bn_relu", "count_macs",
-    "count_parameters", "cpu_latency_ms", "depthwise_separable",
-]

@@ -33,11 +33,3 @@ from course_utils.pretrained.mobilenet import SamePadConv2d, convert_tflite, loa
 from course_utils.pretrained.probe import balanced_subset, fit_linear_head
 from course_utils.pretrained.shifts import SHIFTS, shift_images
 from course_utils.pretrained.tflite import TFLiteFormatError, read_tflite
-
-__all__ = [
-    "PRETRAINED_MODELS", "SHIFTS", "Pretrained", "SamePadConv2d", "TFLiteFormatError",
-    "balanced_subset", "batchnorm_eval", "cat_dog_indices", "convert_tflite", "fine_tune",
-    "fit_linear_head", "imagenet_labels", "load_mobilenet_v2", "load_pretrained",
-    "model_accuracy", "read_tflite", "run_batched", "shift_images", "split_mobilenet",
-    "tflite_preprocess", "torchvision_preprocess", "train_classifier", "with_head",
-]

@@ -24,9 +24,3 @@ from course_utils.quality.label_issues import (
     precision_recall_at,
     self_confidence_ranking,
 )
-
-__all__ = [
-    "Duplicates", "FolderScan", "check_image_file", "confident_learning_issues",
-    "cross_val_probabilities", "exact_duplicates", "fingerprints", "near_duplicates",
-    "precision_recall_at", "scan_image_folder", "self_confidence_ranking",
-]

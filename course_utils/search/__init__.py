@@ -14,5 +14,3 @@ library, NumPy and :mod:`course_utils.validation`.
 
 from course_utils.search.halving import HalvingResult, Rung, successive_halving
 from course_utils.search.trace import best_so_far
-
-__all__ = ["HalvingResult", "Rung", "best_so_far", "successive_halving"]

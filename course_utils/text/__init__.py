@@ -14,5 +14,3 @@ The network itself is :class:`course_utils.models.TextCNN`.
 from course_utils.text.ngrams import NgramHit, top_ngrams
 from course_utils.text.tokenizer import tokenize
 from course_utils.text.vocabulary import PAD, UNK, Vocabulary
-
-__all__ = ["PAD", "UNK", "NgramHit", "Vocabulary", "tokenize", "top_ngrams"]

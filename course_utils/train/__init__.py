@@ -22,9 +22,3 @@ from course_utils.train.lr_range import lr_range_test
 from course_utils.train.optim import make_optimizer
 from course_utils.train.schedule import learning_rate
 from course_utils.validation import check_model_fits
-
-__all__ = [
-    "History", "InMemoryBatches", "TrainingDiverged", "as_tensors", "check_model_fits",
-    "evaluate", "fit", "learning_rate", "load_checkpoint", "lr_range_test", "make_optimizer",
-    "predict_logits", "save_checkpoint",
-]

@@ -97,16 +97,3 @@ from course_utils.validation.tensors import (
     check_tensor,
     to_numpy,
 )
-
-__all__ = [
-    "ArrayLike", "InputError", "MissingFileError", "as_tensor", "check_batch_labels",
-    "check_binary", "check_bool", "check_cache", "check_choice", "check_curves", "check_eps",
-    "check_explained", "check_file", "check_file_path", "check_finite", "check_images",
-    "check_indices", "check_int_range", "check_label_array", "check_labels", "check_logits",
-    "check_maps", "check_model", "check_model_fits", "check_non_negative", "check_number",
-    "check_output_file", "check_pair", "check_positive", "check_positive_int", "check_probability",
-    "check_rgb_images", "check_same_device", "check_same_length", "check_scores", "check_size",
-    "check_spatial_size", "check_square_kernel", "check_target_range", "check_targets",
-    "check_tensor", "check_type", "check_unit_images", "describe", "model_device", "range_problem",
-    "target_scores", "to_float_images", "to_numpy",
-]
