@@ -49,8 +49,6 @@ EXTRAS = "all"
 INSTALL_SOURCE = '''\
 # Colab and Kaggle only: fetch the course and install it; anywhere else this cell does nothing.
 # (On Kaggle, first turn on Settings > Internet.)
-# (Written by course_utils/publish/colab.py: change it there, then run
-#  `python -m course_utils.publish prepare notebooks/*.ipynb`.)
 import importlib.util
 import os
 import subprocess
@@ -73,6 +71,7 @@ if hosted() and importlib.util.find_spec("course_utils") is None:
     installer = os.path.join(COURSE_DIR, "course_utils", "publish", "colab.py")
     subprocess.run([sys.executable, installer, "install", COURSE_DIR], check=True)
     sys.path.insert(0, COURSE_DIR)'''
+"""The install cell: ``prepare`` writes it into every notebook, so change it here, not there."""
 
 
 def colab_url(notebook_name: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
