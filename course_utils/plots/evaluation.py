@@ -153,8 +153,8 @@ def plot_ci_width(sizes: Sequence[int], widths: Sequence[float], *,
                   label=r"normal approximation, $\propto 1/\sqrt{n}$")
     for label, size in (marks or {}).items():
         ax.axvline(size, color="#dd8452", linestyle=":", linewidth=1.2)
-        ax.annotate(label, (size, ax.get_ylim()[1]), fontsize=8, rotation=90, va="top",
-                    ha="right", color="#dd8452")
+        ax.annotate(label, (size, 0.97), xycoords=("data", "axes fraction"), fontsize=8,
+                    rotation=90, va="top", ha="right", color="#dd8452")
     plain = FuncFormatter(lambda value, _: f"{value:g}")
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
