@@ -16,9 +16,8 @@ import numpy as np
 from course_utils.validation import (
     ArrayLike,
     InputError,
-    check_label_array,
+    check_class_scores,
     check_positive_int,
-    check_same_length,
     check_scores,
 )
 
@@ -40,16 +39,6 @@ class ReliabilityBins(NamedTuple):
     counts: np.ndarray
 
 
-def _check_probs(y_true: ArrayLike, y_prob: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    true = check_label_array(y_true, "y_true")
-    probs = check_scores(y_prob, "y_prob", ndim=2, probabilities=True)
-    check_same_length(y_true=true, y_prob=probs)
-    if true.max() >= probs.shape[1]:
-        raise InputError(f"y_true has label {int(true.max())} but y_prob has only "
-                         f"{probs.shape[1]} columns (one per class, labels 0..K-1).")
-    return true, probs
-
-
 def reliability_bins(y_true: ArrayLike, y_prob: ArrayLike, *, n_bins: int = 10
                      ) -> ReliabilityBins:
     """Bin the predictions by confidence; per bin, mean confidence and accuracy.
@@ -67,7 +56,7 @@ def reliability_bins(y_true: ArrayLike, y_prob: ArrayLike, *, n_bins: int = 10
     -------
     ReliabilityBins
     """
-    true, probs = _check_probs(y_true, y_prob)
+    true, probs = check_class_scores(y_true, y_prob, "y_prob", probabilities=True)
     n_bins = check_positive_int(n_bins, "n_bins")
     confidence = probs.max(axis=1)
     correct = (probs.argmax(axis=1) == true).astype(np.float64)
@@ -104,19 +93,6 @@ def expected_calibration_error(y_true: ArrayLike, y_prob: ArrayLike, *, n_bins: 
     return float(np.sum(bins.counts[full] * gaps) / bins.counts.sum())
 
 
-def _check_logits(logits: ArrayLike, y_true: ArrayLike | None = None
-                  ) -> tuple[np.ndarray, np.ndarray | None]:
-    z = check_scores(logits, "logits", ndim=2)
-    if y_true is None:
-        return z, None
-    true = check_label_array(y_true, "y_true")
-    check_same_length(y_true=true, logits=z)
-    if true.max() >= z.shape[1]:
-        raise InputError(f"y_true has label {int(true.max())} but logits has only {z.shape[1]} "
-                         "columns (one per class, labels 0..K-1).")
-    return z, true
-
-
 def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
@@ -137,7 +113,7 @@ def apply_temperature(logits: ArrayLike, temperature: float) -> np.ndarray:
     -------
     (N, K) float64 ndarray, rows summing to 1
     """
-    z, _ = _check_logits(logits)
+    z = check_scores(logits, "logits", ndim=2)
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.floating)) \
             or not np.isfinite(temperature) or temperature <= 0:
         raise InputError(f"temperature must be a finite number > 0, got {temperature!r}.")
@@ -162,7 +138,7 @@ def fit_temperature(logits: ArrayLike, y_true: ArrayLike) -> float:
     float
         The temperature T > 0.
     """
-    z, true = _check_logits(logits, y_true)
+    true, z = check_class_scores(y_true, logits, "logits")
     z_true = z[np.arange(len(true)), true]
 
     def slope(log_beta: float) -> float:  # d loss / d beta, increasing in beta

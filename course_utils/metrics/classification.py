@@ -18,11 +18,9 @@ from course_utils.validation import (
     ArrayLike,
     InputError,
     check_choice,
-    check_label_array,
+    check_class_scores,
     check_pair,
     check_positive_int,
-    check_same_length,
-    check_scores,
 )
 
 AVERAGES = (None, "binary", "macro", "micro", "weighted")
@@ -81,17 +79,12 @@ def top_k_accuracy(y_true: ArrayLike, y_score: ArrayLike, *, k: int = 5) -> floa
     -------
     float in [0, 1]
     """
-    true = check_label_array(y_true, "y_true")
-    scores = check_scores(y_score, "y_score", ndim=2)
-    check_same_length(y_true=true, y_score=scores)
+    true, scores = check_class_scores(y_true, y_score, "y_score")
     k = check_positive_int(k, "k")
     n_classes = scores.shape[1]
     if k > n_classes:
         raise InputError(f"k={k} is more than the {n_classes} classes of y_score; every label "
                          f"would count as found (accuracy 1). Use k <= {n_classes}.")
-    if true.max() >= n_classes:
-        raise InputError(f"y_true has label {int(true.max())} but y_score has only {n_classes} "
-                         "columns (one per class, labels 0..K-1).")
     rows = np.arange(len(true))
     mine = scores[rows, true][:, None]
     classes = np.arange(n_classes)[None, :]

@@ -8,14 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.validation import (
-    ArrayLike,
-    InputError,
-    check_label_array,
-    check_positive_int,
-    check_same_length,
-    check_scores,
-)
+from course_utils.validation import ArrayLike, check_class_scores, check_positive_int
 
 
 def most_confident_mistakes(y_true: ArrayLike, y_prob: ArrayLike, *, n: int = 16) -> np.ndarray:
@@ -35,13 +28,8 @@ def most_confident_mistakes(y_true: ArrayLike, y_prob: ArrayLike, *, n: int = 16
     -------
     (M,) int64 ndarray, M <= n
     """
-    true = check_label_array(y_true, "y_true")
-    scores = check_scores(y_prob, "y_prob", ndim=2)
-    check_same_length(y_true=true, y_prob=scores)
+    true, scores = check_class_scores(y_true, y_prob, "y_prob")
     n = check_positive_int(n, "n")
-    if true.max() >= scores.shape[1]:
-        raise InputError(f"y_true has label {int(true.max())} but y_prob has only "
-                         f"{scores.shape[1]} columns (one per class, labels 0..K-1).")
     wrong = np.flatnonzero(scores.argmax(axis=1) != true)
     order = np.argsort(-scores[wrong].max(axis=1), kind="stable")
     return wrong[order[:n]].astype(np.int64)

@@ -29,7 +29,7 @@ per module:
   :func:`range_problem`;
 - ``labels``: :func:`check_labels`, :func:`check_batch_labels`, :func:`check_indices`;
 - ``metrics``: :func:`check_curves`, :func:`check_label_array`, :func:`check_pair`,
-  :func:`check_scores`,
+  :func:`check_scores`, :func:`check_class_scores` (labels with their ``(N, K)`` scores),
   :func:`check_binary`;
 - ``files``: :func:`check_file`, :func:`check_file_path`, :func:`check_output_file`;
 - ``models``: :func:`check_model`, :func:`model_device`, :func:`check_logits`,
@@ -66,6 +66,7 @@ from course_utils.validation.labels import check_batch_labels, check_indices, ch
 from course_utils.validation.layers import check_cache, check_square_kernel
 from course_utils.validation.metrics import (
     check_binary,
+    check_class_scores,
     check_curves,
     check_label_array,
     check_pair,

@@ -82,6 +82,37 @@ def check_scores(value: object, name: str, ndim: int, probabilities: bool = Fals
     return array
 
 
+def check_class_scores(y_true: object, scores: object, name: str, *,
+                       probabilities: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Check labels and their ``(N, K)`` class scores together; return them as arrays.
+
+    The scores pass :func:`check_scores`, have one row per label, and a column for every label
+    (labels 0..K-1).
+
+    Parameters
+    ----------
+    y_true : object
+    scores : object
+        One row per example, one column per class.
+    name : str
+        The scores' argument name in the messages (``"y_prob"``, ``"logits"``).
+    probabilities : bool
+        Whether each row must hold probabilities that sum to 1.
+
+    Returns
+    -------
+    tuple of np.ndarray
+        ``(true, scores)``: the labels as int64, the scores as float64.
+    """
+    true = check_label_array(y_true, "y_true")
+    array = check_scores(scores, name, ndim=2, probabilities=probabilities)
+    check_same_length(y_true=true, **{name: array})
+    if true.max() >= array.shape[1]:
+        raise InputError(f"y_true has label {int(true.max())} but {name} has only "
+                         f"{array.shape[1]} columns (one per class, labels 0..K-1).")
+    return true, array
+
+
 def check_binary(labels: np.ndarray, name: str, what: str) -> None:
     """Raise unless ``labels`` hold 0 (negative) and 1 (positive), both present.
 
