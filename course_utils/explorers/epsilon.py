@@ -192,7 +192,6 @@ class EpsilonExplorer(FramedExplorer):
         w = _widgets.widgets()
         self.slider = _widgets.slider("ε step", tuple(range(len(self.eps_values))),
                                       min(3, len(self.eps_values) - 1), "course-eps")
-        self._views: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
         self.frames = FrameStack(self.slider, self._render,
                                  image_classes=("course-eps-image", "course-pixelated"),
                                  text_classes=("course-eps-readout",))
@@ -200,22 +199,16 @@ class EpsilonExplorer(FramedExplorer):
         self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.slider, self.frames.view,
                               self.frames.text_view])
 
-    @property
-    def adversarial(self) -> torch.Tensor:
-        """The ``(C, H, W)`` attacked image shown now."""
-        return self._views[self.slider.value][0]
-
-    @property
-    def probs(self) -> torch.Tensor:
-        """The ``(K,)`` probabilities of the attacked image shown now."""
-        return self._views[self.slider.value][1]
+    adversarial = FramedExplorer.shown_result(0, "The ``(C, H, W)`` attacked image shown now.")
+    probs = FramedExplorer.shown_result(
+        1, "The ``(K,)`` probabilities of the attacked image shown now.")
 
     def _render(self, i: int) -> Frame:
         """The picture and top predictions at ε = ``eps_values[i]``."""
         eps = self.eps_values[i]
         with torch_threads(1):
-            self._views[i] = adversarial, probs = attack_view(self.model, self.original,
-                                                              self.direction, eps)
+            adversarial, probs = attack_view(self.model, self.original, self.direction, eps)
         _check_classes(self.classes, probs, self.label)
         return Frame(render_attack(self.original, adversarial, self.zoom), 1.0,
-                     _readout(eps, probs, self.classes, self.label, self.top))
+                     _readout(eps, probs, self.classes, self.label, self.top),
+                     result=(adversarial, probs))

@@ -41,11 +41,15 @@ class Frame:
         Display pixels per canvas pixel.
     text : str
         HTML readout for this setting; ignored when the stack has no readout.
+    result : Any
+        What the explorer computed for this setting (its maps, probabilities...), kept by
+        :class:`FrameStack` for the frame shown now (:attr:`FrameStack.result`).
     """
 
     canvas: np.ndarray
     zoom: float = 1.0
     text: str = ""
+    result: Any = None
 
 
 MAX_FRAMES = 150
@@ -152,6 +156,7 @@ class FrameStack:
         self.slider, self.render = slider, render
         self.image_classes = tuple(image_classes)
         self.text_classes = None if text_classes is None else tuple(text_classes)
+        self._results: dict[int, Any] = {}
         if stacked is None:
             stacked = has_stack() and slider_count(slider) <= MAX_FRAMES
         self.stacked = bool(stacked)
@@ -193,6 +198,11 @@ class FrameStack:
         if self.text_view is None:
             return None
         return self.text_view.children[self.index] if self.stacked else self.text_view
+
+    @property
+    def result(self) -> Any:
+        """The :attr:`Frame.result` of the frame shown now."""
+        return self._results[self.index]
 
     # -- rendering ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -242,6 +252,7 @@ class FrameStack:
         """Frame ``i`` as (PNG bytes, display width, readout)."""
         with torch_threads(1):  # small tensors: on a busy machine threads wait on each other
             frame = self.render(i)
+        self._results[i] = frame.result
         level = STACKED_COMPRESS_LEVEL if self.stacked else None
         return (png_bytes(frame.canvas, level), int(round(frame.canvas.shape[1] * frame.zoom)),
                 frame.text)
@@ -273,6 +284,24 @@ class FramedExplorer:
     def update(self) -> None:
         """Render every frame again (a control other than the main slider moved)."""
         self.frames.refresh()
+
+    @staticmethod
+    def shown_result(item: int | None = None, doc: str = "") -> property:
+        """A read-only property for a subclass: the :attr:`Frame.result` of the frame shown
+        now, or its item ``item``, e.g. ``probs = FramedExplorer.shown_result(1, "...")``.
+
+        Parameters
+        ----------
+        item : int, optional
+            Which item of a tuple result; ``None``: the whole result.
+        doc : str
+            The property's docstring.
+        """
+        def get(explorer: FramedExplorer) -> Any:
+            result = explorer.frames.result
+            return result if item is None else result[item]
+
+        return property(get, doc=doc)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

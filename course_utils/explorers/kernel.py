@@ -172,7 +172,6 @@ class KernelExplorer(FramedExplorer):
         self.stride_slider = index_slider("stride", STRIDES, stride, "course-stride")
         self.padding_slider = _widgets.slider("padding", PADDINGS, padding, "course-padding")
         self.dilation_slider = _widgets.slider("dilation", DILATIONS, dilation, "course-dilation")
-        self._maps: dict[int, torch.Tensor] = {}
         self.frames = FrameStack(self.stride_slider, self._render,
                                  image_classes=("course-feature-map", "course-pixelated"),
                                  text_classes=("course-shape",))
@@ -248,17 +247,13 @@ class KernelExplorer(FramedExplorer):
         return {"kernel_size": self.size_slider.value, "stride": self.stride_slider.value,
                 "padding": self.padding_slider.value, "dilation": self.dilation_slider.value}
 
-    @property
-    def feature_map(self) -> torch.Tensor:
-        """The ``(H_out, W_out)`` feature map shown now."""
-        return self._maps[self.frames.index]
+    feature_map = FramedExplorer.shown_result(doc="The ``(H_out, W_out)`` feature map shown now.")
 
     def _render(self, i: int) -> Frame:
         """The picture and readout at stride ``STRIDES[i]`` with the other settings as they are."""
         s = {**self.settings, "stride": STRIDES[i]}
         with torch_threads(1):
-            self._maps[i] = fmap = apply_kernel(self.gray, self.kernel, s["stride"],
-                                                s["padding"], s["dilation"])
+            fmap = apply_kernel(self.gray, self.kernel, s["stride"], s["padding"], s["dilation"])
         return Frame(render_kernel_view(self.gray, fmap), self.zoom,
                      shape_readout(*self.gray.shape, s["kernel_size"], s["stride"], s["padding"],
-                              s["dilation"], fmap))
+                                   s["dilation"], fmap), result=fmap)

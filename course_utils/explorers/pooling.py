@@ -116,7 +116,6 @@ class PoolingExplorer(FramedExplorer):
         w = _widgets.widgets()
         self.size_slider = _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size")
         self.stride_slider = index_slider("stride", POOL_STRIDES, stride, "course-pool-stride")
-        self._pooled: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
         self.frames = FrameStack(self.stride_slider, self._render,
                                  image_classes=("course-pooling", "course-pixelated"),
                                  text_classes=("course-pool-readout",))
@@ -125,20 +124,13 @@ class PoolingExplorer(FramedExplorer):
         self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), self.size_slider, self.stride_slider,
                               self.frames.view, self.frames.text_view])
 
-    @property
-    def pooled_max(self) -> torch.Tensor:
-        """The max-pooled map shown now."""
-        return self._pooled[self.frames.index][0]
-
-    @property
-    def pooled_avg(self) -> torch.Tensor:
-        """The average-pooled map shown now."""
-        return self._pooled[self.frames.index][1]
+    pooled_max = FramedExplorer.shown_result(0, "The max-pooled map shown now.")
+    pooled_avg = FramedExplorer.shown_result(1, "The average-pooled map shown now.")
 
     def _render(self, i: int) -> Frame:
         """Input, max and average pooling at stride ``POOL_STRIDES[i]``."""
         k, s = self.size_slider.value, POOL_STRIDES[i]
         with torch_threads(1):  # small tensors: threads would only wait on each other
-            self._pooled[i] = pmax, pavg = pool_both(self.gray, k, s)
+            pmax, pavg = pool_both(self.gray, k, s)
             canvas = render_pooling(self.gray, pmax, pavg, s)
-        return Frame(canvas, self.zoom, _readout(self.gray, pmax, k, s))
+        return Frame(canvas, self.zoom, _readout(self.gray, pmax, k, s), result=(pmax, pavg))
