@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 
+import matplotlib
 import numpy as np
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -29,6 +31,32 @@ MAX_SIDE = 12
 def _fmt(v: float, parens: bool = False) -> str:
     text = f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
     return f"({text})" if parens and v < 0 else text
+
+
+def contrasting_text_colour(cell_rgba: tuple[float, ...]) -> str:
+    """Black or white, whichever stands out more against a cell of colour ``cell_rgba``.
+
+    Uses the relative luminance of sRGB colours (the WCAG contrast rule): dark cells get white
+    text, light cells black text.
+
+    Parameters
+    ----------
+    cell_rgba : tuple of float
+        The cell's colour as (r, g, b) or (r, g, b, a), each in [0, 1] (what a matplotlib
+        colormap returns).
+
+    Returns
+    -------
+    str
+        ``"white"`` or ``"black"``.
+    """
+    if len(cell_rgba) not in (3, 4) or not all(0 <= float(c) <= 1 for c in cell_rgba):
+        raise InputError(f"cell_rgba must be 3 or 4 numbers in [0, 1], got {cell_rgba!r}.")
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+              for c in map(float, cell_rgba[:3])]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    # contrast ratio with white, (1 + 0.05) / (L + 0.05), against black, (L + 0.05) / 0.05
+    return "white" if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.05 else "black"
 
 
 def _check_inputs(x, kernel, stride, padding) -> tuple[torch.Tensor, torch.Tensor]:
@@ -101,11 +129,13 @@ class _StepFigure:
         ax.set_yticks([])
         ax.set_title(title, fontsize=10)
         h, w = values.shape
+        cells = matplotlib.colormaps[cmap](Normalize(*limits)(values))  # (h, w, 4) RGBA
         for (i, j), v in np.ndenumerate(values):
             in_pad = pad and not (pad <= i < h - pad and pad <= j < w - pad)
-            light = cmap == "gray" and v < limits[0] + 0.5 * (limits[1] - limits[0])
-            ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=8,
-                    color="#999" if in_pad else ("white" if light else "black"))
+            colour = contrasting_text_colour(tuple(cells[i, j]))
+            if in_pad:  # padding zeros in a softer gray, still readable on their cell
+                colour = "#aaa" if colour == "white" else "#555"
+            ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=8, color=colour)
 
     def draw(self, position: int) -> str:
         """Show output cell ``position`` (row by row); return the sum as text."""

@@ -85,6 +85,8 @@ def conv2d_loops(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | Non
                  stride: int = 1, padding: int = 0, dilation: int = 1) -> torch.Tensor:
     """Convolution with explicit Python loops over images, filters and output cells (slow, clear).
 
+    Written out in ``02_convolution.ipynb``, section 2.
+
     Parameters
     ----------
     x : (N, C, H, W) float tensor
@@ -127,7 +129,7 @@ def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
     For each tap (u, v) the input is sliced so that element (i, j) of the slice is the pixel that
     tap meets when the window sits at output cell (i, j); the slices, weighted by the tap's
     weights, add up to the output. Same arguments and result as :func:`conv2d_loops` and
-    ``torch.nn.functional.conv2d``.
+    ``torch.nn.functional.conv2d``. Written out in ``02_convolution.ipynb``, section 3.
 
     Parameters
     ----------
