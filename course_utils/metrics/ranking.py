@@ -15,6 +15,7 @@ from course_utils.validation import (
     InputError,
     check_binary,
     check_choice,
+    check_class_scores,
     check_label_array,
     check_same_length,
     check_scores,
@@ -134,12 +135,10 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike, *, average: str = "macro") ->
     scores = to_numpy(y_score, "y_score")
     if scores.ndim != 2:
         return _binary_auc(y_true, y_score)
-    true = check_label_array(y_true, "y_true")
-    probs = check_scores(scores, "y_score", ndim=2, probabilities=True)
-    check_same_length(y_true=true, y_score=probs)
+    true, probs = check_class_scores(y_true, scores, "y_score", probabilities=True)
     n_classes = probs.shape[1]
     counts = np.bincount(true, minlength=n_classes)
-    if len(counts) > n_classes or (counts == 0).any():
+    if (counts == 0).any():
         raise InputError(f"one-vs-rest ROC AUC needs every class 0..{n_classes - 1} of the "
                          f"{n_classes} score columns in y_true; counts per label are "
                          f"{counts.tolist()}. Use a test set with every class, or drop the "
