@@ -225,19 +225,15 @@ class ConvStepExplorer(FramedExplorer):
         self.position = w.IntSlider(0, 0, self.view.out.numel() - 1, description="output cell",
                                     style={"description_width": "initial"})
         self.position.add_class("course-position")
-        self._sums: dict[int, str] = {}
         self.frames = FrameStack(self.position, self._render, image_classes=("course-conv-step",),
                                  text_classes=("course-conv-sum",))
         self.update()
         self.widget = w.VBox([self.position, self.frames.view, self.frames.text_view])
 
-    @property
-    def sum_text(self) -> str:
-        """The sum for the slider's cell, as plain text."""
-        return self._sums[self.position.value]
+    sum_text = FramedExplorer.shown_result(doc="The sum for the slider's cell, as plain text.")
 
     def _render(self, position: int) -> Frame:
         """The window at output cell ``position`` and its sum."""
-        self._sums[position] = text = self.view.draw(position)
+        text = self.view.draw(position)
         return Frame(self.view.rgb(), 1.0,
-                     f"<pre style='margin: 0 0 0 12px'>{html.escape(text)}</pre>")
+                     f"<pre style='margin: 0 0 0 12px'>{html.escape(text)}</pre>", result=text)
