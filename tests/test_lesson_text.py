@@ -51,7 +51,7 @@ def _comments(source: str) -> list[str]:
 
 
 def build_log_phrases(nb: nbformat.NotebookNode) -> list[str]:
-    """Every build-log phrase in ``nb``'s markdown and code comments, as ``cell i: 'text' (why)``."""
+    """Every build-log phrase in ``nb``'s markdown and code comments: ``cell i: 'text' (why)``."""
     found = []
     for i, cell in enumerate(nb.cells):
         texts = [cell.source] if cell.cell_type == "markdown" else _comments(cell.source)
