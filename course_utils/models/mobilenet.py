@@ -49,6 +49,8 @@ class InvertedResidual(nn.Module):
     ``InvertedResidual``, so the two share ``state_dict`` keys. Introduced in
     ``06_architectures.ipynb``.
 
+    Written out in ``06_architectures.ipynb``, section 4.
+
     Shapes: ``(B, c_in, H, W) -> (B, c_out, ceil(H / stride), ceil(W / stride))``.
 
     Parameters

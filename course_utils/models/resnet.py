@@ -19,6 +19,17 @@ class BasicBlock(nn.Module):
 
     Shapes: ``(B, c_in, H, W) -> (B, c_out, H / stride, W / stride)``. When the shape changes,
     the skip path is a strided 1x1 convolution.
+
+    Written out in ``06_architectures.ipynb``, section 3.
+
+    Parameters
+    ----------
+    c_in, c_out : int
+        Channels in and out.
+    stride : int
+        Stride of the first convolution and of the 1x1 skip path.
+    skip : bool
+        False leaves out the addition (the "plain" twin).
     """
 
     def __init__(self, c_in: int, c_out: int, stride: int = 1, skip: bool = True) -> None:

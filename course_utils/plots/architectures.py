@@ -197,16 +197,23 @@ def plot_tradeoffs(names: Sequence[str], accuracy: Sequence[float], macs: Sequen
         raise InputError("names, accuracy, macs, latency_ms and params need one entry per model.")
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     size = 300 * np.asarray(params, dtype=float) / max(params)
+    colors = plt.get_cmap("tab10" if n <= 10 else "tab20")(np.arange(n) % 20)
     for ax, x, label in ((axes[0], macs, "multiply-accumulates per image"),
                          (axes[1], latency_ms, "CPU latency per image (ms)")):
-        ax.scatter(x, accuracy, s=size + 20, alpha=0.6)
-        for name, xi, yi in zip(names, x, accuracy):
-            ax.annotate(name, (xi, yi), fontsize=8, xytext=(4, 4), textcoords="offset points")
+        # one colour per model, named in a legend beside the panels: close points keep their names
+        for name, xi, yi, si, color in zip(names, x, accuracy, size, colors):
+            ax.scatter([xi], [yi], s=si + 20, alpha=0.7, color=color, label=name,
+                       edgecolors="k", linewidths=0.5)
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(label)
         ax.set_ylabel("validation accuracy")
         ax.grid(alpha=0.3, which="both")
+    handles, labels = axes[0].get_legend_handles_labels()
+    legend = fig.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5),
+                        fontsize=8, markerscale=0.6)
+    for handle in legend.legend_handles:
+        handle.set_sizes([40])
     fig.suptitle("Accuracy against cost (marker area: parameters)")
     fig.tight_layout()
     return fig
