@@ -61,7 +61,7 @@ def grad_cam(model: nn.Module, images: torch.Tensor, targets: torch.Tensor | int
              layer: str, relu: bool = True) -> torch.Tensor:
     """Grad-CAM of ``layer`` for a batch, one target class per image.
 
-    Introduced in ``09_looking_inside_cnns.ipynb``.
+    Written out in ``09_looking_inside_cnns.ipynb``, section 5 (``grad_cam_by_hand``).
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def class_activation_map(model: nn.Module, images: torch.Tensor, targets: torch.
                          features: str, classifier: str) -> torch.Tensor:
     """CAM: ``sum_k w[c, k] A_k`` for a network that ends in global average pooling + linear.
 
-    Introduced in ``09_looking_inside_cnns.ipynb``.
+    Written out in ``09_looking_inside_cnns.ipynb``, section 5 (``cam_by_hand``).
 
     Parameters
     ----------

@@ -38,9 +38,9 @@ def class_priors(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
 def adjust_logits(logits: torch.Tensor, priors: torch.Tensor, tau: float = 1.0) -> torch.Tensor:
     """Subtract ``tau * log(priors)`` from every row of logits (post-hoc logit adjustment).
 
-    Introduced in ``10_class_imbalance.ipynb``. Choose ``tau`` on validation data; 0 leaves the
-    logits as they are, 1 is the Bayes-optimal correction for balanced error when the model's
-    probabilities are calibrated.
+    Written out in ``10_class_imbalance.ipynb``, section 6 (``my_adjust_logits``). Choose
+    ``tau`` on validation data; 0 leaves the logits as they are, 1 is the Bayes-optimal
+    correction for balanced error when the model's probabilities are calibrated.
 
     Parameters
     ----------

@@ -27,7 +27,7 @@ def focal_loss(logits: torch.Tensor, labels: torch.Tensor, gamma: float = 2.0,
                weight: torch.Tensor | None = None, reduction: str = "mean") -> torch.Tensor:
     """The many-class focal loss ``-w_y (1 - p_y)^γ log p_y``.
 
-    Introduced in ``10_class_imbalance.ipynb``.
+    Written out in ``10_class_imbalance.ipynb``, section 5 (``my_focal_loss``).
 
     Parameters
     ----------

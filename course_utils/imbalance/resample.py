@@ -171,10 +171,10 @@ def balanced_sampler(labels: torch.Tensor,
     """A sampler that draws examples (with replacement) so that class k makes up
     ``proportions[k]`` of the draws, equal shares by default.
 
-    Introduced in ``10_class_imbalance.ipynb``: pass it to a ``DataLoader``
-    (``DataLoader(train, batch_size=64, sampler=balanced_sampler(train.labels))``) and the loader
-    to ``fit``. Example ``i`` of class ``k`` is drawn with probability proportional to
-    ``proportions[k] / n_k``.
+    Written out in ``10_class_imbalance.ipynb``, section 4 (``my_balanced_sampler``). Pass it
+    to a ``DataLoader`` (``DataLoader(train, batch_size=64,
+    sampler=balanced_sampler(train.labels))``) and the loader to ``fit``. Example ``i`` of class
+    ``k`` is drawn with probability proportional to ``proportions[k] / n_k``.
 
     Parameters
     ----------

@@ -134,7 +134,8 @@ def precision_recall_f1(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLi
                         zero_division: float = 0.0) -> PrecisionRecallF1:
     """Precision, recall and F1 of each class, or their average.
 
-    Introduced in ``08_evaluating_classifiers.ipynb``. For a class c, with TP the examples of c
+    Written out in ``08_evaluating_classifiers.ipynb``, section 4
+    (``precision_recall_f1_by_hand``). For a class c, with TP the examples of c
     predicted c, FP the others predicted c and FN the examples of c predicted otherwise:
     precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2 TP / (2 TP + FP + FN).
 

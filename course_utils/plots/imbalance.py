@@ -9,6 +9,7 @@ from typing import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.metrics import Interval
 
@@ -39,9 +40,13 @@ def plot_class_shares(counts: Mapping[str, Sequence[int]], classes: Sequence[str
         bars = ax.bar(x + (i - (len(counts) - 1) / 2) * width, values, width, label=name)
         ax.bar_label(bars, fontsize=7)
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylim(top=max(max(v) for v in counts.values()) * 1.8)   # room for the bar labels
     ax.set_xticks(x, list(classes))
     ax.set_ylabel("examples (log scale)")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))   # beside the bars
     ax.set_title(title)
     fig.tight_layout()
     return fig
