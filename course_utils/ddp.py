@@ -86,6 +86,9 @@ def mnist_split(images: int) -> tuple[tuple[torch.Tensor, torch.Tensor],
 def train(args: argparse.Namespace) -> dict | None:
     """One run of :func:`~course_utils.train.fit`; joins the process group under torchrun.
 
+    Written out in ``14_scaling_out.ipynb``, section 2 (as a script with ``DistributedSampler``
+    and its own loop; this version lets ``fit`` shard the batches).
+
     Parameters
     ----------
     args : argparse.Namespace

@@ -23,6 +23,8 @@ from course_utils.validation import InputError, describe
 def conv_kernel_to_keras(weight: torch.Tensor) -> torch.Tensor:
     """A ``Conv2d`` weight in Keras's ``Conv2D`` kernel layout.
 
+    Written out in ``17_keras_and_pytorch.ipynb``, section 2 (both ways, for one layer).
+
     Parameters
     ----------
     weight : torch.Tensor
@@ -78,6 +80,8 @@ def _feature_shape(shape: Any, features: int) -> tuple[int, int, int]:
 def copy_torch_to_keras(torch_model: nn.Sequential, keras_model: Any,
                         example: torch.Tensor) -> None:
     """Copy every conv and dense layer of ``torch_model`` into ``keras_model``, in order.
+
+    Written out in ``17_keras_and_pytorch.ipynb``, section 2.
 
     Parameters
     ----------

@@ -20,6 +20,8 @@ from course_utils.validation import InputError, check_probability
 class TextCNN(nn.Module):
     """Embedding, 1-D convolutions of several widths, max-over-time pooling, dropout, linear.
 
+    Written out in ``15_cnns_beyond_images.ipynb``, section 4.
+
     Shapes: ``(B, L)`` int64 token ids ``-> (B, num_classes)`` class scores, for any ``L >= 1``.
     Padding (``pad_id``) at the end of a sentence does not change its scores: the ids are padded
     by ``max(widths) - 1`` more so that every token starts a window of each width, and windows

@@ -68,8 +68,8 @@ def successive_halving(objective: Callable[[Config, int], float], configs: Seque
     Rung k gives each survivor the budget ``min(min_resource * eta**k, max_resource)``; after
     each rung the ``max(1, len(survivors) // eta)`` highest scores go on (sorted by score, best
     first, ties kept in their previous order). It stops after a rung with a single survivor or
-    a rung at ``max_resource``, and returns the best configuration of that last rung. The same
-    loop is written out in ``16_hyperparameter_search.ipynb``, section 3.
+    a rung at ``max_resource``, and returns the best configuration of that last rung.
+    Written out in ``16_hyperparameter_search.ipynb``, section 3.
 
     Parameters
     ----------
