@@ -118,8 +118,10 @@ def show_images(
         ax.imshow(to_display(images[i]), cmap="gray", vmin=0, vmax=1)
         if preds is not None:
             ok = int(preds[i]) == int(labels[i])
-            ax.set_title(f"{name(preds[i])} ({name(labels[i])})", fontsize=8,
-                         color=CORRECT if ok else WRONG)
+            text = f"{name(preds[i])} ({name(labels[i])})"
+            if len(text) > 15 * size:  # wider than the image at fontsize 8: two lines
+                text = f"{name(preds[i])}\n({name(labels[i])})"
+            ax.set_title(text, fontsize=8, color=CORRECT if ok else WRONG)
         elif labels is not None:
             ax.set_title(name(labels[i]), fontsize=8)
     if title:

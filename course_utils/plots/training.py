@@ -62,7 +62,10 @@ def plot_history(histories: "dict[str, object] | object", metrics: Sequence[str]
         ax.set_xlabel("epoch")
         ax.set_ylabel({"loss": "cross-entropy loss", "acc": "accuracy"}.get(metric, metric))
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+    # one legend for all panels, below them, where it covers no curve
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8,
+               ncol=min(len(labels), 4))
     if title:
         fig.suptitle(title)
     fig.tight_layout()

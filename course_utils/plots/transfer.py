@@ -105,7 +105,7 @@ def plot_accuracy_bars(groups: dict[str, dict[str, float]], baseline: float | No
         raise InputError("groups is empty; expected {group: {series: accuracy}}.")
     series = list(dict.fromkeys(s for values in groups.values() for s in values))
     width = 0.8 / len(series)
-    fig, ax = plt.subplots(figsize=(max(5.0, 1.2 * len(groups)), 3.2))
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.2 * len(groups)) + 1.8, 3.2))  # + the legend
     for j, name in enumerate(series):
         xs = [i + (j - (len(series) - 1) / 2) * width for i in range(len(groups))]
         values = [groups[g].get(name, np.nan) for g in groups]
@@ -116,7 +116,7 @@ def plot_accuracy_bars(groups: dict[str, dict[str, float]], baseline: float | No
     ax.set_xticks(range(len(groups)), list(groups))
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("accuracy")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the bars
     ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -134,6 +134,8 @@ def fine_tune(tail: nn.Module, head: nn.Linear, inputs: torch.Tensor, labels: to
     Introduced in ``07_transfer_learning.ipynb``. AdamW with two learning rates: a low one for
     the pretrained blocks, a higher one for the head.
 
+    Written out in ``07_transfer_learning.ipynb``, section 6.
+
     Parameters
     ----------
     tail : nn.Module

@@ -95,6 +95,8 @@ def fit(
 ) -> History:
     """Train ``model`` with cross-entropy (or ``loss``) and return what happened, epoch by epoch.
 
+    Written out in ``05_training_from_scratch.ipynb``, section 3.
+
     Parameters
     ----------
     model : torch.nn.Module
