@@ -38,12 +38,12 @@ def plot_class_shares(counts: Mapping[str, Sequence[int]], classes: Sequence[str
     x = np.arange(len(classes))
     for i, (name, values) in enumerate(counts.items()):
         bars = ax.bar(x + (i - (len(counts) - 1) / 2) * width, values, width, label=name)
-        ax.bar_label(bars, fontsize=7)
+        ax.bar_label(bars, fontsize=7, rotation=90, padding=2)   # side by side, never touching
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.set_ylim(top=max(max(v) for v in counts.values()) * 1.8)   # room for the bar labels
+    ax.set_ylim(top=max(max(v) for v in counts.values()) * 2.2)   # room for the bar labels
     ax.set_xticks(x, list(classes))
     ax.set_ylabel("examples (log scale)")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))   # beside the bars
