@@ -134,6 +134,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def local_process_env(threads: int) -> dict[str, str]:
+    """Environment variables for processes that talk over this computer's loopback network.
+
+    Gloo is told the loopback interface's name, which differs by system (``lo`` on Linux,
+    ``lo0`` on macOS); on Windows, PyTorch's wheels are built without libuv, which ``torchrun``
+    would otherwise ask for (``USE_LIBUV=0``).
+
+    Parameters
+    ----------
+    threads : int
+        CPU threads per process (``OMP_NUM_THREADS``).
+
+    Returns
+    -------
+    dict of str to str
+        To add to ``os.environ`` for the launched processes.
+    """
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be a positive int, got {threads!r}.")
+    env = {"OMP_NUM_THREADS": str(threads)}
+    if sys.platform.startswith("linux"):
+        env["GLOO_SOCKET_IFNAME"] = "lo"
+    elif sys.platform == "darwin":
+        env["GLOO_SOCKET_IFNAME"] = "lo0"
+    elif sys.platform == "win32":
+        env["USE_LIBUV"] = "0"
+    return env
+
+
 def launch(nproc: int, *, epochs: int = 3, images: int = 4000, batch_size: int = 64,
            lr: float = 1e-2, seed: int = 0, threads: int = 1, timeout: float = 600) -> dict:
     """Run this module in ``nproc`` processes with ``torchrun`` (or one plain process).
@@ -174,7 +203,7 @@ def launch(nproc: int, *, epochs: int = 3, images: int = 4000, batch_size: int =
         launcher = [] if nproc == 1 else [
             "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", str(nproc),
             "--master_addr", "127.0.0.1", "--master_port", str(free_port())]
-        env = dict(os.environ, GLOO_SOCKET_IFNAME="lo", OMP_NUM_THREADS=str(threads))
+        env = dict(os.environ, **local_process_env(threads))
         done = subprocess.run([sys.executable, *launcher, *script], env=env, timeout=timeout,
                               capture_output=True, text=True)
         log = done.stdout + done.stderr

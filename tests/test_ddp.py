@@ -91,3 +91,13 @@ def test_torchrun_two_processes_train_the_single_process_model():
         assert torch.allclose(a, b, rtol=LOSS_TOLERANCE, atol=0), (name, a, b)
     for key, value in one["state_dict"].items():
         assert torch.allclose(two["state_dict"][key], value, atol=WEIGHT_TOLERANCE), key
+
+
+@pytest.mark.parametrize("platform, expected", [
+    ("linux", {"GLOO_SOCKET_IFNAME": "lo"}), ("darwin", {"GLOO_SOCKET_IFNAME": "lo0"}),
+    ("win32", {"USE_LIBUV": "0"})])
+def test_local_process_env_names_each_systems_loopback(monkeypatch, platform, expected):
+    monkeypatch.setattr(ddp.sys, "platform", platform)
+    assert ddp.local_process_env(2) == {"OMP_NUM_THREADS": "2", **expected}
+    with pytest.raises(ValueError, match="threads must be a positive int"):
+        ddp.local_process_env(0)
