@@ -93,3 +93,19 @@ def test_torch_threads_sets_and_restores():
     with pytest.raises(ValueError, match="n must be a positive int"):
         with torch_threads(0):
             pass
+
+
+def test_set_lesson_threads_picks_one_thread_for_small_networks_and_fast_mode(monkeypatch):
+    from course_utils import env
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("COURSE_FAST", "0")
+        assert env.set_lesson_threads(small_network=True) == 1 == torch.get_num_threads()
+        assert env.set_lesson_threads() == env._STARTING_THREADS == torch.get_num_threads()
+        monkeypatch.setenv("COURSE_FAST", "1")
+        assert env.set_lesson_threads() == 1 == torch.get_num_threads()
+        with pytest.raises(TypeError, match="small_network must be True or False, got 'yes'"):
+            env.set_lesson_threads(small_network="yes")
+    finally:
+        torch.set_num_threads(before)

@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from course_utils import readiness
 
 
@@ -79,3 +81,31 @@ def test_expected_run_times_follow_the_mode(monkeypatch):
     monkeypatch.setenv("COURSE_FAST", "0")
     assert readiness.expected_seconds(["07_transfer_learning"]) == {
         "07_transfer_learning": readiness.RUN_SECONDS["07"][1]}
+
+
+def test_time_line_reads_the_one_source_and_names_the_fix_for_a_new_lesson():
+    fast, full = readiness.RUN_SECONDS["12"]
+    line = readiness.time_line("12")
+    assert line.startswith(readiness.TIME_LINE_START)
+    assert f"about {readiness.READING_MINUTES['12']} minutes of reading" in line
+    assert f"about {round(full / 60)} minutes of computing" in line
+    assert "(fast mode: under a minute)" in line and fast < 60
+    with pytest.raises(KeyError, match="Add it to READING_MINUTES and RUN_SECONDS"):
+        readiness.time_line("99")
+
+
+def test_write_time_line_replaces_a_folded_line_and_refuses_none_or_two():
+    import nbformat
+
+    from course_utils.publish.header import write_time_line
+
+    cell = nbformat.v4.new_markdown_cell
+    nb = nbformat.v4.new_notebook(
+        cells=[cell("# 05\n\n**Time** an hour,\nmore or less.\n\nText.")])
+    write_time_line(nb, "05_training_from_scratch.ipynb")
+    assert nb.cells[0].source == f"# 05\n\n{readiness.time_line('05')}\n\nText."
+    with pytest.raises(ValueError, match="no markdown line starts with"):
+        write_time_line(nbformat.v4.new_notebook(cells=[cell("# 05")]), "05_x.ipynb")
+    with pytest.raises(ValueError, match="2 lines start with"):
+        write_time_line(nbformat.v4.new_notebook(cells=[cell("**Time** a\n**Time** b")]),
+                        "05_x.ipynb")
