@@ -34,6 +34,7 @@ from course_utils.env import seed_everything
 from course_utils.models import LeNet5
 from course_utils.train import fit
 from course_utils.train.distributed import is_main_process, world
+from course_utils.validation import check_positive_int
 
 VAL_IMAGES = 1000
 
@@ -151,9 +152,7 @@ def local_process_env(threads: int) -> dict[str, str]:
     dict of str to str
         To add to ``os.environ`` for the launched processes.
     """
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive int, got {threads!r}.")
-    env = {"OMP_NUM_THREADS": str(threads)}
+    env = {"OMP_NUM_THREADS": str(check_positive_int(threads, "threads"))}
     if sys.platform.startswith("linux"):
         env["GLOO_SOCKET_IFNAME"] = "lo"
     elif sys.platform == "darwin":

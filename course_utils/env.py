@@ -206,8 +206,8 @@ def set_lesson_threads(*, small_network: bool = False) -> int:
     int
         The number of threads now set.
     """
-    if not isinstance(small_network, bool):
-        raise TypeError(f"small_network must be True or False, got {small_network!r}.")
-    n = 1 if small_network or is_fast_mode() else _STARTING_THREADS
+    from course_utils.validation import check_bool
+
+    n = 1 if check_bool(small_network, "small_network") or is_fast_mode() else _STARTING_THREADS
     torch.set_num_threads(n)
     return n

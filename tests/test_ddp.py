@@ -99,5 +99,5 @@ def test_torchrun_two_processes_train_the_single_process_model():
 def test_local_process_env_names_each_systems_loopback(monkeypatch, platform, expected):
     monkeypatch.setattr(ddp.sys, "platform", platform)
     assert ddp.local_process_env(2) == {"OMP_NUM_THREADS": "2", **expected}
-    with pytest.raises(ValueError, match="threads must be a positive int"):
+    with pytest.raises(ValueError, match="threads must be an int >= 1, got 0"):
         ddp.local_process_env(0)

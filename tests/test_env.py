@@ -105,7 +105,7 @@ def test_set_lesson_threads_picks_one_thread_for_small_networks_and_fast_mode(mo
         assert env.set_lesson_threads() == env._STARTING_THREADS == torch.get_num_threads()
         monkeypatch.setenv("COURSE_FAST", "1")
         assert env.set_lesson_threads() == 1 == torch.get_num_threads()
-        with pytest.raises(TypeError, match="small_network must be True or False, got 'yes'"):
+        with pytest.raises(TypeError, match="small_network must be True or False, got str 'yes'"):
             env.set_lesson_threads(small_network="yes")
     finally:
         torch.set_num_threads(before)
