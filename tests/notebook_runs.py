@@ -13,6 +13,15 @@ def all_notebooks() -> list[Path]:
     return sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
 
 
+def python_source(source: str) -> str:
+    """A code cell's source with IPython magics (``%...``) and shell lines (``!...``) blanked.
+
+    Line numbers stay as they were, so what ``ast`` or ``tokenize`` reports points at the cell.
+    """
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+
+
 def notebook_run_problems(
     expected: list[str], cells: dict[str, list[str]], outcomes: dict[str, str]
 ) -> list[str]:

@@ -16,7 +16,7 @@ import tokenize
 
 import nbformat
 import pytest
-from notebook_runs import all_notebooks
+from notebook_runs import all_notebooks, python_source
 
 from course_utils.exercises import framework
 from course_utils.readiness import TIME_LINE_START, time_line
@@ -42,11 +42,11 @@ NOTEBOOKS = {p.name: p for p in all_notebooks()}
 
 def _comments(source: str) -> list[str]:
     """The ``#`` comments of a code cell (IPython magics and shell lines left out)."""
-    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    python = python_source(source)
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline))
+        tokens = list(tokenize.generate_tokens(io.StringIO(python + "\n").readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return [line for line in lines if line.lstrip().startswith("#")]
+        return [line for line in python.splitlines() if line.lstrip().startswith("#")]
     return [t.string for t in tokens if t.type == tokenize.COMMENT]
 
 

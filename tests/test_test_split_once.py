@@ -18,7 +18,7 @@ import re
 
 import nbformat
 import pytest
-from notebook_runs import all_notebooks
+from notebook_runs import all_notebooks, python_source
 
 FINAL_MARKER = "# FINAL TEST"
 HELD_OUT_SPLITS = {"test", "all"}
@@ -33,8 +33,7 @@ tune or search, or choose (``choose_threshold``, ``load_state_dict`` of another 
 
 def _parse(source: str) -> ast.Module:
     # IPython magics (%matplotlib inline) and shell escapes are not Python.
-    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
-    return ast.parse("\n".join(lines))
+    return ast.parse(python_source(source))
 
 
 def _is_marked(source: str) -> bool:
