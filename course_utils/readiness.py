@@ -18,10 +18,12 @@ something would stop a lesson. It reports:
 from __future__ import annotations
 
 import json
+import math
 import platform
 import shutil
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
@@ -55,9 +57,30 @@ READING_MINUTES: dict[str, int] = {
     "09": 60, "10": 45, "11": 50, "12": 60, "13": 45, "14": 30, "15": 40, "16": 45, "17": 35,
     "18": 45,
 }
-"""Minutes a learner needs to read each lesson and do its exercises, computing aside."""
+"""Minutes to work through each lesson's text and code (read, run, discuss), exercises aside."""
+
+EXERCISE_MINUTES: dict[str, int] = {
+    "00": 10, "01": 20, "02": 35, "03": 20, "04": 45, "05": 25, "06": 25, "07": 30, "08": 30,
+    "09": 20, "10": 25, "11": 20, "12": 20, "13": 30, "14": 15, "15": 20, "16": 25, "17": 15,
+    "18": 20,
+}
+"""Minutes for each lesson's exercises, estimated from their number and kind.
+
+About 3-5 minutes for a prediction or a count (a number, a letter, a set), 5-10 for a short
+function, 10-15 for a loop written from scratch (02's dilated convolution, 04's max-pool
+backward pass). First tries and hints included; the worked solutions not read.
+"""
 
 TIME_LINE_START = "**Time**"
+
+
+class LessonMinutes(NamedTuple):
+    """Minutes one lesson takes: reading, exercises, computing (default mode) and their sum."""
+
+    reading: int
+    exercises: int
+    computing: int
+    total: int
 
 
 def _minutes(seconds: float) -> str:
@@ -67,11 +90,41 @@ def _minutes(seconds: float) -> str:
     return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
 
 
+def lesson_minutes(number: str) -> LessonMinutes:
+    """The minutes lesson ``number`` takes, from the course's one source of times.
+
+    Reading from :data:`READING_MINUTES`, exercises from :data:`EXERCISE_MINUTES`, computing
+    from :data:`RUN_SECONDS` (default mode on a 2-core laptop, rounded up to whole minutes, so
+    that a schedule built on it never runs short). The lesson headers (:func:`time_line`) and
+    ``INSTRUCTORS.md`` (``python -m course_utils.publish instructors``) are written from it.
+
+    Parameters
+    ----------
+    number : str
+        The lesson's two-digit number, e.g. ``"09"``.
+
+    Returns
+    -------
+    LessonMinutes
+        ``(reading, exercises, computing, total)`` in minutes.
+    """
+    tables = {"READING_MINUTES": READING_MINUTES, "EXERCISE_MINUTES": EXERCISE_MINUTES,
+              "RUN_SECONDS": RUN_SECONDS}
+    missing = [name for name, table in tables.items() if number not in table]
+    if missing:
+        raise KeyError(f"no times for lesson {number!r} in {', '.join(missing)}; known lessons: "
+                       f"{sorted(READING_MINUTES)}. Add it to READING_MINUTES, EXERCISE_MINUTES "
+                       "and RUN_SECONDS in course_utils/readiness.py.")
+    reading, exercises = READING_MINUTES[number], EXERCISE_MINUTES[number]
+    computing = math.ceil(RUN_SECONDS[number][1] / 60)
+    return LessonMinutes(reading, exercises, computing, reading + exercises + computing)
+
+
 def time_line(number: str) -> str:
     """The header line that says how long lesson ``number`` takes, from one source.
 
-    Reading minutes come from :data:`READING_MINUTES`, computing minutes from
-    :data:`RUN_SECONDS` (default mode, and fast mode in brackets).
+    The minutes are :func:`lesson_minutes`' (reading, exercises and default-mode computing);
+    the fast-mode computing time follows in brackets.
     ``python -m course_utils.publish prepare`` writes it into each notebook's header.
 
     Parameters
@@ -84,13 +137,11 @@ def time_line(number: str) -> str:
     str
         One line of markdown starting with ``**Time**``.
     """
-    if number not in READING_MINUTES or number not in RUN_SECONDS:
-        raise KeyError(f"no times for lesson {number!r}; known: {sorted(READING_MINUTES)}. "
-                       "Add it to READING_MINUTES and RUN_SECONDS in course_utils/readiness.py.")
-    fast, full = RUN_SECONDS[number]
-    return (f"{TIME_LINE_START} about {READING_MINUTES[number]} minutes of reading and exercises, "
-            f"plus {_minutes(full)} of computing on a 2-core laptop "
-            f"(fast mode: {_minutes(fast)}).")
+    minutes = lesson_minutes(number)
+    fast = RUN_SECONDS[number][0]
+    return (f"{TIME_LINE_START} about {minutes.total} minutes: {minutes.reading} minutes of "
+            f"reading, {minutes.exercises} of exercises and {minutes.computing} of computing on a "
+            f"2-core laptop (fast mode: {_minutes(fast)} of computing).")
 
 
 def package_versions() -> dict[str, str]:

@@ -7,6 +7,7 @@ shipped files.
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -83,15 +84,36 @@ def test_expected_run_times_follow_the_mode(monkeypatch):
         "07_transfer_learning": readiness.RUN_SECONDS["07"][1]}
 
 
-def test_time_line_reads_the_one_source_and_names_the_fix_for_a_new_lesson():
+def test_lesson_minutes_add_reading_exercises_and_computing_rounded_up(monkeypatch):
+    monkeypatch.setitem(readiness.READING_MINUTES, "98", 40)
+    monkeypatch.setitem(readiness.EXERCISE_MINUTES, "98", 15)
+    monkeypatch.setitem(readiness.RUN_SECONDS, "98", (20.0, 121.0))
+    assert readiness.lesson_minutes("98") == (40, 15, 3, 58)
+    monkeypatch.setitem(readiness.RUN_SECONDS, "98", (20.0, 5.0))
+    assert readiness.lesson_minutes("98").computing == 1
+
+
+def test_every_lesson_has_all_three_times():
+    assert set(readiness.READING_MINUTES) == set(readiness.EXERCISE_MINUTES) \
+        == set(readiness.RUN_SECONDS)
+
+
+def test_time_line_reads_the_one_source_and_names_the_fix_for_a_new_lesson(monkeypatch):
     fast, full = readiness.RUN_SECONDS["12"]
+    minutes = readiness.lesson_minutes("12")
     line = readiness.time_line("12")
     assert line.startswith(readiness.TIME_LINE_START)
-    assert f"about {readiness.READING_MINUTES['12']} minutes of reading" in line
-    assert f"about {round(full / 60)} minutes of computing" in line
-    assert "(fast mode: under a minute)" in line and fast < 60
-    with pytest.raises(KeyError, match="Add it to READING_MINUTES and RUN_SECONDS"):
+    assert (f"about {minutes.total} minutes: {readiness.READING_MINUTES['12']} minutes of "
+            f"reading, {readiness.EXERCISE_MINUTES['12']} of exercises and "
+            f"{math.ceil(full / 60)} of computing") in line
+    assert minutes.total == sum(minutes[:3])
+    assert "(fast mode: under a minute of computing)" in line and fast < 60
+    with pytest.raises(KeyError, match="Add it to READING_MINUTES, EXERCISE_MINUTES and "
+                                       "RUN_SECONDS"):
         readiness.time_line("99")
+    monkeypatch.setitem(readiness.READING_MINUTES, "98", 40)
+    with pytest.raises(KeyError, match="in EXERCISE_MINUTES, RUN_SECONDS;"):
+        readiness.lesson_minutes("98")
 
 
 def test_write_time_line_replaces_a_folded_line_and_refuses_none_or_two():
