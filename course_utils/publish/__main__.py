@@ -1,4 +1,4 @@
-"""``python -m course_utils.publish prepare | execute | slides | site``.
+"""``python -m course_utils.publish prepare | execute | slides | site | instructors``.
 
 - ``prepare NB...``: add or update the Colab badge, the install cell, the header's time line
   (:func:`course_utils.readiness.time_line`) and the slide tags
@@ -6,7 +6,10 @@
 - ``execute NB... --out DIR``: run each notebook in a fresh kernel (from ``notebooks/``) into
   ``DIR``, with its widget state, and write ``DIR/timings.json`` (seconds per notebook);
 - ``slides NB... --out DIR``: one reveal.js deck per notebook, reveal.js copied beside them;
-- ``site NB... --out DIR``: the pages of executed notebooks and ``index.html``.
+- ``site NB... --out DIR``: the pages of executed notebooks and ``index.html``;
+- ``instructors [--check]``: rewrite the generated parts of ``INSTRUCTORS.md`` (lesson times,
+  schedules, teaching notes per lesson; :mod:`course_utils.publish.instructors`), or with
+  ``--check`` only say whether it is stale.
 """
 
 from __future__ import annotations
@@ -64,12 +67,17 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name)
         command.add_argument("notebooks", nargs="+", type=Path)
         command.add_argument("--out", type=Path, required=True)
+    commands.add_parser("instructors").add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
 
     if args.command == "prepare":
         for path in args.notebooks:
             print(f"{path}: {'updated' if prepare(path) else 'unchanged'}")
         return 0
+    if args.command == "instructors":
+        from course_utils.publish.instructors import update_guide
+
+        return update_guide(check=args.check)
     if args.command == "execute":
         import nbformat
 
