@@ -1,22 +1,33 @@
 """Pre-rendered frames: one picture (and one readout) per setting of an explorer's main slider.
 
 Introduced in ``02_convolution.ipynb``; every explorer of the course shows its picture through a
-:class:`FrameStack`. In JupyterLab a key press on a slider that waits for the kernel costs tens
-of milliseconds before anything is drawn: the message goes to the kernel and the new PNG comes
-back (``benchmarks/browser_latency.py``), however small the picture. So the kernel renders one
-frame per setting of the main slider ahead of time and the browser switches between them: the
-pictures sit in an ``ipywidgets.Stack`` whose ``selected_index`` is linked to the slider in the
-browser (``jslink``), and the readouts in a second Stack linked the same way, so picture and text
-never disagree. Moving the main slider never waits for the kernel; changing any other control
-re-renders every frame (:meth:`FrameStack.refresh`).
+:class:`FrameStack`. A key press on a slider that waits for the kernel costs tens of milliseconds
+before anything is drawn (the message goes to the kernel and the new PNG comes back,
+``benchmarks/browser_latency.py``), far more on Colab's remote kernel. So the kernel renders one
+frame per setting of the main slider and a :class:`~course_utils.explorers.frame_view.FrameView`
+keeps them all in the page, showing the one for the slider's setting as soon as the slider moves
+in the browser: the *browser path*. It needs only anywidget's front end, so it works on
+ipywidgets 7.7 (Colab) and 8 alike.
 
-ipywidgets 7 (Google Colab's) has no ``Stack``. There :class:`FrameStack` falls back to one
-``ipywidgets.Image`` and one ``HTML`` that the kernel updates on every slider step, rendering
-only the frame asked for. The choice is a feature check (:func:`has_stack`), not a version test.
+Two paths, and the rule between them (:attr:`FrameStack.path`):
+
+- ``"kernel"`` until a browser view of the frames says it has drawn them (a ``ready`` message):
+  one ``ipywidgets.Image`` and ``HTML`` beside the browser view show the slider's frame, redrawn
+  by the kernel at each step, with a line saying so; the kernel renders only the frames asked
+  for. Where anywidget cannot load this is what the learner sees.
+- ``"browser"`` from then on: the kernel sends every frame, and the browser hides the kernel
+  path's picture.
+
+When another control changes (:meth:`FrameStack.refresh`), the frame on screen is rendered and
+sent first, so the learner sees the change at once; the others follow in short chunks between
+the kernel's other messages, nearest to the slider first. A frame the slider reaches before it
+arrives is rendered at once, and meanwhile the browser shows it dimmed under "updating…".
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -62,11 +73,6 @@ main slider changes, so their size counts more than the milliseconds of encoding
 (``benchmarks/browser_latency.py`` prints ``frames_kb`` and ``frames_build_ms``; the figures are
 in ``benchmarks/README.md``). The kernel path keeps
 :func:`~course_utils.plots.canvas.png_bytes`' default."""
-
-
-def has_stack() -> bool:
-    """True when the installed ipywidgets has ``Stack`` (8.0 and later; Colab's 7.7 has none)."""
-    return hasattr(_widgets.widgets(), "Stack")
 
 
 def index_slider(description: str, values: Sequence, value: Any, css: str,
@@ -119,6 +125,14 @@ def slider_count(slider: Any) -> int:
     return (int(slider.max) - int(slider.min)) // int(slider.step) + 1
 
 
+CHUNK_S = 0.02
+"""Kernel time spent rendering frames off screen before it lets other messages through (s): a
+slider move waits at most this long for the kernel to learn of it."""
+
+Encoded = tuple[bytes, int, str]
+"""A rendered frame as the browser gets it: (PNG bytes, display width in px, readout HTML)."""
+
+
 class FrameStack:
     """Pictures (and readouts) for every setting of ``slider``, switched in the browser.
 
@@ -135,45 +149,58 @@ class FrameStack:
     text_classes : sequence of str, optional
         CSS classes of the readouts; ``None``: the frames have no readout.
     stacked : bool, optional
-        Default: :func:`has_stack` and at most :data:`MAX_FRAMES` settings. ``False`` is the
-        kernel path: one ``Image`` updated by the kernel on every slider step, as ipywidgets 7
-        needs.
+        Whether the frames may go to the browser (the browser path, once it has loaded).
+        Default: at most :data:`MAX_FRAMES` settings. ``False``: the kernel path only.
 
     Attributes
     ----------
     view : ipywidgets widget
-        What to place in the explorer's layout: the picture Stack (or the one Image).
+        What to place in the explorer's layout: the browser view of the pictures beside the
+        kernel path's picture and its note (or that picture alone when not ``stacked``).
     text_view : ipywidgets widget or None
-        The readout Stack (or the one HTML).
-    links : list of ipywidgets.Link
-        The browser-side links from the slider to the Stacks (none on the kernel path).
+        The same for the readouts.
+    pictures : FrameView or None
+        The browser view of the pictures (None when not ``stacked``).
     """
 
     def __init__(self, slider: Any, render: Callable[[int], Frame], *,
                  image_classes: Sequence[str] = (), text_classes: Sequence[str] | None = None,
                  stacked: bool | None = None) -> None:
-        w = _widgets.widgets()
         self.slider, self.render = slider, render
         self.image_classes = tuple(image_classes)
         self.text_classes = None if text_classes is None else tuple(text_classes)
+        self.stacked = slider_count(slider) <= MAX_FRAMES if stacked is None else bool(stacked)
+        self._key = "index" if hasattr(slider, "index") else "value"
+        if self.stacked and self._key == "value" and (slider.min, slider.step) != (0, 1):
+            raise InputError("a stacked IntSlider must count frames: min=0 and step=1, got "
+                             f"min={slider.min}, step={slider.step}; use index_slider().")
+        self._encoded: dict[int, Encoded] = {}  # the frames rendered for the current settings
         self._results: dict[int, Any] = {}
-        if stacked is None:
-            stacked = has_stack() and slider_count(slider) <= MAX_FRAMES
-        self.stacked = bool(stacked)
-        key = "index" if hasattr(slider, "index") else "value"
+        self._generation = 0  # bumped by refresh(): older chunks of frames stop
+        self._picture = _widgets.image(*self.image_classes)
+        self._text = None if self.text_classes is None else self._html()
+        self.pictures = self.texts = None
+        self.view, self.text_view = self._picture, self._text
         if self.stacked:
-            if key == "value" and (slider.min, slider.step) != (0, 1):
-                raise InputError("a stacked IntSlider must count frames: min=0 and step=1, got "
-                                 f"min={slider.min}, step={slider.step}; use index_slider().")
-            self.view = w.Stack([], layout=_picture_layout(w))
-            self.text_view = None if self.text_classes is None else w.Stack([])
-            self.links = [w.jslink((slider, key), (stack, "selected_index"))
-                          for stack in (self.view, self.text_view) if stack is not None]
-        else:
-            self.view = _widgets.image(*self.image_classes)
-            self.text_view = None if self.text_classes is None else self._html()
-            self.links = []
-            slider.observe(lambda change: self._show(), key)
+            self.pictures, self.view = self._browser_view("image", self.image_classes,
+                                                          self._picture, _kernel_note())
+            if self._text is not None:
+                self.texts, self.text_view = self._browser_view("text", self.text_classes,
+                                                                self._text)
+        slider.observe(lambda change: self._slid(), self._key)
+
+    def _browser_view(self, kind: str, classes: Sequence[str], *fallback: Any) -> tuple:
+        """A :class:`FrameView` and the box that shows it before the kernel path's widgets."""
+        from course_utils.explorers.frame_view import FrameView
+
+        w = _widgets.widgets()
+        browser = FrameView(self.slider, key=self._key, kind=kind, classes=classes)
+        browser.on_live(self._went_live)
+        for widget in fallback:
+            widget.add_class("course-frames-fallback")
+        box = w.VBox([browser, *fallback], layout=_picture_layout(w))
+        box.add_class("course-frames")
+        return browser, box
 
     def _html(self) -> Any:
         html = _widgets.widgets().HTML()
@@ -183,6 +210,11 @@ class FrameStack:
 
     # -- what the kernel shows now --------------------------------------------------------
     @property
+    def path(self) -> str:
+        """``"browser"`` once a browser view has drawn the frames, else ``"kernel"``."""
+        return "browser" if self.pictures is not None and self.pictures.live else "kernel"
+
+    @property
     def index(self) -> int:
         """The frame the slider points at."""
         return slider_index(self.slider)
@@ -190,65 +222,142 @@ class FrameStack:
     @property
     def image(self) -> Any:
         """The ``ipywidgets.Image`` of the frame shown now."""
-        return self.view.children[self.index] if self.stacked else self.view
+        self._ensure(self.index)
+        if self.path == "browser":
+            return self.pictures.frames[self.index]
+        return self._picture
 
     @property
     def text(self) -> Any:
         """The ``ipywidgets.HTML`` readout of the frame shown now (None without readouts)."""
-        if self.text_view is None:
+        if self._text is None:
             return None
-        return self.text_view.children[self.index] if self.stacked else self.text_view
+        self._ensure(self.index)
+        if self.texts is not None and self.texts.live:
+            return self.texts.frames[self.index]
+        return self._text
 
     @property
     def result(self) -> Any:
         """The :attr:`Frame.result` of the frame shown now."""
+        self._ensure(self.index)
         return self._results[self.index]
 
     # -- rendering ------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Render again after a change of any control but the slider: every frame when
-        stacked, the shown one on the kernel path.
+        """Render again after a change of any control but the slider: the frame on screen
+        now, then (on the browser path) the others in chunks.
         """
-        if not self.stacked:
-            self._show()
-            return
+        self._generation += 1
+        self._encoded.clear()
+        self._results.clear()
+        if self.stacked:
+            self._resize(slider_count(self.slider))
+        self._ensure(self.index)
+        self._publish()
+        if self.path == "browser":
+            self._fill_later()
+
+    def _slid(self) -> None:
+        """The slider moved: render its frame if missing; on the kernel path, show it."""
+        self._ensure(self.index)
+        self._publish()
+
+    def _went_live(self) -> None:
+        """A browser view drew: send it every frame rendered so far, then the rest."""
+        if self.stacked:
+            for i, encoded in sorted(self._encoded.items()):
+                self._send(i, encoded)
+            self._publish()
+            self._fill_later()
+
+    def _ensure(self, i: int) -> None:
+        """Render frame ``i`` if it is not yet, and send it where it is shown."""
+        if i not in self._encoded:
+            self._encoded[i] = self._encode(i)
+            self._send(i, self._encoded[i])
+        if i == self.index:  # the kernel path's widgets show the slider's frame
+            self._show(self._encoded[i])
+
+    def _send(self, i: int, encoded: Encoded) -> None:
+        """Put frame ``i`` into the browser views (only once they are live: the kernel path
+        sends nothing twice).
+        """
+        png, width, text = encoded
+        if self.pictures is not None and self.pictures.live:
+            _widgets.set_png(self.pictures.frames[i], png, width, 1.0)
+        if self.texts is not None and self.texts.live:
+            self.texts.frames[i].value = text
+
+    def _show(self, encoded: Encoded) -> None:
+        """Kernel path: the slider's frame into the one Image and HTML (skipped where the
+        browser path has taken over).
+        """
+        png, width, text = encoded
+        if self.path == "kernel" and self._picture.value != png:
+            _widgets.set_png(self._picture, png, width, 1.0)
+        if self._text is not None and not (self.texts is not None and self.texts.live):
+            self._text.value = text
+
+    def _publish(self) -> None:
+        """Tell the browser views which frames are not rendered for the current settings."""
+        for view in (self.pictures, self.texts):
+            if view is not None:
+                pending = [i for i in range(len(view.frames)) if i not in self._encoded]
+                if view.pending != pending:
+                    view.pending = pending
+
+    def _fill_later(self) -> None:
+        """Render the missing frames, nearest to the slider first, in chunks of
+        :data:`CHUNK_S` between the kernel's other messages (all at once outside an event
+        loop).
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        generation = self._generation
+
+        def chunk() -> None:
+            if generation != self._generation:
+                return  # the settings changed again: a newer refresh fills
+            start = time.perf_counter()
+            for i in self._missing():
+                self._ensure(i)
+                if loop is not None and time.perf_counter() - start > CHUNK_S:
+                    self._publish()
+                    loop.call_soon(chunk)
+                    return
+            self._publish()
+
+        if loop is None:
+            chunk()
+        else:
+            loop.call_soon(chunk)
+
+    def _missing(self) -> list[int]:
+        """The frames not rendered yet, nearest to the slider's setting first."""
+        here = self.index
         count = slider_count(self.slider)
-        frames = [self._encoded(i) for i in range(count)]
-        dropped = []
-        with self.view.hold_sync():  # children and index reach the browser together
-            images = self._resize(self.view, count, lambda: _widgets.image(*self.image_classes),
-                                  dropped)
-            for picture, (png, width, _) in zip(images, frames):
-                _widgets.set_png(picture, png, width, 1.0)
-            self.view.selected_index = self.index
-        if self.text_view is not None:
-            with self.text_view.hold_sync():
-                texts = self._resize(self.text_view, count, self._html, dropped)
-                for html, (_, _, text) in zip(texts, frames):
-                    html.value = text
-                self.text_view.selected_index = self.index
-        for widget in dropped:  # no longer shown: free them in the browser too
-            widget.close()
+        return sorted((i for i in range(count) if i not in self._encoded),
+                      key=lambda i: (abs(i - here), i))
 
-    @staticmethod
-    def _resize(stack: Any, count: int, make: Callable[[], Any], dropped: list) -> list:
-        """Give ``stack`` ``count`` children: reused in place, new ones made, the extra ones
-        appended to ``dropped``.
+    def _resize(self, count: int) -> None:
+        """Give the browser views ``count`` frames: reused in place, new ones made, the extra
+        ones closed (freed in the browser too).
         """
-        children = list(stack.children)
-        if len(children) != count:
-            dropped += children[count:]
-            stack.children = children[:count] + [make() for _ in range(count - len(children))]
-        return list(stack.children)
+        views = [(self.pictures, lambda: _widgets.image(*self.image_classes))]
+        if self.texts is not None:
+            views.append((self.texts, self._html))
+        for view, make in views:
+            frames = list(view.frames)
+            if len(frames) == count:
+                continue
+            view.frames = frames[:count] + [make() for _ in range(count - len(frames))]
+            for widget in frames[count:]:
+                widget.close()
 
-    def _show(self) -> None:
-        """Kernel path: render the slider's frame into the one Image and HTML."""
-        png, width, text = self._encoded(self.index)
-        _widgets.set_png(self.view, png, width, 1.0)
-        if self.text_view is not None:
-            self.text_view.value = text
-
-    def _encoded(self, i: int) -> tuple[bytes, int, str]:
+    def _encode(self, i: int) -> Encoded:
         """Frame ``i`` as (PNG bytes, display width, readout)."""
         with torch_threads(1):  # small tensors: on a busy machine threads wait on each other
             frame = self.render(i)
@@ -258,8 +367,17 @@ class FrameStack:
                 frame.text)
 
 
+def _kernel_note() -> Any:
+    """The line under the kernel path's picture (hidden with it once the browser path works)."""
+    note = _widgets.widgets().HTML(
+        "<small>Pictures drawn by the kernel at each step: the in-browser frame viewer has not "
+        "loaded in this front end.</small>")
+    note.add_class("course-frames-note")
+    return note
+
+
 def _picture_layout(w: Any) -> Any:
-    """The Stack keeps its picture's shape: it may shrink in a narrow window, never stretch."""
+    """The box keeps its picture's shape: it may shrink in a narrow window, never stretch."""
     return w.Layout(align_self="flex-start", max_width="100%", min_width="0")
 
 
