@@ -73,11 +73,11 @@ SCHEDULES = (
     )),
     Schedule("five-day", (
         ("Day 1", "09:00", (
-            Slot(75, ("00", "01")), _break(), Slot(85, ("02",)), LUNCH, Slot(70, ("03",)),
+            Slot(75, ("00", "01")), _break(), Slot(90, ("02",)), LUNCH, Slot(70, ("03",)),
             _break(), Slot(100, ("04",)))),
         ("Day 2", "09:00", (
             Slot(105, ("05",)), _break(), Slot(90, ("06",)), LUNCH, Slot(80, ("07",)), _break(),
-            Slot(30, label="questions, exercises left over"))),
+            Slot(25, label="questions, exercises left over"))),
         ("Day 3", "09:00", (
             Slot(95, ("08",)), _break(), Slot(85, ("09",)), LUNCH, Slot(75, ("10",)), _break(),
             Slot(75, ("11",)))),
@@ -114,14 +114,24 @@ def lesson_notebooks(folder: Path = NOTEBOOK_FOLDER) -> dict[str, Path]:
     return found
 
 
-def lesson_name(path: Path) -> str:
-    """``"05 training from scratch"`` for ``05_training_from_scratch.ipynb``.
+def lesson_name(nb: nbformat.NotebookNode, path: Path) -> str:
+    """``"05 Training a CNN from scratch"``: the number and the header's title up to a colon.
 
     Parameters
     ----------
+    nb : nbformat.NotebookNode
+        The lesson; its first ``# NN · Title`` heading gives the title.
     path : Path
+        Its file, e.g. ``05_training_from_scratch.ipynb``; the file name gives the title when
+        the notebook has no such heading.
     """
-    return Path(path).stem.replace("_", " ")
+    number, stem = Path(path).stem[:2], Path(path).stem[3:]
+    for cell in nb.cells:
+        first = cell.source.lstrip().split("\n", 1)[0] if cell.cell_type == "markdown" else ""
+        if first.startswith("# "):
+            title = first[2:].split("·", 1)[-1].split(":", 1)[0].strip()
+            return f"{number} {title}"
+    return f"{number} {stem.replace('_', ' ')}"
 
 
 def teaching_notes(nb: nbformat.NotebookNode, name: str) -> dict[str, str]:
@@ -179,23 +189,23 @@ def _seconds(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
 
 
-def times_block(notebooks: dict[str, Path]) -> str:
+def times_block(names: dict[str, str]) -> str:
     """The table of minutes per lesson (and the measured seconds they come from).
 
     Parameters
     ----------
-    notebooks : dict[str, Path]
-        ``{number: path}``, as :func:`lesson_notebooks` returns it.
+    names : dict[str, str]
+        ``{number: name}`` of every lesson, in order (:func:`lesson_name`).
     """
     rows = ["| lesson | reading | exercises | computing | total | run, fast mode | "
             "run, default mode |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for number, path in notebooks.items():
+    for number, name in names.items():
         m = lesson_minutes(number)
         fast, full = RUN_SECONDS[number]
-        rows.append(f"| {lesson_name(path)} | {m.reading} | {m.exercises} | {m.computing} | "
+        rows.append(f"| {name} | {m.reading} | {m.exercises} | {m.computing} | "
                     f"{m.total} | {_seconds(fast)} | {_seconds(full)} |")
-    sums = [sum(lesson_minutes(n)[i] for n in notebooks) for i in range(4)]
-    rows.append(f"| all {len(notebooks)} lessons | {sums[0]} | {sums[1]} | {sums[2]} | {sums[3]} "
+    sums = [sum(lesson_minutes(n)[i] for n in names) for i in range(4)]
+    rows.append(f"| all {len(names)} lessons | {sums[0]} | {sums[1]} | {sums[2]} | {sums[3]} "
                 "(about {:.0f} hours) | | |".format(sums[3] / 60))
     return "\n".join(rows)
 
@@ -231,14 +241,14 @@ def slot_problems(schedule: Schedule) -> list[str]:
     return problems
 
 
-def schedule_block(schedule: Schedule, notebooks: dict[str, Path]) -> str:
+def schedule_block(schedule: Schedule, names: dict[str, str]) -> str:
     """The markdown of ``schedule``: per day a title and a table of slots with their times.
 
     Parameters
     ----------
     schedule : Schedule
-    notebooks : dict[str, Path]
-        ``{number: path}``, for the lessons' names.
+    names : dict[str, str]
+        ``{number: name}`` of the lessons (:func:`lesson_name`).
     """
     problems = slot_problems(schedule)
     if problems:
@@ -258,27 +268,26 @@ def schedule_block(schedule: Schedule, notebooks: dict[str, Path]) -> str:
                 continue
             times = [lesson_minutes(n) for n in slot.lessons]
             detail = " and ".join(f"{t.reading} + {t.exercises} + {t.computing}" for t in times)
-            rows.append(f"| {span} | {', '.join(lesson_name(notebooks[n]) for n in slot.lessons)}"
+            rows.append(f"| {span} | {', '.join(names[n] for n in slot.lessons)}"
                         f" | {sum(t.total for t in times)} ({detail}) |")
         parts.append(f"**{title}**\n\n" + "\n".join(rows))
     return "\n\n".join(parts)
 
 
-def lessons_block(notebooks: dict[str, Path]) -> str:
+def lessons_block(lessons: dict[str, tuple[Path, nbformat.NotebookNode]]) -> str:
     """Per lesson: its minutes, its exercises, and its teaching notes' four items.
 
     Parameters
     ----------
-    notebooks : dict[str, Path]
-        ``{number: path}``; each notebook must have lesson-level teaching notes.
+    lessons : dict[str, tuple[Path, nbformat.NotebookNode]]
+        ``{number: (path, notebook)}``; each notebook must have lesson-level teaching notes.
     """
     parts = []
-    for number, path in notebooks.items():
-        nb = nbformat.read(path, as_version=4)
+    for number, (path, nb) in lessons.items():
         notes = teaching_notes(nb, path.name)
         m = lesson_minutes(number)
         count = exercise_count(nb)
-        lines = [f"### {lesson_name(path)}", "",
+        lines = [f"### {lesson_name(nb, path)}", "",
                  f"About {m.total} minutes: {m.reading} of reading, {m.exercises} for "
                  f"{count} exercise{'s' if count != 1 else ''}, {m.computing} of computing.", "",
                  f"- **What to stress:** {notes['Stress']}",
@@ -305,9 +314,11 @@ def render_guide(text: str, notebooks: dict[str, Path]) -> str:
         The new text. Raises ``ValueError`` naming the fix when a marker is missing, a slot is
         too short, or a notebook lacks its teaching notes.
     """
-    blocks = {"times": times_block(notebooks)}
-    blocks.update({s.block: schedule_block(s, notebooks) for s in SCHEDULES})
-    blocks["lessons"] = lessons_block(notebooks)
+    lessons = {n: (p, nbformat.read(p, as_version=4)) for n, p in notebooks.items()}
+    names = {n: lesson_name(nb, p) for n, (p, nb) in lessons.items()}
+    blocks = {"times": times_block(names)}
+    blocks.update({s.block: schedule_block(s, names) for s in SCHEDULES})
+    blocks["lessons"] = lessons_block(lessons)
     for name, body in blocks.items():
         begin, end = BEGIN.format(name), END.format(name)
         if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
@@ -318,16 +329,16 @@ def render_guide(text: str, notebooks: dict[str, Path]) -> str:
     return text
 
 
-def update_guide(guide: Path = GUIDE, folder: Path = NOTEBOOK_FOLDER, *, check: bool = False
+def update_guide(guide: Path | None = None, folder: Path | None = None, *, check: bool = False
                  ) -> int:
     """Rewrite the generated blocks of ``guide`` from the notebooks in ``folder``.
 
     Parameters
     ----------
-    guide : Path
-        The instructors' guide (``INSTRUCTORS.md``).
-    folder : Path
-        The lessons' folder.
+    guide : Path, optional
+        The instructors' guide; :data:`GUIDE` (the course's ``INSTRUCTORS.md``) by default.
+    folder : Path, optional
+        The lessons' folder; :data:`NOTEBOOK_FOLDER` by default.
     check : bool
         Only compare: write nothing, and return 1 if the guide is not what would be written.
 
@@ -336,10 +347,10 @@ def update_guide(guide: Path = GUIDE, folder: Path = NOTEBOOK_FOLDER, *, check: 
     int
         The exit status: 0, or 1 after printing the reason to stderr.
     """
-    guide = Path(guide)
+    guide = Path(guide or GUIDE)
     text = guide.read_text(encoding="utf-8")
     try:
-        new = render_guide(text, lesson_notebooks(folder))
+        new = render_guide(text, lesson_notebooks(folder or NOTEBOOK_FOLDER))
     except (ValueError, KeyError) as error:
         print(f"{guide.name} not written: {error}", file=sys.stderr)
         return 1
