@@ -28,6 +28,7 @@ import course_netguard  # noqa: E402
 from notebook_runs import all_notebooks, notebook_run_problems  # noqa: E402
 
 course_netguard.install()
+pytest_plugins = ["nbval_captions"]  # tests/nbval_captions.py: each cell's figures have captions
 # Checkers record progress; the tests keep theirs out of the learner's own record.
 _progress_dir = tempfile.mkdtemp(prefix="course-progress-")
 os.environ["COURSE_PROGRESS_FILE"] = os.path.join(_progress_dir, "progress.json")

@@ -2,34 +2,53 @@
 
 ``python course.py build`` executes every notebook (:func:`execute`, widget state kept) into
 ``build/executed/``, then writes ``build/site/``: one page per lesson (:func:`page_html`), an
-``index.html``, and links to the decks in ``build/slides/``. Everything is relative links and
-inline images, so the site opens from the file system with no server and no network.
+``index.html``, the instructors' guide, the glossary and the licences as pages
+(:func:`document_html`), and links to the decks in ``build/slides/``. Everything is relative
+links and inline images, so the site opens from the file system with no server and no network.
 
-An explorer needs a running kernel; on a page it appears as the frame it first drew (the images
-kept in the executed notebook's widget state, :func:`snapshot_widgets`) under a note saying so.
+Every figure's alt text is its caption (:mod:`course_utils.publish.captions`): the build fails on
+a figure without one. An explorer needs a running kernel; on a page it appears as the picture it
+last showed, with its readouts and control values as text, under a note saying so
+(:mod:`course_utils.publish.snapshot`). The Colab badge and install cell are left out.
 :func:`check_figures` fails the build when a page has fewer figures than the executed lesson
 drew, or when a lesson that plots drew none at all (a non-inline matplotlib backend).
 """
 
 from __future__ import annotations
 
-import base64
 import copy
 import html
-import io
 import re
 from pathlib import Path
 
-from course_utils.publish.colab import BADGE_TAG
+from course_utils.publish.captions import check_captions, figure_captions, plain_text
+from course_utils.publish.colab import BADGE_TAG, INSTALL_TAG
 from course_utils.publish.slides import TEMPLATES
+from course_utils.publish.snapshot import (
+    IMAGE_TYPES,
+    snapshot_html,
+    view_id,
+    widget_images,
+    widget_state,
+)
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-IMAGE_TYPES = ("image/png", "image/jpeg")
-"""Figures as the lab template inlines them (``<img src="data:...">``)."""
-WIDGET_NOTE = ("<p class='course-widget-note'>Interactive explorer: its first frame is shown "
-               "here; run the notebook (JupyterLab or Colab) to move its sliders.</p>")
+ROOT = Path(__file__).resolve().parents[2]
 PLOTS = re.compile(r"\bplt\.|\bplot_\w+\(|\bshow_\w+\(|\bExplorer\(")
+DOCUMENTS = {"INSTRUCTORS.md": ("instructors.html", "Instructors' guide"),
+             "GLOSSARY.md": ("glossary.html", "Glossary"),
+             "LICENSE-CONTENT.md": ("license-content.html", "Licence of the lesson text (CC BY "
+                                                            "4.0)"),
+             "LICENSE": ("license.html", "Licence of the code (MIT)")}
+"""Repository files the site shows as pages (file -> page, title), when they exist."""
+FOOTER = ("<footer class='course-footer'>The code is under the <a href='license.html'>MIT "
+          "licence</a>; the lesson text, the notebooks' prose and the slides are under "
+          "<a href='license-content.html'>CC BY 4.0</a> "
+          "(<a href='https://creativecommons.org/licenses/by/4.0/'>summary</a>).</footer>")
+STYLE = ("<style>body{font:16px/1.5 sans-serif;max-width:52em;margin:2em auto;padding:0 1em}"
+         "li{margin:.3em 0}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
+         ".course-footer{margin-top:3em;border-top:1px solid #ddd;padding-top:.6em;"
+         "font-size:14px;color:#444}</style>")
 
 
 def execute(nb, cwd: Path, timeout: int = 1800):
@@ -39,7 +58,7 @@ def execute(nb, cwd: Path, timeout: int = 1800):
 
     Parameters
     ----------
-    nb : object
+    nb : nbformat.NotebookNode
     cwd : Path
     timeout : int
     """
@@ -50,111 +69,87 @@ def execute(nb, cwd: Path, timeout: int = 1800):
     return nb
 
 
-def widget_images(state: dict, model_id: str, seen: set | None = None) -> list[dict]:
-    """The images a widget and its children show, as ``{mime type: base64 data}`` dicts.
-
-    ``state`` is the notebook's widget state (``model id -> {"model_name", "state", "buffers"}``);
-    ``Image`` widgets give their bytes, ``Output`` widgets the images among their outputs. Of a
-    ``Stack`` (an explorer's pre-rendered frames) only the child on screen counts.
+def without_colab_cells(nb) -> None:
+    """Drop the Colab badge and install cells from ``nb``, in place.
 
     Parameters
     ----------
-    state : dict
-    model_id : str
-    seen : set, optional
+    nb : nbformat.NotebookNode
     """
-    seen = set() if seen is None else seen
-    if model_id in seen or model_id not in state:
-        return []
-    seen.add(model_id)
-    model = state[model_id]
-    found = []
-    if model.get("model_name") == "ImageModel":
-        for buffer in model.get("buffers", []):
-            if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
-                found.append({"image/png": compressed_png(buffer["data"])})
-    for output in model.get("state", {}).get("outputs", []):
-        images = {k: v for k, v in output.get("data", {}).items() if k in IMAGE_TYPES}
-        if images:
-            found.append(images)
-    values = model.get("state", {})
-    if model.get("model_name") == "StackModel":
-        shown = values.get("selected_index")
-        values = {"children": [] if shown is None else [values["children"][shown]]}
-    for value in values.values():
-        for child in value if isinstance(value, list) else [value]:
-            if isinstance(child, str) and child.startswith("IPY_MODEL_"):
-                found += widget_images(state, child[len("IPY_MODEL_"):], seen)
-    return found
+    nb.cells = [c for c in nb.cells
+                if not {BADGE_TAG, INSTALL_TAG} & set(c.metadata.get("tags", []))]
 
 
-def compressed_png(data: str) -> str:
-    """An image (base64) as a well-compressed PNG (base64): explorers send theirs uncompressed.
+def caption_figures(nb, name: str) -> None:
+    """Give every figure of executed ``nb`` its caption, in place; widgets become snapshots.
+
+    Image outputs get the caption as ``metadata["alt"]`` (the page templates write it as alt
+    text); a widget view becomes its static HTML (:func:`snapshot_html`). Raises ValueError
+    (:func:`check_captions`) when a cell's figures and caption lines do not match.
 
     Parameters
     ----------
-    data : str
+    nb : nbformat.NotebookNode
+        An executed notebook.
+    name : str
+        The lesson, for messages.
     """
-    from PIL import Image
-
-    with Image.open(io.BytesIO(base64.b64decode(data))) as image:
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def snapshot_widgets(nb) -> None:
-    """Replace every widget view in ``nb``'s outputs by its images and a note, in place.
-
-    Parameters
-    ----------
-    nb : object
-    """
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    for cell in nb.cells:
+    state = widget_state(nb)
+    check_captions(nb, name, state)
+    captions = figure_captions(nb)
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
+        remaining = list(captions[index])
         outputs = []
         for output in cell.outputs:
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view is None:
-                outputs.append(output)
+            model = view_id(output)
+            if model is not None:
+                caption = remaining.pop(0) if widget_images(state, model) else ""
+                page = snapshot_html(state, model, caption)
+                if page:
+                    outputs.append({"output_type": "display_data", "metadata": {},
+                                    "data": {"text/html": page}})
                 continue
-            outputs.append({"output_type": "display_data", "metadata": {},
-                            "data": {"text/html": WIDGET_NOTE}})
-            outputs += [{"output_type": "display_data", "metadata": {}, "data": images}
-                        for images in widget_images(state, view["model_id"])]
+            if any(kind in output.get("data", {}) for kind in IMAGE_TYPES):
+                output.setdefault("metadata", {})["alt"] = remaining.pop(0)
+            outputs.append(output)
         cell.outputs = outputs
     nb.metadata.pop("widgets", None)
 
 
 def figure_count(nb) -> int:
-    """How many figures (image outputs) the cells of ``nb`` show.
+    """How many images the cells of ``nb`` show (image outputs and images in snapshots).
 
     Parameters
     ----------
-    nb : object
+    nb : nbformat.NotebookNode
     """
-    return sum(1 for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs
-               if any(kind in output.get("data", {}) for kind in IMAGE_TYPES))
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            count += any(kind in data for kind in IMAGE_TYPES)
+            count += page_figure_count(str(data.get("text/html", "")))
+    return count
 
 
 def page_figure_count(page: str) -> int:
-    """How many inline images an HTML page holds (``<img src="data:image/...">``).
+    """How many inline images an HTML page holds (``<img ... src="data:image/...">``).
 
     Parameters
     ----------
     page : str
     """
-    return len(re.findall(r"<img[^>]+src=\"data:image/", page))
+    return len(re.findall(r"<img[^>]+src=[\"']data:image/", page))
 
 
 def check_figures(nb, page: str, name: str) -> None:
-    """Raise unless ``page`` shows every figure ``nb`` (executed, widgets snapshotted) drew.
+    """Raise unless ``page`` shows every figure ``nb`` (executed, captioned) drew.
 
     Parameters
     ----------
-    nb : object
+    nb : nbformat.NotebookNode
     page : str
     name : str
     """
@@ -169,18 +164,18 @@ def check_figures(nb, page: str, name: str) -> None:
 
 
 def lesson_title(nb, fallback: str) -> str:
-    """The first heading of the lesson (its title), or ``fallback``.
+    """The first heading of the lesson (its title) as plain text, or ``fallback``.
 
     Parameters
     ----------
-    nb : object
+    nb : nbformat.NotebookNode
     fallback : str
     """
     for cell in nb.cells:
         if cell.cell_type == "markdown" and BADGE_TAG not in cell.metadata.get("tags", []):
             match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
             if match:
-                return match.group(1).strip()
+                return plain_text(match.group(1))
     return fallback
 
 
@@ -206,53 +201,89 @@ def nav_html(names: list[str], index: int, titles: dict[str, str]) -> str:
 
 
 def page_html(nb, name: str, nav: str) -> str:
-    """One lesson as a page: the badge cell dropped, explorers snapshotted, ``nav`` on top.
+    """One lesson as a page: Colab cells dropped, figures captioned, ``nav`` on top and below.
 
     Parameters
     ----------
-    nb : object
+    nb : nbformat.NotebookNode
+        The executed lesson (not changed).
     name : str
     nav : str
     """
     from nbconvert import HTMLExporter
 
     nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells if BADGE_TAG not in c.metadata.get("tags", [])]
-    snapshot_widgets(nb)
+    caption_figures(nb, name)  # cell numbers in its messages are the notebook's own
+    without_colab_cells(nb)
     exporter = HTMLExporter(template_name="course_page", extra_template_basedirs=[str(TEMPLATES)])
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name},
-                                                         "course_nav": nav})
+                                                         "course_nav": nav,
+                                                         "course_footer": FOOTER})
     check_figures(nb, body, name)
     return body
 
 
-def index_html(names: list[str], titles: dict[str, str]) -> str:
-    """The site's front page: every lesson with links to its page and its deck.
+def document_html(source: Path, title: str) -> str:
+    """A markdown (or plain-text) file of the repository as a page of the site.
+
+    Links to notebooks (``notebooks/NN_topic.ipynb``) point at their pages.
+
+    Parameters
+    ----------
+    source : Path
+        E.g. ``INSTRUCTORS.md``; a file without the ``.md`` suffix is shown as plain text.
+    title : str
+        The page's title.
+    """
+    import mistune
+
+    text = source.read_text(encoding="utf-8")
+    if source.suffix == ".md":
+        body = mistune.create_markdown(plugins=["table", "strikethrough"])(text)
+        body = re.sub(r"href=\"(?:\.\./)?notebooks/(\d\d_\w+)\.ipynb\"", r'href="\1.html"', body)
+    else:
+        body = f"<pre>{html.escape(text)}</pre>"
+    return (f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{html.escape(title)}"
+            f"</title>{STYLE}<nav><a href='index.html'>☰ all lessons</a></nav>{body}{FOOTER}"
+            "</html>")
+
+
+def index_html(names: list[str], titles: dict[str, str], documents: dict[str, str]) -> str:
+    """The site's front page: every lesson with links to its page and its deck, then the guides.
 
     Parameters
     ----------
     names : list[str]
     titles : dict[str, str]
+    documents : dict[str, str]
+        Page -> title of the documents the site holds (:data:`DOCUMENTS`).
     """
     rows = "".join(f"<li><a href='{n}.html'>{html.escape(titles[n])}</a> "
                    f"<small>(<a href='../slides/{n}.html'>slides</a>)</small></li>" for n in names)
+    guides = "".join(f"<li><a href='{page}'>{html.escape(title)}</a></li>"
+                     for page, title in documents.items())
     return ("<!doctype html><html lang='en'><meta charset='utf-8'><title>CNN course</title>"
-            "<style>body{font:16px/1.5 sans-serif;max-width:48em;margin:2em auto}"
-            "li{margin:.3em 0}</style><h1>Image classification with CNNs</h1>"
+            f"{STYLE}<h1>Image classification with CNNs</h1>"
             "<p>The lessons, executed. Each page links to its slides; the notebooks themselves "
             "run in JupyterLab (<code>python course.py lab</code>) or on Colab.</p>"
-            f"<ul style='list-style:none;padding:0'>{rows}</ul></html>")  # titles carry numbers
+            f"<ul style='list-style:none;padding:0'>{rows}</ul>"  # titles carry numbers
+            + (f"<h2>For instructors and readers</h2><ul>{guides}</ul>" if guides else "")
+            + f"{FOOTER}</html>")
 
 
-def build_site(executed: list[Path], out_dir: Path) -> list[Path]:
-    """Write a page per executed notebook, and ``index.html``, into ``out_dir``.
+def build_site(executed: list[Path], out_dir: Path, *, documents_dir: Path = ROOT) -> list[Path]:
+    """Write a page per executed notebook, the documents and ``index.html`` into ``out_dir``.
 
-    Raises AssertionError (from :func:`check_figures`) when a page lost a figure.
+    Raises ValueError when a figure has no caption, AssertionError (from :func:`check_figures`)
+    when a page lost a figure.
 
     Parameters
     ----------
     executed : list[Path]
+        Executed notebooks.
     out_dir : Path
+    documents_dir : Path
+        Where :data:`DOCUMENTS` are looked for (the repository); missing ones are left out.
     """
     import nbformat
 
@@ -266,5 +297,12 @@ def build_site(executed: list[Path], out_dir: Path) -> list[Path]:
         page.write_text(page_html(notebooks[name], name, nav_html(names, i, titles)),
                         encoding="utf-8")
         written.append(page)
-    (out_dir / "index.html").write_text(index_html(names, titles), encoding="utf-8")
+    documents = {}
+    for file, (page, title) in DOCUMENTS.items():
+        if (documents_dir / file).is_file():
+            (out_dir / page).write_text(document_html(documents_dir / file, title),
+                                        encoding="utf-8")
+            documents[page] = title
+            written.append(out_dir / page)
+    (out_dir / "index.html").write_text(index_html(names, titles, documents), encoding="utf-8")
     return written
