@@ -15,7 +15,15 @@ from PIL import Image
 from torch import nn
 
 from course_utils.explorers import EpsilonExplorer, show_epsilon
-from course_utils.explorers.epsilon import MNIST_EPS, attack_view, fgsm_direction, render_attack
+from course_utils.explorers.epsilon import (
+    MNIST_EPS,
+    PHOTO_EPS,
+    amplification,
+    attack_view,
+    fgsm_direction,
+    render_attack,
+)
+from course_utils.explorers.frames import slider_count
 from course_utils.plots import (
     format_table,
     plot_epoch_accuracies,
@@ -42,17 +50,18 @@ def pixels(png: bytes) -> np.ndarray:
 def test_explorer_shows_the_frame_and_readout_of_each_eps(digit):
     model = tiny_model()
     explorer = EpsilonExplorer(model, digit, 2, ["a", "b", "c", "d"])
-    assert len(explorer.frames.view.children) == len(MNIST_EPS)  # one forward pass each
+    assert slider_count(explorer.slider) == len(MNIST_EPS)  # one frame (forward pass) each
     first_png, first_text = explorer.image.value, explorer.readout.value
-    explorer.slider.value = len(MNIST_EPS) - 1
+    explorer.slider.value = 0.3  # the slider reads ε itself
+    assert explorer.frames.index == len(MNIST_EPS) - 1
     assert explorer.image.value != first_png and explorer.readout.value != first_text
     assert "ε = 0.30" in explorer.readout.value and "true class: c" in explorer.readout.value
     assert float((explorer.adversarial - digit).abs().max()) <= 0.3 + 1e-6
     adv, probs = attack_view(model, digit, fgsm_direction(model, digit, 2), 0.3)
     assert torch.equal(explorer.adversarial, adv) and torch.equal(explorer.probs, probs)
-    assert np.array_equal(pixels(explorer.image.value),
-                          render_attack(digit, adv, explorer.zoom))  # the static twin's canvas
-    explorer.slider.value = 0
+    assert np.array_equal(pixels(explorer.image.value),  # the static twin's canvas
+                          render_attack(digit, adv, explorer.zoom, gain=1, eps_text="0.30"))
+    explorer.slider.index = 0
     assert torch.equal(explorer.adversarial, digit)
 
 
@@ -61,7 +70,7 @@ def test_explorer_without_stack_swaps_one_image_in_place(digit, monkeypatch):
     explorer = EpsilonExplorer(tiny_model(), digit, 2, ["a", "b", "c", "d"])
     image = explorer.image
     first_png, first_text = image.value, explorer.readout.value
-    explorer.slider.value = len(MNIST_EPS) - 1
+    explorer.slider.index = len(MNIST_EPS) - 1
     assert explorer.image is image
     assert image.value != first_png and explorer.readout.value != first_text
     assert "ε = 0.30" in explorer.readout.value
@@ -84,6 +93,42 @@ def test_explorer_on_a_colour_image_uses_photo_steps():
     explorer = EpsilonExplorer(tiny_model(3), photo, 0, list("wxyz"))
     assert explorer.eps_values[-1] == pytest.approx(16 / 255)
     assert "/255" in explorer.readout.value
+
+
+def middle_panel(explorer: EpsilonExplorer) -> np.ndarray:
+    """The perturbation panel of the frame shown now (its title strip cut off)."""
+    canvas = pixels(explorer.image.value)
+    width = explorer.original.shape[-1] * explorer.zoom
+    return canvas[-width:, width + 8:2 * width + 8].astype(int)
+
+
+def test_slider_reads_eps_in_one_unit_and_the_middle_panel_follows_it(digit):
+    explorer = EpsilonExplorer(tiny_model(), digit, 2, ["a", "b", "c", "d"])
+    assert [label for label, _ in explorer.slider.options] == [
+        "0.00", "0.05", "0.10", "0.15", "0.20", "0.25", "0.30"]  # fractions, never /255
+    spreads = []
+    for i in range(len(MNIST_EPS)):
+        explorer.slider.index = i
+        assert f"ε = {MNIST_EPS[i]:.2f} " in explorer.readout.value
+        assert "/255" not in explorer.readout.value
+        spreads.append(np.abs(middle_panel(explorer) - 128).max())
+    assert spreads == sorted(spreads) and spreads[0] <= 1 and spreads[-1] >= 70
+    photo = (torch.rand(3, 12, 12, generator=torch.Generator().manual_seed(2)) * 255).to(
+        torch.uint8)
+    colour = EpsilonExplorer(tiny_model(3), photo, 0, list("wxyz"))
+    assert [label for label, _ in colour.slider.options] == [
+        "0/255", "0.5/255", "1/255", "2/255", "4/255", "8/255", "16/255"]
+    assert colour.gain == amplification(PHOTO_EPS) == 7  # 7 × 16/255 stays within the panel
+    assert "amplified ×7" in colour.readout.value and colour.slider.description == "ε"
+
+
+def test_every_panel_has_a_title(digit):
+    adv = (digit + 0.1).clamp(0, 1)
+    titled = render_attack(digit, adv, 10, gain=1, eps_text="0.10")
+    assert titled.shape[0] > 120  # a strip above the 120-pixel panels
+    strip = titled[:titled.shape[0] - 120]
+    for left in (0, 128, 256):  # ink in the strip above each panel
+        assert (strip[:, left:left + 120] < 128).any()
 
 
 def _show(image, classes="abcd", eps=0.1):

@@ -24,6 +24,7 @@ from course_utils.explorers import (
     show_layer_maps,
 )
 from course_utils.explorers.cam import cam_views
+from course_utils.explorers.frames import slider_count
 from course_utils.explorers.layer_maps import color_scale, render_layer_maps
 from course_utils.plots import (
     plot_channel,
@@ -75,7 +76,7 @@ def test_layer_map_explorer_shows_the_frame_of_the_channel_slider(photos):
     assert explorer.image.value != first
     assert "signed: blue" in explorer.readout.value and "(20, 16, 16)" in explorer.readout.value
     assert [start for _, start in explorer.channel_slider.options] == [0, 4, 8, 12, 16]
-    assert len(explorer.frames.view.children) == 5  # one grid per block of channels
+    assert slider_count(explorer.channel_slider) == 5  # one grid per block of channels
     before = explorer.image.value
     explorer.channel_slider.value = 4
     assert explorer.image.value != before and "channels 4–7" in explorer.readout.value
@@ -104,7 +105,7 @@ def test_cam_explorer_shows_the_frame_of_the_opacity_and_offers_cam_only_at_the_
     explorer = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["0", "2"],
                            classifier="5", class_names=names, top=2, extra_classes=[0, 1, 2],
                            opacity=0.44)
-    assert explorer.opacity.value == 0.4 and len(explorer.frames.view.children) == 11
+    assert explorer.opacity.value == 0.4 and slider_count(explorer.opacity) == 11
     first = explorer.image.value
     offered = [c for _, c in explorer.class_menu.options]
     assert sorted(offered) == [0, 1, 2] and "Grad-CAM" in explorer.readout.value
@@ -232,3 +233,46 @@ def test_explain_figures(photos):
         plot_overlays(photos, {"a": torch.rand(3, 4, 4)})
     with pytest.raises(ValueError, match="C_out, 1 or 3"):
         plot_filters(torch.randn(4, 2, 3, 3))
+
+
+def test_cam_method_disables_the_layer_slider_it_ignores(photos):
+    explorer = CamExplorer(rgb_net(), photos, prepare=prepare, layers=["0", "2"],
+                           classifier="5", class_names=["a", "b", "c"])
+    assert not explorer.layer_slider.disabled
+    explorer.method.value = "CAM"
+    assert explorer.layer_slider.disabled
+    assert "CAM exists only at the layer before the pooling" in explorer.layer_slider.tooltip
+    explorer.method.value = "Grad-CAM"
+    assert not explorer.layer_slider.disabled
+
+
+def test_overlay_uses_the_palette_heat_map_and_a_ticked_bar(photos):
+    from course_utils.plots.canvas import BAR_WIDTH, colormap_lut
+    from course_utils.plots.palette import HEAT_CMAP
+
+    canvas = render_overlay(photos[0], torch.ones(32, 32), 1.0)
+    assert HEAT_CMAP == "inferno"
+    assert np.array_equal(canvas[0, 0], colormap_lut(HEAT_CMAP)[255])  # the map's maximum
+    bar = canvas[:, 32 + 4:]
+    assert np.array_equal(bar[0, 0], colormap_lut(HEAT_CMAP)[255])
+    ticks = np.all(bar[:, BAR_WIDTH] == 0, axis=1).nonzero()[0].tolist()
+    assert ticks == [0, 16, 31]  # 1, 0.5, 0
+    assert (bar[:, BAR_WIDTH + 5:] < 100).any()  # their values written beside them
+
+
+def test_layer_map_tiles_carry_their_channel_numbers(photos):
+    from course_utils.plots.canvas import text_mask
+
+    canvas, _ = render_layer_maps(torch.rand(8, 16, 16), [4, 5, 6, 7], ncols=4)
+    tile = 16 * 7  # enlarged to about TILE pixels
+    strip = text_mask("channel 4").shape[0] + 2
+    assert canvas.shape[0] == strip + tile
+    for col in range(4):  # ink in the title strip above each tile
+        assert (canvas[:strip, col * (tile + 2):col * (tile + 2) + tile] < 128).any()
+    one, _ = render_layer_maps(torch.rand(8, 16, 16), [4], ncols=4)
+    other, _ = render_layer_maps(torch.rand(8, 16, 16), [5], ncols=4)
+    assert not np.array_equal(one[:strip], other[:strip])  # the number differs
+    explorer = LayerMapExplorer(rgb_net(), photos, prepare=prepare, layers=["1", "2"], n_maps=8)
+    assert explorer.channel_slider.disabled  # layer 1: 8 channels, all shown
+    explorer.layer_slider.value = "2"
+    assert not explorer.channel_slider.disabled

@@ -28,6 +28,7 @@ from course_utils.explain.hooks import get_layer
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
 from course_utils.explorers.layer_maps import check_display_images
+from course_utils.explorers.layout import describe, set_enabled
 from course_utils.explorers.photo_upload import PhotoPicker, upload_button
 from course_utils.plots.canvas import render_overlay, show_canvas
 from course_utils.validation import InputError, check_probability
@@ -124,7 +125,7 @@ def show_cam(model: nn.Module, image: torch.Tensor, target: int, *, layer: str,
     name = class_names[target] if class_names is not None else f"class {target}"
     return show_canvas(render_overlay(image, heat, _check_opacity(opacity)),
                        f"{method} at {layer} for {name!r} (p = {probs[target]:.2f}); "
-                       "colour bar: red = strongest evidence")
+                       "colour bar: bright yellow = strongest evidence (1), black = none (0)")
 
 
 class CamExplorer(FramedExplorer, PhotoPicker):
@@ -182,20 +183,26 @@ class CamExplorer(FramedExplorer, PhotoPicker):
         self._cache: dict[int, tuple[dict, torch.Tensor, list[int]]] = {}
         self._heat: dict[tuple, np.ndarray] = {}
         w = _widgets.widgets()
-        self.picker = w.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0,
-                                 description="image")
-        self.class_menu = w.Dropdown(description="class", layout=w.Layout(width="420px"))
+        self.picker = describe(w.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0),
+                               "image", "The photo explained.")
+        self.class_menu = describe(w.Dropdown(layout=w.Layout(width="420px")), "class",
+                                   "The class whose evidence the map shows.")
         methods = METHODS if classifier else METHODS[:1]
-        self.method = w.ToggleButtons(options=list(methods), value="Grad-CAM",
-                                      description="method")
-        self.layer_slider = w.SelectionSlider(options=self.layers, value=self.layers[-1],
-                                              description="layer", continuous_update=True,
-                                              style={"description_width": "80px"},
-                                              layout=w.Layout(width="520px"))
+        self.method = describe(w.ToggleButtons(options=list(methods), value="Grad-CAM"),
+                               "method", "How the map is computed: Grad-CAM (any layer) or CAM "
+                               "(the layer before the pooling).")
+        self.layer_slider = describe(
+            w.SelectionSlider(options=self.layers, value=self.layers[-1], continuous_update=True,
+                              style={"description_width": "80px"},
+                              layout=w.Layout(width="520px")),
+            "layer", "The layer whose maps Grad-CAM weighs: early layers are sharper, late ones "
+            "know more about the class.")
         self.layer_slider.add_class("course-cam-layer")
         nearest = min(OPACITIES, key=lambda v: abs(v - _check_opacity(opacity)))
-        self.opacity = index_slider("opacity", OPACITIES, nearest, "course-opacity",
-                                    labels=[f"{v:.1f}" for v in OPACITIES])
+        self.opacity = describe(
+            index_slider("opacity", OPACITIES, nearest, "course-opacity",
+                         labels=[f"{v:.1f}" for v in OPACITIES]),
+            "opacity", "Opacity of the heat map over the photo: 0 shows the photo alone.")
         self.frames = FrameStack(self.opacity, self._render, image_classes=("course-cam",))
         self._readout = w.HTML()  # one readout for every opacity: not in the frames
         self._readout.add_class("course-cam-readout")
@@ -266,6 +273,8 @@ class CamExplorer(FramedExplorer, PhotoPicker):
         """Blend the current map over the photo at every opacity, and write the readout."""
         if self._quiet:
             return
+        set_enabled(self.layer_slider, self.method.value != "CAM",
+                    "CAM exists only at the layer before the pooling")
         self.frames.refresh()
         layer = self.heat()[1]
         index, target = self.picker.value, self.class_menu.value
@@ -274,8 +283,9 @@ class CamExplorer(FramedExplorer, PhotoPicker):
                 if self.method.value == "CAM" and layer != self.layer_slider.value else "")
         self._readout.value = (f"<b>{self.method.value}</b> at <b>{layer}</b>{note} for "
                               f"<b>{self.class_names[target]}</b> (p = {probs[target]:.2f}); "
-                              "over the photo (opacity 0: the photo alone); red = strongest "
-                              "evidence, each map scaled to its own maximum")
+                              "over the photo (opacity 0: the photo alone); bright yellow = "
+                              "strongest evidence, black = none, each map scaled to its own "
+                              "maximum (the colour bar)")
 
     def _render(self, i: int) -> Frame:
         """The photo under the current heat map at opacity ``OPACITIES[i]``."""

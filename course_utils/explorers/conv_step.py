@@ -21,7 +21,9 @@ from matplotlib.patches import Rectangle
 
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack
+from course_utils.explorers.layout import describe
 from course_utils.layers.conv import conv2d, conv_output_size
+from course_utils.plots.palette import GREY_CMAP, MAGNITUDE_CMAP, SIGNED_CMAP
 from course_utils.validation import InputError, check_positive_int, check_square_kernel
 
 MAX_SIDE = 12
@@ -98,10 +100,10 @@ class _StepFigure:
                                  bottom=0.3 if with_sum else 0.03, wspace=0.25)
         self._grid(ax_in, self.xp.numpy(), f"input {tuple(x.shape)}, padding {padding}",
                    pad=padding)
-        self._grid(ax_k, kernel.numpy(), f"kernel {self.k}×{self.k}", cmap="RdBu_r")
+        self._grid(ax_k, kernel.numpy(), f"kernel {self.k}×{self.k}", cmap=SIGNED_CMAP)
         ho, wo = self.out.shape
         self._grid(self.ax_out, self.out.numpy(), f"output {ho}×{wo}, stride {stride}",
-                   cmap="viridis")
+                   cmap=MAGNITUDE_CMAP)
         cover = {"fc": "white", "ec": "none", "zorder": 4}
         self.covers = [Rectangle((0, 0), 0, 0, **cover), Rectangle((0, 0), 0, 0, **cover)]
         for patch in self.covers:
@@ -121,9 +123,10 @@ class _StepFigure:
         self._background = None
 
     @staticmethod
-    def _grid(ax, values: np.ndarray, title: str, cmap: str = "gray", pad: int = 0) -> None:
+    def _grid(ax, values: np.ndarray, title: str, cmap: str = GREY_CMAP, pad: int = 0) -> None:
         m = float(np.abs(values).max()) or 1.0
-        limits = (-m, m) if cmap == "RdBu_r" else (float(values.min()), float(values.max()) or 1.0)
+        limits = ((-m, m) if cmap == SIGNED_CMAP
+                  else (float(values.min()), float(values.max()) or 1.0))
         ax.imshow(values, cmap=cmap, vmin=limits[0], vmax=limits[1])
         ax.set_xticks([])
         ax.set_yticks([])
@@ -222,8 +225,9 @@ class ConvStepExplorer(FramedExplorer):
         x, kernel = _check_inputs(x, kernel, stride, padding)
         self.view = _StepFigure(x, kernel, stride, padding, with_sum=False)
         w = _widgets.widgets()
-        self.position = w.IntSlider(0, 0, self.view.out.numel() - 1, description="output cell",
-                                    style={"description_width": "initial"})
+        self.position = describe(
+            w.IntSlider(0, 0, self.view.out.numel() - 1, style={"description_width": "initial"}),
+            "output cell", "Which output cell is computed, row by row: the window moves with it.")
         self.position.add_class("course-position")
         self.frames = FrameStack(self.position, self._render, image_classes=("course-conv-step",),
                                  text_classes=("course-conv-sum",))

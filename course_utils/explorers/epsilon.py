@@ -1,4 +1,4 @@
-"""The ε explorer: an image, its FGSM perturbation (magnified) and the model's top predictions,
+"""The ε explorer: an image, its FGSM perturbation (amplified) and the model's top predictions,
 with a slider for the size ε of the perturbation.
 
 Introduced in ``12_adversarial_robustness.ipynb``. The FGSM direction ``sign(∇_x loss)`` does not
@@ -7,6 +7,11 @@ renders the picture and the top predictions of every setting
 (:mod:`~course_utils.explorers.frames`), and the slider switches them in the browser.
 :class:`EpsilonExplorer` is the widget; :func:`show_epsilon` draws the same picture without a
 kernel running.
+
+The slider reads ε in the lesson's unit, the same at every setting: in 255ths of the pixel range
+for photos (``4/255``), as a fraction of it for digits (``0.15``). The middle panel shows the
+perturbation amplified by one factor for every ε (:func:`amplification`), so it grows as the
+slider moves, and its title says by how much.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from torch import nn
 from course_utils.attacks import frozen_eval, input_gradient
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
-from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack
-from course_utils.plots.canvas import hstack_panels, show_canvas, upscale
+from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
+from course_utils.explorers.layout import describe
+from course_utils.plots.canvas import hstack_panels, show_canvas, upscale, with_title
 from course_utils.validation import InputError, check_eps, check_positive_int, check_unit_images
 
 MNIST_EPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
@@ -74,14 +80,47 @@ def attack_view(model: nn.Module, image: torch.Tensor, direction: torch.Tensor,
     return adv, probs
 
 
-def render_attack(image: torch.Tensor, adversarial: torch.Tensor, zoom: int = 1) -> np.ndarray:
-    """Image | perturbation at full contrast (gray = unchanged) | adversarial image, as RGB.
+def eps_label(eps: float, photo: bool) -> str:
+    """ε in the lesson's unit: ``"4/255"`` for photos, ``"0.15"`` for digits.
 
     Parameters
     ----------
-    image : torch.Tensor
-    adversarial : torch.Tensor
+    eps : float
+        In [0, 1] pixel units.
+    photo : bool
+        A colour photo (255ths) rather than a digit (fractions).
+    """
+    return f"{eps * 255:g}/255" if photo else f"{eps:.2f}"
+
+
+def amplification(eps_values: Sequence[float]) -> int:
+    """The factor the middle panel multiplies the perturbation by: the largest whole number that
+    keeps the largest ε within the panel's range (1 for digits, 7 for photos by default).
+
+    Parameters
+    ----------
+    eps_values : sequence of float
+        The explorer's settings.
+    """
+    largest = max(check_eps(e) for e in eps_values)
+    return max(1, int(0.5 / largest)) if largest > 0 else 1
+
+
+def render_attack(image: torch.Tensor, adversarial: torch.Tensor, zoom: int = 1, *,
+                  gain: int = 1, eps_text: str = "") -> np.ndarray:
+    """Image | perturbation × ``gain`` (gray = unchanged) | adversarial image, titled, as RGB.
+
+    Parameters
+    ----------
+    image : (C, H, W) tensor
+        The clean image, uint8 or float in [0, 1].
+    adversarial : (C, H, W) tensor in [0, 1]
     zoom : int
+        Pixel repetition.
+    gain : int
+        The perturbation's amplification, the same at every ε (:func:`amplification`).
+    eps_text : str
+        ε as the slider reads it, for the right panel's title.
     """
     x = _as_batch(image)[0]
 
@@ -89,21 +128,22 @@ def render_attack(image: torch.Tensor, adversarial: torch.Tensor, zoom: int = 1)
         array = (t.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
         return array.repeat(3, axis=2) if array.shape[2] == 1 else array
 
-    delta = adversarial - x
-    peak = float(delta.abs().max())
-    shown = delta * (0.5 / peak) + 0.5 if peak > 0 else torch.full_like(delta, 0.5)
-    return hstack_panels([upscale(rgb(p), zoom) for p in (x, shown, adversarial)])
+    shown = (adversarial - x) * gain + 0.5
+    titles = ("image", f"perturbation x{gain}",
+              f"attacked, eps {eps_text}" if eps_text else "attacked")
+    return hstack_panels([with_title(upscale(rgb(p), zoom), title)
+                          for p, title in zip((x, shown, adversarial), titles)])
 
 
 def _readout(eps: float, probs: torch.Tensor, classes: Sequence[str], label: int, top: int,
-             html: bool = True) -> str:
+             html: bool = True, *, photo: bool, gain: int) -> str:
     values, indices = probs.topk(min(top, len(probs)))
     names = [f"{classes[int(i)].split(',')[0]} {float(v):.2f}" for v, i in zip(values, indices)]
     if html:
         names[0] = f"<b>{names[0]}</b>"
-    scale = f"{eps * 255:.1f}/255" if eps < 0.1 else f"{eps:.2f}"
-    return (f"ε = {scale} (true class: {classes[int(label)].split(',')[0]}); left: image, "
-            f"middle: perturbation magnified, right: attacked image; top: " + ", ".join(names))
+    return (f"ε = {eps_label(eps, photo)} (true class: {classes[int(label)].split(',')[0]}); "
+            f"left: image, middle: perturbation amplified ×{gain} (gray = unchanged), right: "
+            "attacked image; top: " + ", ".join(names))
 
 
 def _check_classes(classes: Sequence[str], probs: torch.Tensor, label: int) -> None:
@@ -115,7 +155,8 @@ def _check_classes(classes: Sequence[str], probs: torch.Tensor, label: int) -> N
 
 
 def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Sequence[str], *,
-                 eps: float, top: int = 3, zoom: int | None = None) -> Figure:
+                 eps: float, top: int = 3, zoom: int | None = None,
+                 eps_values: Sequence[float] | None = None) -> Figure:
     """Static twin of :class:`EpsilonExplorer` at one ``eps``.
 
     Parameters
@@ -132,6 +173,9 @@ def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Seq
         Predictions listed.
     zoom : int, optional
         Pixel repetition; default makes small images about 200 pixels wide.
+    eps_values : sequence of float, optional
+        The explorer's settings, which set the perturbation's amplification (default as in
+        :class:`EpsilonExplorer`).
 
     Returns
     -------
@@ -142,15 +186,35 @@ def show_epsilon(model: nn.Module, image: torch.Tensor, label: int, classes: Seq
     adv, probs = attack_view(model, image, direction, eps)
     _check_classes(classes, probs, label)
     zoom = zoom or max(1, 200 // image.shape[-1])
-    text = _readout(eps, probs, classes, label, top, html=False).replace("; top:", ";\ntop:")
-    return show_canvas(render_attack(image, adv, zoom), text)
+    photo = _is_photo(image)
+    gain = amplification(eps_values or default_eps(image))
+    text = _readout(eps, probs, classes, label, top, html=False, photo=photo,
+                    gain=gain).replace("; top:", ";\ntop:")
+    return show_canvas(render_attack(image, adv, zoom, gain=gain,
+                                     eps_text=eps_label(eps, photo)), text)
+
+
+def _is_photo(image: torch.Tensor) -> bool:
+    """A colour photo (ε in 255ths) rather than a gray digit (ε as a fraction)."""
+    return image.shape[0] == 3
+
+
+def default_eps(image: torch.Tensor) -> tuple[float, ...]:
+    """:data:`PHOTO_EPS` for a colour ``(3, H, W)`` image, :data:`MNIST_EPS` for a gray one.
+
+    Parameters
+    ----------
+    image : (C, H, W) tensor
+    """
+    return PHOTO_EPS if _is_photo(image) else MNIST_EPS
 
 
 class EpsilonExplorer(FramedExplorer):
     """Widget: an ε slider; the image, its FGSM perturbation and the top predictions.
 
     Every ε is attacked (one forward pass each) when the explorer is built; the slider then
-    switches pictures and readouts in the browser.
+    switches pictures and readouts in the browser. The slider reads ε (``value``; ``index`` is
+    the frame).
 
     Parameters
     ----------
@@ -184,14 +248,17 @@ class EpsilonExplorer(FramedExplorer):
                  classes: Sequence[str], *, eps_values: Sequence[float] | None = None,
                  top: int = 3, zoom: int | None = None) -> None:
         self.model, self.original, self.label, self.classes = model, image, int(label), classes
-        self.eps_values = tuple(check_eps(e) for e in (eps_values or (
-            PHOTO_EPS if image.shape[0] == 3 else MNIST_EPS)))
+        self.eps_values = tuple(check_eps(e) for e in (eps_values or default_eps(image)))
         self.top = check_positive_int(top, "top")
         self.zoom = zoom or max(1, 200 // image.shape[-1])
+        self.photo, self.gain = _is_photo(image), amplification(self.eps_values)
         self.direction = fgsm_direction(model, image, label)
         w = _widgets.widgets()
-        self.slider = _widgets.slider("ε step", tuple(range(len(self.eps_values))),
-                                      min(3, len(self.eps_values) - 1), "course-eps")
+        unit = "in 255ths of the pixel range" if self.photo else "as a fraction of the pixel range"
+        self.slider = describe(
+            index_slider("ε", self.eps_values, self.eps_values[min(3, len(self.eps_values) - 1)],
+                         "course-eps", labels=[eps_label(e, self.photo) for e in self.eps_values]),
+            "ε", f"ε, the largest change of any pixel ({unit}): the size of the FGSM step.")
         self.frames = FrameStack(self.slider, self._render,
                                  image_classes=("course-eps-image", "course-pixelated"),
                                  text_classes=("course-eps-readout",))
@@ -209,6 +276,8 @@ class EpsilonExplorer(FramedExplorer):
         with torch_threads(1):
             adversarial, probs = attack_view(self.model, self.original, self.direction, eps)
         _check_classes(self.classes, probs, self.label)
-        return Frame(render_attack(self.original, adversarial, self.zoom), 1.0,
-                     _readout(eps, probs, self.classes, self.label, self.top),
+        return Frame(render_attack(self.original, adversarial, self.zoom, gain=self.gain,
+                                   eps_text=eps_label(eps, self.photo)), 1.0,
+                     _readout(eps, probs, self.classes, self.label, self.top, photo=self.photo,
+                              gain=self.gain),
                      result=(adversarial, probs))

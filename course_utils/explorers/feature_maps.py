@@ -18,7 +18,9 @@ from torch import nn
 from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack
+from course_utils.explorers.layout import describe, set_enabled
 from course_utils.plots.canvas import colorize, mosaic, show_canvas
+from course_utils.plots.palette import MAGNITUDE_CMAP
 from course_utils.validation import (
     InputError,
     check_images,
@@ -105,7 +107,7 @@ def render_feature_maps(maps: torch.Tensor, channels: Sequence[int], ncols: int 
     maps : (C, H, W) tensor
     channels : channel indices to draw, row by row
     """
-    tiles = [colorize(maps[c], "viridis", symmetric=False) for c in channels]
+    tiles = [colorize(maps[c], MAGNITUDE_CMAP, symmetric=False) for c in channels]
     return mosaic(tiles, ncols=min(check_positive_int(ncols, "ncols"), len(tiles)), gap=1)
 
 
@@ -182,12 +184,15 @@ class FeatureMapExplorer(FramedExplorer):
             raise InputError(f"no layer named {layer!r} outputs maps; choose one of "
                              f"{list(self.layers)} (names from model.named_modules()).")
         w = _widgets.widgets()
-        self.image_slider = w.IntSlider(0, 0, len(self.images) - 1, description="image",
-                                        style={"description_width": "initial"})
+        self.image_slider = describe(
+            w.IntSlider(0, 0, len(self.images) - 1, style={"description_width": "initial"}),
+            "image", "Which image goes through the network.")
         self.image_slider.add_class("course-image")
-        self.layer_menu = w.Dropdown(options=list(self.layers), value=layer, description="layer")
-        self.channel_slider = w.IntSlider(0, 0, 0, step=n_maps, description="first channel",
-                                          style={"description_width": "initial"})
+        self.layer_menu = describe(w.Dropdown(options=list(self.layers), value=layer), "layer",
+                                   "The layer whose output maps are shown.")
+        self.channel_slider = describe(
+            w.IntSlider(0, 0, 0, step=n_maps, style={"description_width": "initial"}),
+            "first channel", f"The first of the {n_maps} channels shown.")
         self._cache: dict[tuple[int, str], torch.Tensor] = {}
         self._quiet = False
         self.frames = FrameStack(self.image_slider, self._render,
@@ -208,6 +213,8 @@ class FeatureMapExplorer(FramedExplorer):
             self.channel_slider.value = min(self.channel_slider.value, self.channel_slider.max)
         finally:
             self._quiet = False
+        set_enabled(self.channel_slider, self.channel_slider.max > 0,
+                    f"this layer has {self.n_maps} channels or fewer, all shown")
 
     def _on_channel(self, change) -> None:
         if not self._quiet:

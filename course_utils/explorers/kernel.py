@@ -4,6 +4,10 @@ Introduced in ``02_convolution.ipynb``. :class:`KernelExplorer` is the widget;
 :func:`show_kernel` draws the same picture without a kernel running (for a static page). The
 feature map of every stride is rendered ahead of time (:mod:`~course_utils.explorers.frames`), so
 the stride slider switches pictures in the browser; the other controls render the four again.
+
+The picture never changes size: the feature map sits in a frame as large as the largest map any
+setting gives (the input plus the widest padding), at the input's scale, so a map shows its true
+size beside the input and the input stays put while the sliders move.
 """
 
 from __future__ import annotations
@@ -23,7 +27,16 @@ from course_utils.explorers.kernels import (
     kernel_preset,
     to_gray,
 )
-from course_utils.plots.canvas import colorize, hstack_panels, is_signed
+from course_utils.explorers.layout import describe, display_zoom, set_enabled
+from course_utils.plots.canvas import (
+    colorize,
+    colorize_scaled,
+    hstack_panels,
+    is_signed,
+    scale_bar,
+    with_title,
+)
+from course_utils.plots.palette import GREY_CMAP, SIGNED_CMAP
 from course_utils.validation import InputError, check_choice
 
 KERNEL_SIZES = (1, 3, 5, 7)
@@ -32,19 +45,49 @@ PADDINGS = (0, 1, 2, 3)
 DILATIONS = (1, 2, 3)
 """Every setting the sliders offer; ``02_convolution.ipynb`` checks the size formula on all."""
 
-def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndarray:
-    """The explorer's picture: the input (gray) and the feature map side by side, 1 px per value.
+SLOT_BACKGROUND = (232, 232, 232)
+"""Around the feature map, in its fixed-size frame: light gray, so a white (zero) map shows."""
+SLOT_BORDER = (110, 110, 110)
+"""The one-pixel line around the feature map."""
 
-    Returns an ``(H, W, 3)`` uint8 canvas. A signed map is drawn blue (< 0) / white (0) / red (>
-    0);
-    a non-negative one in gray. Stride shrinks the map and padding grows it, visibly.
+
+def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndarray:
+    """The explorer's picture: the input, the feature map and its colour bar, 1 px per value.
+
+    The map is drawn at the input's scale, top-left in a frame the size of the largest map the
+    sliders can give (input + 2 × the widest padding), so the canvas has the same size at every
+    setting. A signed map is drawn blue (< 0) / white (0) / red (> 0), a non-negative one in
+    gray; the bar beside it reads its values. Each panel has a title.
 
     Parameters
     ----------
-    gray : torch.Tensor
-    feature_map : torch.Tensor
+    gray : (H, W) tensor
+        The input, from :func:`~course_utils.explorers.kernels.to_gray`.
+    feature_map : (H_out, W_out) tensor
+        At most ``(H + 2 max(PADDINGS), W + 2 max(PADDINGS))``.
+
+    Returns
+    -------
+    (H', W', 3) uint8 array
+        Its size depends on the input's only.
     """
-    return hstack_panels([colorize(gray, "gray", symmetric=False), colorize(feature_map)])
+    h, w = gray.shape
+    ho, wo = feature_map.shape
+    pad = max(PADDINGS)
+    if ho > h + 2 * pad or wo > w + 2 * pad:
+        raise InputError(f"a feature map of {ho} x {wo} cannot come from a {h} x {w} input with "
+                         f"padding up to {pad}; pass the map apply_kernel gives for this image.")
+    coloured, low, high, cmap = colorize_scaled(feature_map)
+    slot = np.full((h + 2 * pad + 2, w + 2 * pad + 2, 3), SLOT_BACKGROUND, np.uint8)
+    slot[:ho + 2, :wo + 2] = SLOT_BORDER
+    slot[1:ho + 1, 1:wo + 1] = coloured
+    bar = scale_bar(ho, cmap, low, high)
+    bar_slot = np.full((slot.shape[0], bar.shape[1], 3), 255, np.uint8)
+    bar_slot[1:ho + 1] = bar
+    return hstack_panels([with_title(colorize(gray, GREY_CMAP, symmetric=False),
+                                     f"input {h} x {w}"),
+                          with_title(slot, f"feature map {ho} x {wo}"),
+                          with_title(bar_slot, "value")])
 
 
 def shape_readout(n_h: int, n_w: int, k: int, stride: int, padding: int, dilation: int,
@@ -99,7 +142,7 @@ def show_kernel(image: torch.Tensor, kernel: torch.Tensor | str = "edge", stride
     ax_k = fig.add_axes((0.05 * side, 0.1 * top, 0.85 * side, 0.7 * top))
     k = kernel.shape[0]
     m = float(kernel.abs().max()) or 1.0
-    ax_k.imshow(kernel.numpy(), cmap="RdBu_r", vmin=-m, vmax=m)
+    ax_k.imshow(kernel.numpy(), cmap=SIGNED_CMAP, vmin=-m, vmax=m)
     for (i, j), v in np.ndenumerate(kernel.numpy()):
         ax_k.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=max(5, 11 - k),
                   color="white" if abs(v) > 0.6 * m else "black")
@@ -111,8 +154,9 @@ def show_kernel(image: torch.Tensor, kernel: torch.Tensor | str = "edge", stride
     ax.set_axis_off()
     n_h, n_w = gray.shape
     ho, wo = fmap.shape
-    fig.suptitle(f"input {n_h}×{n_w} (left) → feature map {ho}×{wo} (right); stride {stride}, "
-                 f"padding {padding}, dilation {dilation}", fontsize=9)
+    fig.suptitle(f"input {n_h}×{n_w} (left) → feature map {ho}×{wo} (right, at the input's "
+                 f"scale; the bar reads its values); stride {stride}, padding {padding}, "
+                 f"dilation {dilation}", fontsize=9)
     return fig
 
 
@@ -134,7 +178,9 @@ class KernelExplorer(FramedExplorer):
     kernel_size, stride, padding, dilation : int
         Starting slider settings, from :data:`KERNEL_SIZES`, :data:`STRIDES`, ...
     zoom : float
-        Display pixels per image pixel (the browser enlarges the small PNG, pixelated).
+        Display pixels per image pixel (the browser enlarges the small PNG, pixelated); less
+        where the picture would be wider than
+        :data:`~course_utils.explorers.layout.PICTURE_WIDTH`. The same at every setting.
 
     Attributes
     ----------
@@ -165,42 +211,71 @@ class KernelExplorer(FramedExplorer):
         padding = check_choice(padding, "padding", PADDINGS)
         dilation = check_choice(dilation, "dilation", DILATIONS)
         w = _widgets.widgets()
-        self.preset = w.Dropdown(options=(*PRESETS, "custom"), value=preset, description="kernel")
+        self.preset = describe(
+            w.Dropdown(options=(*PRESETS, "custom"), value=preset),
+            "kernel", "Kernel preset: sets every weight of the kernel (custom: your own).")
         self.preset.add_class("course-preset")
-        self.size_slider = _widgets.slider("kernel size", KERNEL_SIZES, kernel_size,
-                                           "course-kernel-size")
-        self.stride_slider = index_slider("stride", STRIDES, stride, "course-stride")
-        self.padding_slider = _widgets.slider("padding", PADDINGS, padding, "course-padding")
-        self.dilation_slider = _widgets.slider("dilation", DILATIONS, dilation, "course-dilation")
+        self.size_slider = describe(
+            _widgets.slider("kernel size", KERNEL_SIZES, kernel_size, "course-kernel-size"),
+            "kernel size", "Kernel size k: the window is k x k input pixels.")
+        self.stride_slider = describe(
+            index_slider("stride", STRIDES, stride, "course-stride"),
+            "stride", "Stride: how many pixels the window moves between outputs.")
+        self.padding_slider = describe(
+            _widgets.slider("padding", PADDINGS, padding, "course-padding"),
+            "padding", "Padding: rows and columns of zeros added around the input.")
+        self.dilation_slider = describe(
+            _widgets.slider("dilation", DILATIONS, dilation, "course-dilation"),
+            "dilation", "Dilation: the spacing between the input pixels the kernel reads.")
         self.frames = FrameStack(self.stride_slider, self._render,
                                  image_classes=("course-feature-map", "course-pixelated"),
                                  text_classes=("course-shape",))
         self.weights_box = w.GridBox()
+        self.weights_box.add_class("course-weights")
         self._cells: list = []
         self._quiet = False
         self.kernel = custom if custom is not None else kernel_preset(preset, kernel_size)
         self._build_cells()
+        self._display_zoom = display_zoom(render_kernel_view(
+            self.gray, torch.zeros(1, 1)).shape[1], zoom)
         self.update()
         self.preset.observe(self._on_preset, "value")
         self.size_slider.observe(self._on_size, "value")
         for s in (self.padding_slider, self.dilation_slider):
             s.observe(lambda change: self.update(), "value")
-        controls = w.VBox([self.preset, self.size_slider, self.stride_slider,
-                           self.padding_slider, self.dilation_slider,
-                           w.HTML("weights (edit to make your own):"), self.weights_box])
-        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS),
-                              w.HBox([controls, self.frames.view]), self.frames.text_view])
+        sliders = w.VBox([self.preset, self.size_slider, self.stride_slider,
+                          self.padding_slider, self.dilation_slider])
+        weights = w.VBox([w.HTML("<b>kernel weights</b> (type a number to edit)"),
+                          self.weights_box])
+        controls = w.HBox([sliders, weights], layout=w.Layout(flex_flow="row wrap",
+                                                              grid_gap="4px 24px"))
+        self.widget = w.VBox([w.HTML(_widgets.PIXELATED_CSS), controls, self.frames.view,
+                              self.frames.text_view])
+
+    def update(self) -> None:
+        """Render every stride's frame again (a control other than the stride moved); the
+        dilation slider is disabled for a 1 × 1 kernel, which it cannot spread.
+        """
+        set_enabled(self.dilation_slider, self.size_slider.value > 1,
+                    "a 1 x 1 kernel reads one pixel, whatever the dilation")
+        super().update()
 
     # -- widget plumbing -------------------------------------------------------------------
     def _build_cells(self) -> None:
         w = _widgets.widgets()
         k = self.kernel.shape[0]
-        self._cells = [w.FloatText(value=round(float(v), 4), layout=w.Layout(width="62px"))
-                       for v in self.kernel.flatten()]
-        for cell in self._cells:
+        self._cells = []
+        for index, v in enumerate(self.kernel.flatten()):
+            row, col = divmod(index, k)
+            cell = w.FloatText(value=round(float(v), 4), layout=w.Layout(width="58px"))
+            describe(cell, f"w[{row},{col}]",
+                     f"Kernel weight at row {row}, column {col}: type a number to change it.",
+                     label_width="0px")
             cell.observe(self._on_weight, "value")
+            self._cells.append(cell)
         self.weights_box.children = self._cells
-        self.weights_box.layout = w.Layout(grid_template_columns=f"repeat({k}, 64px)")
+        self.weights_box.layout = w.Layout(grid_template_columns=f"repeat({k}, 60px)",
+                                           grid_gap="2px")
 
     def _sync_cells(self) -> None:
         self._quiet = True
@@ -254,6 +329,6 @@ class KernelExplorer(FramedExplorer):
         s = {**self.settings, "stride": STRIDES[i]}
         with torch_threads(1):
             fmap = apply_kernel(self.gray, self.kernel, s["stride"], s["padding"], s["dilation"])
-        return Frame(render_kernel_view(self.gray, fmap), self.zoom,
+        return Frame(render_kernel_view(self.gray, fmap), self._display_zoom,
                      shape_readout(*self.gray.shape, s["kernel_size"], s["stride"], s["padding"],
                                    s["dilation"], fmap), result=fmap)

@@ -35,17 +35,20 @@ from course_utils.explorers.frames import (
     index_slider,
     slider_index,
 )
+from course_utils.explorers.layout import describe, set_enabled
 from course_utils.explorers.photo_upload import PhotoPicker, upload_button
 from course_utils.plots.canvas import (
     colormap_lut,
-    colour_bar,
     hstack_panels,
     mosaic,
     png_bytes,
+    scale_bar,
     show_canvas,
     to_rgb,
     upscale,
+    with_title,
 )
+from course_utils.plots.palette import MAGNITUDE_CMAP, SIGNED_CMAP
 from course_utils.validation import InputError, check_images
 
 TILE = 112
@@ -93,8 +96,9 @@ def record_layers(model: nn.Module, image: torch.Tensor, layers: Sequence[str],
 def color_scale(maps: np.ndarray) -> tuple[float, float, str]:
     """One colour scale for a stack of maps: ``(low, high, colormap)``.
 
-    Signed maps get ``[-m, m]`` in ``"RdBu_r"`` (white = 0), others ``[0, m]`` in
-    ``"viridis"``; ``m`` is the 99.5th percentile of ``|value|`` (stronger values saturate),
+    Signed maps get ``[-m, m]`` in :data:`~course_utils.plots.palette.SIGNED_CMAP` (white = 0),
+    others ``[0, m]`` in :data:`~course_utils.plots.palette.MAGNITUDE_CMAP`; ``m`` is the 99.5th
+    percentile of ``|value|`` (stronger values saturate),
     estimated on at most 50,000 of them.
 
     Parameters
@@ -105,8 +109,8 @@ def color_scale(maps: np.ndarray) -> tuple[float, float, str]:
     m = float(np.partition(values, int(0.995 * (len(values) - 1)))[int(0.995 * (len(values) - 1))])
     m = m or float(np.abs(maps).max()) or 1.0
     if float(maps.min()) < -1e-6 * m:
-        return -m, m, "RdBu_r"
-    return 0.0, m, "viridis"
+        return -m, m, SIGNED_CMAP
+    return 0.0, m, MAGNITUDE_CMAP
 
 
 def _colour(values: np.ndarray, low: float, high: float, cmap: str) -> np.ndarray:
@@ -116,7 +120,8 @@ def _colour(values: np.ndarray, low: float, high: float, cmap: str) -> np.ndarra
 
 def render_layer_maps(maps: torch.Tensor | np.ndarray, channels: Sequence[int],
                       ncols: int = 4) -> tuple[np.ndarray, tuple[float, float, str]]:
-    """A grid of the chosen maps on one colour scale, and its colour bar: ``(H, W, 3)`` uint8.
+    """A grid of the chosen maps on one colour scale, each titled with its channel number, and
+    the colour bar with its values: ``(H, W, 3)`` uint8.
 
     Parameters
     ----------
@@ -134,9 +139,11 @@ def render_layer_maps(maps: torch.Tensor | np.ndarray, channels: Sequence[int],
     low, high, cmap = color_scale(chosen)
     factor = max(1, round(TILE / chosen.shape[1]))
     coloured = _colour(chosen, low, high, cmap)
-    tiles = [upscale(tile, factor) for tile in coloured]
+    tiles = [with_title(upscale(tile, factor), f"channel {c}")
+             for tile, c in zip(coloured, channels)]
     grid = mosaic(tiles, ncols=min(ncols, len(tiles)), gap=2)
-    return hstack_panels([grid, colour_bar(grid.shape[0], cmap)], gap=4), (low, high, cmap)
+    return hstack_panels([grid, scale_bar(grid.shape[0], cmap, low, high)], gap=4), (low, high,
+                                                                                      cmap)
 
 
 def render_input(image: torch.Tensor, side: int = 224) -> np.ndarray:
@@ -160,7 +167,7 @@ def describe_scale(low: float, high: float, cmap: str) -> str:
     high : float
     cmap : str
     """
-    if cmap == "RdBu_r":
+    if cmap == SIGNED_CMAP:
         return f"signed: blue = {low:.3g}, white = 0, red = +{high:.3g}"
     return f"not signed: dark purple = 0, yellow = {high:.3g}"
 
@@ -195,7 +202,7 @@ def show_layer_maps(model: nn.Module, image: torch.Tensor, layer: str, *,
     maps = record_layers(model.eval(), image, [layer], prepare)[layer]
     channels = _check_channels(channels, maps.shape[0], layer)
     canvas, scale = render_layer_maps(maps, channels)
-    return show_canvas(hstack_panels([render_input(image), canvas]),
+    return show_canvas(hstack_panels([with_title(render_input(image), "input"), canvas]),
                        f"{layer}: output {tuple(maps.shape)}, channels "
                                f"{channels[0]}..{channels[-1]} row by row\n"
                                f"colour bar {describe_scale(*scale)}")
@@ -249,14 +256,17 @@ class LayerMapExplorer(FramedExplorer, PhotoPicker):
         self._cache: dict[int, dict[str, np.ndarray]] = {}
         self.shapes = {k: tuple(v.shape) for k, v in self.outputs(0).items()}
         w = _widgets.widgets()
-        self.picker = w.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0,
-                                 description="image")
-        self.layer_slider = w.SelectionSlider(
-            options=self.layers, value=self.layers[0], description="layer",
-            continuous_update=True, style={"description_width": "80px"},
-            layout=w.Layout(width="520px"))
+        self.picker = describe(w.Dropdown(options=[(n, i) for i, n in enumerate(names)], value=0),
+                               "image", "The image fed to the network.")
+        self.layer_slider = describe(
+            w.SelectionSlider(options=self.layers, value=self.layers[0], continuous_update=True,
+                              style={"description_width": "80px"},
+                              layout=w.Layout(width="520px")),
+            "layer", "The layer whose feature maps are shown, from input to output.")
         self.layer_slider.add_class("course-layer")
-        self.channel_slider = index_slider("channels", [0], 0, "course-channel")
+        self.channel_slider = describe(
+            index_slider("channels", [0], 0, "course-channel"), "channels",
+            f"Which block of {n_maps} channels of the layer is shown.")
         self.input_image = _widgets.image("course-pixelated")
         self._shown_input: int | None = None
         self.frames = FrameStack(self.channel_slider, self._render,
@@ -304,8 +314,10 @@ class LayerMapExplorer(FramedExplorer, PhotoPicker):
     def update(self) -> None:
         """Show the picked image and render the grid of every block of channels again."""
         index = self.picker.value
+        set_enabled(self.channel_slider, len(self.channel_slider.options) > 1,
+                    f"this layer has {self.n_maps} channels or fewer, all shown")
         if self._shown_input != index:  # the input has its own image: sent when it changes
-            photo = render_input(self.images[index])
+            photo = with_title(render_input(self.images[index]), "input")
             _widgets.set_png(self.input_image, png_bytes(photo), photo.shape[1], self.zoom)
             self._shown_input = index
         self.frames.refresh()
@@ -319,5 +331,5 @@ class LayerMapExplorer(FramedExplorer, PhotoPicker):
         canvas, scale = render_layer_maps(maps, channels)
         return Frame(canvas, self.zoom,
                      f"left: the input; middle: <b>{layer}</b>, output {tuple(maps.shape)}, "
-                     f"channels {channels[0]}–{channels[-1]} row by row on one colour scale; "
-                     f"right: colour bar, {describe_scale(*scale)}")
+                     f"channels {channels[0]}–{channels[-1]} (each titled) on one colour "
+                     f"scale; right: colour bar, {describe_scale(*scale)}")

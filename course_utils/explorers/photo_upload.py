@@ -14,6 +14,7 @@ import torch
 
 from course_utils.data.photos import PhotoError
 from course_utils.explorers import _widgets
+from course_utils.explorers.layout import describe
 from course_utils.validation import InputError
 
 
@@ -85,7 +86,8 @@ def upload_button(on_photo: Callable[[str, bytes], None], message: Any) -> Any:
     message : Any
     """
     w = _widgets.widgets()
-    button = w.FileUpload(accept="image/*", multiple=False, description="your photo")
+    button = describe(w.FileUpload(accept="image/*", multiple=False), "your photo",
+                      "Upload a photo of your own: it is added to the image menu and shown.")
     button.add_class("course-upload")
 
     def changed(change) -> None:

@@ -17,6 +17,7 @@ from course_utils.explorers import _widgets
 from course_utils.explorers._widgets import STRIDE_HINT
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
 from course_utils.explorers.kernels import to_gray
+from course_utils.explorers.layout import describe
 from course_utils.layers.pooling import pool2d
 from course_utils.plots.canvas import hstack_panels, show_canvas, upscale
 from course_utils.validation import check_choice, check_number
@@ -114,8 +115,12 @@ class PoolingExplorer(FramedExplorer):
         check_choice(stride, "stride", POOL_STRIDES, hint=STRIDE_HINT)
         self.zoom = check_number(zoom, "zoom", 0.25, 8.0, hint="It is display pixels per value.")
         w = _widgets.widgets()
-        self.size_slider = _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size")
-        self.stride_slider = index_slider("stride", POOL_STRIDES, stride, "course-pool-stride")
+        self.size_slider = describe(
+            _widgets.slider("window", POOL_SIZES, kernel_size, "course-pool-size"),
+            "window", "Pooling window size k: each output summarises k x k input pixels.")
+        self.stride_slider = describe(
+            index_slider("stride", POOL_STRIDES, stride, "course-pool-stride"),
+            "stride", "Stride: how many pixels the window moves between outputs.")
         self.frames = FrameStack(self.stride_slider, self._render,
                                  image_classes=("course-pooling", "course-pixelated"),
                                  text_classes=("course-pool-readout",))
