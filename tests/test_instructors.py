@@ -247,7 +247,8 @@ REQUIRED_TERMS = (
 def glossary() -> dict[str, tuple[str, str]]:
     """``{term: (lesson, definition)}`` from the ``- **Term** (lesson NN): ...`` lines."""
     entries = {}
-    for line in (ROOT / "GLOSSARY.md").read_text(encoding="utf-8").splitlines():
+    text = (ROOT / "GLOSSARY.md").read_text(encoding="utf-8").replace("\n  ", " ")
+    for line in text.splitlines():
         match = GLOSSARY_ENTRY.match(line)
         if match:
             entries[match.group(1)] = (match.group(2), match.group(3))
