@@ -1,37 +1,37 @@
-"""Milliseconds from a key press on an explorer's slider to its new image painted, in a real
-browser.
+"""Milliseconds from a change on an explorer to its new picture on screen, in a real browser.
 
 JupyterLab (on 127.0.0.1) runs a small notebook that builds every explorer of the course as the
-lessons do (notebooks 02, 03, 09 and 12), in headless Debian Chromium. For each explorer the
-handle of its main slider gets the focus and the arrow keys move it ``--steps`` times (bouncing
-between its ends, each press once the previous image is on screen). A step is timed in the page,
-from the ``keydown`` event to the frame after the new image's ``load`` event: the explorers show
-pre-rendered frames in an ``ipywidgets.Stack`` linked to the slider in the browser, so a step
-puts a new ``<img>`` in the picture's container (a MutationObserver on its subtree sees it; on
-the kernel path the one ``<img>`` changes its ``src`` instead). Printed per explorer:
+lessons do (notebooks 02, 03, 09 and 12), in headless Debian Chromium. For each explorer:
 
-- ``NAME.browser_slider_ms_median`` / ``NAME.browser_slider_ms_p90``: what the learner feels;
-- ``NAME.kernel_update_ms_median``: what the kernel does on a main-slider step, timed around its
-  handling of the slider's message (``set_state``: the new value and every observer); about 0
-  with frames, since nothing waits for it;
-- ``NAME.frames_build_ms``: rendering every frame again (``update()``, median of 3), which is what
-  a change of any other control costs; ``NAME.frames``: how many; ``NAME.frames_kb``: their PNGs
-  together, which all go to the browser on such a change;
+- its **main slider**: the handle gets the focus and the arrow keys move it ``--steps`` times
+  (bouncing between its ends, each press once the previous picture is on screen);
+- every **other control** (menus, sliders, buttons, a kernel weight) is changed
+  ``--control-steps`` times (the next option, the next position, another button, another
+  number), each once the previous picture is on screen and every frame has arrived.
 
-With ``--kernel-path`` the same explorers also run as they do where ``ipywidgets.Stack`` is missing
-(ipywidgets 7, Google Colab: one ``Image`` that the kernel updates on every step, as all of them
-did before frames), in a second notebook of the same server and browser, as the baseline:
-``NAME.kernel_path.browser_slider_ms_median`` / ``_p90`` / ``kernel_update_ms_median``, where the
-time goes on that path (``keydown_to_send``, ``send_to_image_reply``, ``reply_to_load``,
-``load_to_next_frame``, ``png_kb``), and ``NAME.kernel_path_over_frames_ratio``. Then the
-kernel-side figures of ``benchmarks/slider_latency.py``, run in the same invocation, and the
-load average before and after (the machine is shared: read the figures beside it).
+A step is timed in the page, from the first ``keydown``/``mousedown``/``change`` event to the first
+animation frame after the new picture is shown, loaded and no longer marked as updating. Two paths
+run in the same server and browser, one notebook each:
+
+- the **browser path** (the course's: ``explorers.frame_view.FrameView`` switches the frames in
+  the page): ``NAME.browser_slider_ms_median`` / ``_p90`` and
+  ``NAME.CONTROL.browser_change_ms_median`` / ``_p90``;
+- the **kernel path** as the baseline (where the frame viewer does not load: one ``Image`` that the
+  kernel redraws at each step; forced here with ``frames.MAX_FRAMES = 0``):
+  ``NAME.kernel.browser_slider_ms_median`` / ``_p90``, ``NAME.CONTROL.kernel.browser_change_ms_*``,
+  where a slider step's time goes (``keydown_to_send``, ``send_to_image_reply``,
+  ``reply_to_load``, ``load_to_next_frame``, ``png_kb``), and
+  ``NAME.kernel_over_browser_ratio`` (main slider medians).
+
+Also ``NAME.kernel_update_ms_median`` (the kernel's handling of a main-slider message: about 0 on
+the browser path), the kernel-side figures of ``benchmarks/slider_latency.py`` unless
+``--no-kernel-side``, and the load average before and after (read the figures beside it).
 
 ``--compress-level N`` encodes the frames at zlib level N instead of the course's
-(:data:`course_utils.explorers.frames.STACKED_COMPRESS_LEVEL`), to see what their size costs.
+(:data:`course_utils.explorers.frames.STACKED_COMPRESS_LEVEL`).
 
-    python benchmarks/browser_latency.py [--steps 30] [--only kernel,cam] [--kernel-path]
-                                         [--compress-level N] [--no-kernel-side]
+    python benchmarks/browser_latency.py [--steps 30] [--control-steps 10] [--only kernel,cam]
+                                         [--no-baseline] [--compress-level N] [--no-kernel-side]
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 from browser_support import ARTIFACTS, chromium, jupyter_lab, missing_browser, open_and_run  # noqa: E402
 
-SETUP = '''\
+SETUP = """\
 import json, time
 from pathlib import Path
 import torch
@@ -64,21 +64,15 @@ from course_utils.pretrained import imagenet_labels, load_mobilenet_v2, tflite_p
 LOG = Path("kernel_steps.jsonl")
 
 
-def mark(name, explorer, slider):
-    """CSS classes the benchmark finds; timers around the slider's messages and the frames."""
+def mark(name, explorer, slider, **controls):
+    \"\"\"CSS classes the benchmark finds; a timer around the main slider's messages.\"\"\"
     explorer.widget.add_class(f"bench-{name}")
     slider.add_class(f"bench-{name}-slider")
-    explorer.frames.view.add_class(f"bench-{name}-image")  # the Stack, or the one Image
-    builds = []
-    for _ in range(3):
-        start = time.perf_counter()
-        explorer.update()  # every frame (the kernel path: the one shown)
-        builds.append((time.perf_counter() - start) * 1000)
-    stack = explorer.frames.view
-    pngs = [c.value for c in stack.children] if explorer.frames.stacked else [stack.value]
+    explorer.frames.view.add_class(f"bench-{name}-image")
+    for control, widget in controls.items():
+        widget.add_class(f"bench-{name}-{control}")
     with LOG.open("a") as log:
-        log.write(json.dumps({"name": name, "build_ms": sorted(builds)[1], "frames": len(pngs),
-                              "bytes": sum(len(p) for p in pngs)}) + "\\n")
+        log.write(json.dumps({"name": name, "controls": list(controls)}) + "\\n")
     set_state = slider.set_state
 
     def timed(state):
@@ -98,31 +92,35 @@ photo = sample_photo("chelsea")
 digits = load_dataset("mnist", "test").images[:50].float() / 255
 net = load_mobilenet_v2()
 pets = torch.stack([read_photo(pet_files()[i]) for i in (0, 200)])
-'''
+"""
 
 EXPLORERS = {
     "kernel": 'ex = KernelExplorer(photo[:, ::2, ::2], "sobel_x", zoom=2)\n'
-              'mark("kernel", ex, ex.stride_slider)',
+              'mark("kernel", ex, ex.stride_slider, weight=ex.weights_box, preset=ex.preset,\n'
+              '     size=ex.size_slider, padding=ex.padding_slider, dilation=ex.dilation_slider)',
     "conv_step": 'digit = load_dataset("mnist", "train").images[0, 0]\n'
                  'x_small = (digit[12:20, 5:13].float() / 255 * 9).round()\n'
                  'ex = ConvStepExplorer(x_small, kernel_preset("sobel_x", 3), stride=1, '
                  'padding=1)\n'
                  'mark("conv_step", ex, ex.position)',
     "pooling": 'ex = PoolingExplorer(photo[:, ::2, ::2], kernel_size=2, stride=2, zoom=2)\n'
-               'mark("pooling", ex, ex.stride_slider)',
+               'mark("pooling", ex, ex.stride_slider, size=ex.size_slider)',
     "feature_maps": 'torch.manual_seed(0)\n'
                     'cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), '
                     'nn.MaxPool2d(2),\n'
                     '                    nn.Conv2d(16, 32, 3, padding=1), nn.ReLU()).eval()\n'
                     'ex = FeatureMapExplorer(cnn, digits, layer="0", n_maps=8, zoom=4)\n'
-                    'mark("feature_maps", ex, ex.image_slider)',
+                    'mark("feature_maps", ex, ex.image_slider, layer=ex.layer_menu,\n'
+                    '     channels=ex.channel_slider)',
     "layer_maps": "ex = LayerMapExplorer(net, pets, prepare=tflite_preprocess,\n"
                   "                      layers=[f'features.{i}' for i in range(19)])\n"
-                  'mark("layer_maps", ex, ex.channel_slider)',
+                  'mark("layer_maps", ex, ex.channel_slider, layer=ex.layer_slider,\n'
+                  '     image=ex.picker)',
     "cam": "ex = CamExplorer(net, pets, prepare=tflite_preprocess,\n"
            "                 layers=['features.13', 'features.18'], classifier='classifier.1',\n"
            "                 class_names=imagenet_labels())\n"
-           'mark("cam", ex, ex.opacity)',
+           'mark("cam", ex, ex.opacity, target=ex.class_menu, layer=ex.layer_slider,\n'
+           '     image=ex.picker, method=ex.method)',
     "epsilon": "imagenet = nn.Sequential(Normalize([128 / 255] * 3, [128 / 255] * 3), "
                "net).eval()\n"
                "x = pets[0].float() / 255\n"
@@ -131,6 +129,14 @@ EXPLORERS = {
                "ex = EpsilonExplorer(imagenet, x, label, imagenet_labels())\n"
                'mark("epsilon", ex, ex.slider)',
 }
+"""Each explorer's cell: built as its lesson does, its main slider and its other controls
+marked (``mark(name, explorer, slider, CONTROL=widget, ...)``, in the order they are timed)."""
+
+KERNEL_PATH = """
+import course_utils.explorers.frames
+course_utils.explorers.frames.MAX_FRAMES = 0  # no frame viewer: the kernel draws every step
+LOG = Path("kernel_steps_kernel_path.jsonl")
+"""
 
 WIRE = """(() => {
   // Time every websocket frame, to split a step into browser -> kernel -> browser.
@@ -145,21 +151,37 @@ WIRE = """(() => {
     }
     send(data) { window.__wire.push(['send', performance.now(), 0]); super.send(data); }
   };
+  // A step starts with the first key, click or change event after the benchmark armed it
+  // (typing into a box starts with its Enter key: the kernel hears of it then).
+  const start = () => { if (window.__t0 === null) window.__t0 = performance.now(); };
+  for (const type of ['keydown', 'change', 'mousedown']) {
+    document.addEventListener(type, start, true);
+  }
 })();"""
+SHOWN = """(box) => {
+  // The picture on screen: the frame viewer's visible <img> (browser path) or the one <img>
+  // (kernel path); null while the viewer marks it as updating.
+  if (box.tagName === 'IMG') return box;
+  const view = box.querySelector('.course-frame-view');
+  if (!view) return box.querySelector('img');
+  if (view.classList.contains('course-frame-stale')) return null;
+  return view.querySelector(':scope > img:not([hidden])');
+}"""
 ARM = """(name) => {
-  // The picture's container is a Stack (a step puts a new <img> in it) or, on the kernel path,
-  // the one <img> (a step changes its src). Either way: the new picture's load, then a frame.
+  // Resolve with the step's times once another picture is on screen: loaded, then a frame.
+  const shown = %s;
   const box = document.querySelector(`.bench-${name}-image`);
-  const current = () => (box.tagName === 'IMG' ? box : box.querySelector('img'));
+  const old = shown(box), oldSrc = old && old.src;
   window.__wire.length = 0;
+  window.__t0 = null;
   window.__step = new Promise((resolve, reject) => {
-    const old = current(), oldSrc = old && old.src;
-    const timer = setTimeout(() => reject(new Error(`no new image for ${name} in 10 s`)), 10000);
-    const loaded = () => {
+    const timer = setTimeout(() => reject(new Error(`no new picture for ${name} in 10 s`)),
+                             10000);
+    const painted = () => {
       const load = performance.now();
       requestAnimationFrame(() => {
         clearTimeout(timer);
-        const t0 = window.__keydown, wire = window.__wire.filter(w => w[1] >= t0);
+        const t0 = window.__t0, wire = window.__wire.filter(w => w[1] >= t0);
         const send = wire.find(w => w[0] === 'send');
         const image = wire.filter(w => w[0] === 'recv').reduce((a, b) => (b[2] > a[2] ? b : a),
                                                               ['recv', load, 0]);
@@ -168,18 +190,18 @@ ARM = """(name) => {
       });
     };
     const observer = new MutationObserver(() => {
-      const img = current();
-      if (!img || (img === old && img.src === oldSrc)) return;
+      const img = shown(box);
+      if (!img || (img === old && img.src === oldSrc) || window.__t0 === null) return;
       observer.disconnect();
-      if (img !== old && img.complete && img.naturalWidth) loaded();
-      else img.addEventListener('load', loaded, {once: true});
+      if (img.complete && img.naturalWidth) painted();
+      else img.addEventListener('load', painted, {once: true});
     });
-    observer.observe(box, {attributes: true, attributeFilter: ['src'], childList: true,
-                           subtree: true});
+    observer.observe(box, {attributes: true, attributeFilter: ['src', 'hidden', 'class'],
+                           childList: true, subtree: true});
   });
-}"""
-KEYDOWN = ("() => document.addEventListener('keydown', () => { window.__keydown = "
-           "performance.now(); }, true)")
+}""" % SHOWN
+SETTLED = """(name) => [...document.querySelectorAll(`.bench-${name} .course-frame-view`)]
+  .every(v => v.dataset.ready === '1' && v.dataset.pending === '0')"""
 
 
 def notebook(names: list[str], setup: str = "") -> dict:
@@ -192,109 +214,165 @@ def notebook(names: list[str], setup: str = "") -> dict:
             "nbformat": 4, "nbformat_minor": 5}
 
 
-def move(page, name: str, steps: int, warmup: int = 3) -> list[dict]:
-    """Press arrow keys on ``name``'s slider; return per step the milliseconds from keydown to
-    the first websocket send (``send``), the image's reply frame (``reply``), the image's
-    ``load`` event (``load``) and the next animation frame (``frame``).
+def settle(page, name: str) -> None:
+    """Wait until every frame of ``name`` is in the page (browser path; at once otherwise)."""
+    page.wait_for_function(SETTLED, arg=name, timeout=30_000, polling=20)
+
+
+def slider_key(handle) -> str:
+    """The arrow key that moves a noUiSlider handle, bouncing between its ends."""
+    now, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
+    return "ArrowLeft" if now >= high else "ArrowRight"
+
+
+def change(page, control) -> None:
+    """Change one control as a learner would: the next slider position or menu option, another
+    toggle button, another number in a text box.
     """
-    handle = page.locator(f".bench-{name}-slider .noUi-handle")
-    handle.scroll_into_view_if_needed()
-    handle.focus()
-    direction = "ArrowRight"
+    handle = control.locator(".noUi-handle")
+    if handle.count():
+        handle.first.focus()
+        page.keyboard.press(slider_key(handle.first))
+        return
+    select = control.locator("select")
+    if select.count():
+        options = select.first.locator("option").all_inner_texts()
+        current = select.first.evaluate("s => s.selectedIndex")
+        select.first.select_option(index=(current + 1) % len(options))
+        return
+    buttons = control.locator("button:not(.mod-active)")
+    if buttons.count():
+        buttons.first.click()
+        return
+    box = control.locator("input").first
+    value = float(box.input_value() or 0)
+    box.fill(str(value + 1 if value < 2 else value - 3))
+    box.press("Enter")
+
+
+def timed(page, name: str, act, steps: int, warmup: int) -> list[dict]:
+    """Run ``act()`` ``warmup + steps`` times, each once the picture has settled; return the
+    timings of the last ``steps`` (failed steps as NaN).
+    """
     times = []
     for step in range(warmup + steps):
-        now, low, high = (float(handle.get_attribute(a)) for a in
-                          ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
-        if direction == "ArrowRight" and now >= high or direction == "ArrowLeft" and now <= low:
-            direction = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
+        settle(page, name)
         page.evaluate(ARM, name)
-        page.keyboard.press(direction)
-        timing = page.evaluate("() => window.__step")
+        act()
+        try:
+            timing = page.evaluate("() => window.__step")
+        except Exception as error:  # a step that showed nothing new: say so, go on
+            print(f"# {name}: {str(error).splitlines()[0]}", file=sys.stderr)
+            timing = dict.fromkeys(("load", "frame", "send", "reply"), float("nan"))
         if step >= warmup:
             times.append(timing)
-        page.wait_for_timeout(60)  # a learner's next key press comes later than this
+        page.wait_for_timeout(60)  # a learner's next change comes later than this
     return times
 
 
+def measure(page, name: str, controls: list[str], steps: int, control_steps: int) -> dict:
+    """The main slider's steps and each other control's, for one explorer."""
+    handle = page.locator(f".bench-{name}-slider .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+
+    def slide() -> None:
+        handle.focus()
+        page.keyboard.press(slider_key(handle))
+
+    result = {"slider": timed(page, name, slide, steps, warmup=3)}
+    for control in controls:
+        widget = page.locator(f".bench-{name}-{control}").first
+        result[control] = timed(page, name, lambda w=widget: change(page, w), control_steps,
+                                warmup=1)
+    return result
+
+
+def run(context, url: str, work: Path, names: list[str], steps: int, control_steps: int,
+        stem: str, setup: str = "") -> tuple[dict, list[dict]]:
+    """Build the explorers in notebook ``stem`` and time them; returns the page's timings per
+    explorer and the kernel's log.
+    """
+    (work / f"{stem}.ipynb").write_text(json.dumps(notebook(names, setup)))
+    page = open_and_run(context, url, f"{stem}.ipynb", width=1500, height=1000)
+    log_name = "kernel_steps_kernel_path.jsonl" if setup == KERNEL_PATH else "kernel_steps.jsonl"
+    log = [json.loads(line) for line in (work / log_name).read_text().splitlines()]
+    controls = {k["name"]: k["controls"] for k in log if "controls" in k}
+    measured = {name: measure(page, name, controls[name], steps, control_steps)
+                for name in names}
+    page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
+    page.close()
+    time.sleep(0.5)
+    return measured, [json.loads(line) for line in (work / log_name).read_text().splitlines()]
+
+
 def p90(values: list[float]) -> float:
-    """The 90th percentile of ``values``."""
-    return statistics.quantiles(values, n=10)[-1]
+    """The 90th percentile of ``values`` (NaN with fewer than 2)."""
+    return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else float("nan")
+
+
+def median(values) -> float:
+    """The median of ``values`` (NaN when empty)."""
+    values = list(values)
+    return statistics.median(values) if values else float("nan")
+
+
+def figures(name: str, measured: dict, kernel: list[dict], steps: int, path: str) -> list[str]:
+    """The printed lines of one explorer on one path (``path``: "" or "kernel.")."""
+    slider = [t for t in measured["slider"] if t["frame"] == t["frame"]]
+    frame = [t["frame"] for t in slider]
+    stepped = [k for k in kernel if k["name"] == name and "ms" in k][-steps:]
+    lines = [f"{name}.{path}browser_slider_ms_median: {median(frame):.1f}",
+             f"{name}.{path}browser_slider_ms_p90: {p90(frame):.1f}",
+             f"{name}.{path}browser_slider_failed_steps: {len(measured['slider']) - len(slider)}",
+             f"{name}.{path}kernel_update_ms_median: {median(k['ms'] for k in stepped):.2f}"]
+    if path:  # where the time of a round trip goes
+        part = {key: median(t[key] for t in slider) for key in ("send", "reply", "load")}
+        lines += [f"{name}.{path}keydown_to_send_ms_median: {part['send']:.1f}",
+                  f"{name}.{path}send_to_image_reply_ms_median: "
+                  f"{part['reply'] - part['send']:.1f}",
+                  f"{name}.{path}reply_to_load_ms_median: {part['load'] - part['reply']:.1f}",
+                  f"{name}.{path}load_to_next_frame_ms_median: "
+                  f"{median(frame) - part['load']:.1f}",
+                  f"{name}.{path}png_kb: {median(k['bytes'] for k in stepped) / 1024:.1f}"]
+    for control, times in measured.items():
+        if control == "slider":
+            continue
+        done = [t["frame"] for t in times if t["frame"] == t["frame"]]
+        lines += [f"{name}.{control}.{path}browser_change_ms_median: {median(done):.1f}",
+                  f"{name}.{control}.{path}browser_change_ms_p90: {p90(done):.1f}",
+                  f"{name}.{control}.{path}browser_change_failed_steps: "
+                  f"{len(times) - len(done)}"]
+    return lines
 
 
 def kernel_side(steps: int) -> list[str]:
     """The lines ``benchmarks/slider_latency.py`` prints, run now."""
-    run = subprocess.run([sys.executable, str(HERE / "slider_latency.py"), "--steps", str(steps)],
-                         capture_output=True, text=True, timeout=900)
-    if run.returncode:
-        raise RuntimeError(run.stderr[-2000:])
-    return [f"slider_latency.{line}" for line in run.stdout.splitlines() if ": " in line]
-
-
-KERNEL_PATH = """
-import ipywidgets
-del ipywidgets.Stack  # as ipywidgets 7 (Colab): every explorer takes the kernel path
-LOG = Path("kernel_steps_kernel_path.jsonl")
-"""
-
-
-def run(context, url: str, work: Path, names: list[str], steps: int, stem: str,
-        setup: str = "") -> tuple[dict, list[dict]]:
-    """Build the explorers in notebook ``stem`` and move each; returns the page's step timings
-    per explorer and the kernel's log (steps and frame builds).
-    """
-    (work / f"{stem}.ipynb").write_text(json.dumps(notebook(names, setup)))
-    page = open_and_run(context, url, f"{stem}.ipynb", width=1500, height=1000)
-    page.evaluate(KEYDOWN)
-    measured = {name: move(page, name, steps) for name in names}
-    page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
-    page.close()
-    time.sleep(0.5)
-    log = "kernel_steps_kernel_path.jsonl" if setup == KERNEL_PATH else "kernel_steps.jsonl"
-    return measured, [json.loads(line) for line in (work / log).read_text().splitlines()]
-
-
-def figures(name: str, browser: list[dict], kernel: list[dict], steps: int, prefix: str,
-            split: bool) -> list[str]:
-    """The printed lines of one explorer on one path."""
-    stepped = [k for k in kernel if k["name"] == name and "ms" in k][-steps:]
-    load = [t["load"] for t in browser]
-    median = {key: statistics.median(t[key] for t in browser)
-              for key in ("send", "reply", "load", "frame")}
-    lines = [f"{prefix}browser_slider_ms_median: {median['load']:.1f}",
-             f"{prefix}browser_slider_ms_p90: {p90(load):.1f}",
-             f"{prefix}kernel_update_ms_median: "
-             f"{statistics.median(k['ms'] for k in stepped) if stepped else float('nan'):.2f}"]
-    built = [k for k in kernel if k["name"] == name and "build_ms" in k]
-    if built and not split:
-        lines += [f"{prefix}frames_build_ms: {built[-1]['build_ms']:.1f}",
-                  f"{prefix}frames: {built[-1]['frames']}",
-                  f"{prefix}frames_kb: {built[-1]['bytes'] / 1024:.0f}"]
-    if split:  # where the time of a round trip goes
-        lines += [f"{prefix}keydown_to_send_ms_median: {median['send']:.1f}",
-                  f"{prefix}send_to_image_reply_ms_median: {median['reply'] - median['send']:.1f}",
-                  f"{prefix}reply_to_load_ms_median: {median['load'] - median['reply']:.1f}",
-                  f"{prefix}load_to_next_frame_ms_median: {median['frame'] - median['load']:.1f}",
-                  f"{prefix}update_ms: {built[-1]['build_ms']:.1f}" if built else "",
-                  f"{prefix}png_kb: "
-                  f"{statistics.median(k['bytes'] for k in stepped) / 1024 if stepped else 0:.1f}"]
-    return [line for line in lines if line]
+    run_ = subprocess.run([sys.executable, str(HERE / "slider_latency.py"), "--steps", str(steps)],
+                          capture_output=True, text=True, timeout=900)
+    if run_.returncode:
+        raise RuntimeError(run_.stderr[-2000:])
+    return [f"slider_latency.{line}" for line in run_.stdout.splitlines() if ": " in line]
 
 
 def main() -> None:
     """Run the benchmark; print one ``name: value`` line per figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--control-steps", type=int, default=10)
     parser.add_argument("--only", default=",".join(EXPLORERS))
-    parser.add_argument("--kernel-path", action="store_true",
-                        help="also measure the kernel path (no ipywidgets.Stack) as the baseline")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the kernel path (the baseline)")
     parser.add_argument("--compress-level", type=int, default=None,
-                        help="zlib level of the stacked frames (default: the course's)")
+                        help="zlib level of the frames (default: the course's)")
     parser.add_argument("--no-kernel-side", action="store_true")
     args = parser.parse_args()
     reason = missing_browser()
     if reason:
         sys.exit(reason)
     names = args.only.split(",")
+    unknown = sorted(set(names) - set(EXPLORERS))
+    if unknown:
+        sys.exit(f"--only: unknown explorers {unknown}; choose among {sorted(EXPLORERS)}")
     print(f"load_average_1min_before: {os.getloadavg()[0]:.2f}", flush=True)
     with tempfile.TemporaryDirectory(prefix="browser-latency-") as scratch:
         work = Path(scratch) / "work"
@@ -304,18 +382,19 @@ def main() -> None:
             level = "" if args.compress_level is None else (
                 "import course_utils.explorers.frames\n"
                 f"course_utils.explorers.frames.STACKED_COMPRESS_LEVEL = {args.compress_level}\n")
-            frames = run(context, url, work, names, args.steps, "browser_latency", level)
-            baseline = (run(context, url, work, names, args.steps, "browser_latency_kernel_path",
-                            KERNEL_PATH) if args.kernel_path else None)
+            browser = run(context, url, work, names, args.steps, args.control_steps,
+                          "browser_latency", level)
+            baseline = None if args.no_baseline else run(
+                context, url, work, names, args.steps, args.control_steps,
+                "browser_latency_kernel_path", KERNEL_PATH)
     lines = []
     for name in names:
-        lines += figures(name, frames[0][name], frames[1], args.steps, f"{name}.", split=False)
+        lines += figures(name, browser[0][name], browser[1], args.steps, "")
         if baseline:
-            lines += figures(name, baseline[0][name], baseline[1], args.steps,
-                             f"{name}.kernel_path.", split=True)
-            ratio = (statistics.median(t["load"] for t in baseline[0][name])
-                     / statistics.median(t["load"] for t in frames[0][name]))
-            lines.append(f"{name}.kernel_path_over_frames_ratio: {ratio:.2f}")
+            lines += figures(name, baseline[0][name], baseline[1], args.steps, "kernel.")
+            ratio = (median(t["frame"] for t in baseline[0][name]["slider"])
+                     / median(t["frame"] for t in browser[0][name]["slider"]))
+            lines.append(f"{name}.kernel_over_browser_ratio: {ratio:.2f}")
     print("\n".join(lines), flush=True)
     if not args.no_kernel_side:
         print("\n".join(kernel_side(args.steps)))

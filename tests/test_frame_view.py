@@ -104,7 +104,7 @@ def test_refresh_sends_the_frame_on_screen_first_and_marks_the_others_pending(se
             assert first == [stack.pictures.frames[3], stack.texts.frames[3]]
             slider.value = 0  # reached before its turn: rendered at once
             assert calls == [3, 0] and stack.pictures.pending == [1, 2, 4]
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(frames.REST_DELAY_S + 0.05)
 
         loop.run_until_complete(change())
     finally:
@@ -125,7 +125,7 @@ def test_a_newer_refresh_stops_the_older_chunks():
             stack.refresh()
             render.offset = 2
             stack.refresh()
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(frames.REST_DELAY_S + 0.05)
 
         calls[:] = []
         loop.run_until_complete(twice())

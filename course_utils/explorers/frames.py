@@ -129,6 +129,10 @@ CHUNK_S = 0.02
 """Kernel time spent rendering frames off screen before it lets other messages through (s): a
 slider move waits at most this long for the kernel to learn of it."""
 
+REST_DELAY_S = 0.05
+"""Pause between sending the frame on screen and rendering the others (s): the browser receives
+and paints the one the learner looks at before the others arrive and compete for its time."""
+
 Encoded = tuple[bytes, int, str]
 """A rendered frame as the browser gets it: (PNG bytes, display width in px, readout HTML)."""
 
@@ -333,7 +337,7 @@ class FrameStack:
         if loop is None:
             chunk()
         else:
-            loop.call_soon(chunk)
+            loop.call_later(REST_DELAY_S, chunk)
 
     def _missing(self) -> list[int]:
         """The frames not rendered yet, nearest to the slider's setting first."""
