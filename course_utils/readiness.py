@@ -60,7 +60,7 @@ READING_MINUTES: dict[str, int] = {
 """Minutes to work through each lesson's text and code (read, run, discuss), exercises aside."""
 
 EXERCISE_MINUTES: dict[str, int] = {
-    "00": 10, "01": 20, "02": 35, "03": 20, "04": 45, "05": 25, "06": 25, "07": 30, "08": 30,
+    "00": 10, "01": 25, "02": 35, "03": 20, "04": 45, "05": 25, "06": 25, "07": 30, "08": 30,
     "09": 20, "10": 25, "11": 20, "12": 20, "13": 30, "14": 15, "15": 20, "16": 25, "17": 15,
     "18": 20,
 }

@@ -65,7 +65,7 @@ LUNCH = Slot(60, label="lunch")
 SCHEDULES = (
     Schedule("two-day", (
         ("Day 1: from pixels to a trained CNN", "09:00", (
-            Slot(75, ("00", "01")), _break(), Slot(90, ("02",)), LUNCH, Slot(70, ("03",)),
+            Slot(80, ("00", "01")), _break(), Slot(85, ("02",)), LUNCH, Slot(70, ("03",)),
             _break(), Slot(105, ("05",)), Slot(20, label="questions, exercises left over"))),
         ("Day 2: a real network, measured, explained, on the learners' photos", "09:00", (
             Slot(80, ("07",)), _break(), Slot(95, ("08",)), LUNCH, Slot(85, ("09",)), _break(),
@@ -73,7 +73,7 @@ SCHEDULES = (
     )),
     Schedule("five-day", (
         ("Day 1", "09:00", (
-            Slot(75, ("00", "01")), _break(), Slot(90, ("02",)), LUNCH, Slot(70, ("03",)),
+            Slot(80, ("00", "01")), _break(), Slot(85, ("02",)), LUNCH, Slot(70, ("03",)),
             _break(), Slot(100, ("04",)))),
         ("Day 2", "09:00", (
             Slot(105, ("05",)), _break(), Slot(90, ("06",)), LUNCH, Slot(80, ("07",)), _break(),
