@@ -532,6 +532,8 @@ def plot_mistakes(images: torch.Tensor, labels: torch.Tensor, report: dict,
     """
     import matplotlib.pyplot as plt
 
+    from course_utils.plots.palette import HEAT_CMAP, verdict
+
     shown, probs = report["explained"], report["probabilities"]
     fig, axes = plt.subplots(2, max(2, len(shown)), figsize=(2.1 * max(2, len(shown)), 4.9),
                              squeeze=False)
@@ -539,11 +541,12 @@ def plot_mistakes(images: torch.Tensor, labels: torch.Tensor, report: dict,
         ax.axis("off")
     for column, (i, heat) in enumerate(zip(shown, report["cam"])):
         photo = images[int(i)].permute(1, 2, 0).numpy() / 255
-        colour = plt.get_cmap("jet")(heat.numpy())[..., :3]
+        colour = plt.get_cmap(HEAT_CMAP)(heat.numpy())[..., :3]
+        mark, verdict_colour = verdict(int(probs[i].argmax()) == int(labels[i]))
         axes[0, column].imshow(photo)
-        axes[0, column].set_title(f"{classes[int(probs[i].argmax())]} "
+        axes[0, column].set_title(f"{mark} {classes[int(probs[i].argmax())]} "
                                   f"{float(probs[i].max()):.0%}\n(is {classes[int(labels[i])]})",
-                                  fontsize=8)
+                                  fontsize=8, color=verdict_colour)
         axes[1, column].imshow(0.5 * photo + 0.5 * colour)
     kind = ("the most confident mistakes" if report["explained_kind"] == "mistakes" else
             "no mistakes; the least confident predictions")

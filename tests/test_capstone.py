@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from matplotlib import colormaps
 from torch import nn
 
 from course_utils.capstone import (
@@ -20,6 +21,7 @@ from course_utils.capstone import (
 )
 from course_utils.deploy import pet_classifier_skeleton
 from course_utils.metrics import precision_recall_f1
+from course_utils.plots.palette import HEAT_CMAP, RIGHT_MARK, WRONG_MARK
 from course_utils.serve import page_title
 
 CLASSES = ("a", "b", "c")
@@ -59,6 +61,13 @@ def test_evaluate_gives_intervals_confusion_and_grad_cam() -> None:
     assert float(result["cam"].min()) >= 0 and float(result["cam"].max()) <= 1
     figure = plot_mistakes(images, labels, result, CLASSES)
     assert len(figure.axes) >= 2 * len(result["explained"])
+    mark = WRONG_MARK if wrong else RIGHT_MARK       # told by a mark, not by colour alone
+    titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+    assert len(titles) == len(result["explained"]) and all(t.startswith(mark) for t in titles)
+    photo = images[int(result["explained"][0])].permute(1, 2, 0).numpy() / 255
+    heat = colormaps[HEAT_CMAP](result["cam"][0].numpy())[..., :3]
+    drawn = figure.axes[len(figure.axes) // 2].images[0].get_array()
+    assert np.allclose(drawn, 0.5 * photo + 0.5 * heat)
 
 
 def test_no_mistake_gives_closest_calls_and_the_rule_of_three() -> None:

@@ -216,9 +216,9 @@ def test_show_images_draws_labels_and_predictions():
     fig = show_images(data.images[:6], data.labels[:6], preds=[7, 2, 1, 0, 0, 0],
                       classes=data.classes, ncols=3)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles[0] == "7 (7)" and len(fig.axes) == 6
+    assert titles[0] == "✓ 7 (7)" and titles[4] == "✗ 0 (4)" and len(fig.axes) == 6
     colours = [ax.title.get_color() for ax in fig.axes]
-    assert colours[0] != colours[4]  # right in one colour, wrong in another
+    assert colours[0] != colours[4]  # right in one colour, wrong in another, each with its mark
     assert plot_class_counts({"a": 1, "b": 3}).axes[0].get_title() == "4 images"
 
 

@@ -27,7 +27,7 @@ def test_confident_mistakes_shows_the_surest_wrong_answers_first():
                           [0.3, 0.7, 0.0], [0.05, 0.05, 0.9]])
     fig = plot_confident_mistakes(images, y_true, probs, classes=CLASSES, n=16)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == ["c 90%\n(is b)", "a 80%\n(is b)", "b 70%\n(is a)"]
+    assert titles == ["✗ c 90%\n(is b)", "✗ a 80%\n(is b)", "✗ b 70%\n(is a)"]
     plt.close(fig)
 
 

@@ -39,7 +39,7 @@ from course_utils.plots.explain import (
     plot_overlays,
     plot_randomization,
 )
-from course_utils.plots.images import CORRECT, WRONG, plot_class_counts, show_images
+from course_utils.plots.images import plot_class_counts, show_images
 from course_utils.plots.imbalance import plot_class_shares, plot_intervals
 from course_utils.plots.quality import (
     plot_corruptions,

@@ -13,6 +13,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import to_display
+from course_utils.plots.palette import GREY_CMAP, REFERENCE_COLOUR, series_style
 from course_utils.plots.style import ACCURACY_YLIM, finish
 from course_utils.validation import InputError, check_curves, check_int_range
 
@@ -66,7 +67,7 @@ def plot_perturbations(images: torch.Tensor, adversarial: torch.Tensor, *,
     for i in range(n):
         delta = adversarial[i] - images[i]
         shown, gain = perturbation_display(delta)
-        cmap = "gray" if images.shape[1] == 1 else None
+        cmap = GREY_CMAP if images.shape[1] == 1 else None
         panels = [(to_display(images[i]), titles[i] if titles else "original"),
                   (shown, f"perturbation ×{gain:.0f}\nmax |δ| = {float(delta.abs().max()):.3f}"),
                   (to_display(adversarial[i]),
@@ -99,10 +100,10 @@ def plot_robustness_curves(eps: Sequence[float], curves: dict[str, Sequence[floa
     """
     check_curves(curves, len(eps), per="radii")
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    for name, values in curves.items():
-        ax.plot(list(eps), list(values), marker="o", label=name)
+    for i, (name, values) in enumerate(curves.items()):
+        ax.plot(list(eps), list(values), **series_style(i), label=name)
     if chance is not None:
-        ax.axhline(chance, color="gray", linestyle="--", label="chance")
+        ax.axhline(chance, color=REFERENCE_COLOUR, linestyle="--", label="chance")
     ax.set_xlabel(xlabel)
     return finish(fig, ax, ylabel="accuracy", title=title, ylim=ACCURACY_YLIM, legend=True)
 
@@ -120,8 +121,8 @@ def plot_epoch_accuracies(curves: dict[str, Sequence[float]], *, title: str = ""
     if not curves or not all(len(v) for v in curves.values()):
         raise InputError("curves must map names to non-empty lists of accuracies.")
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    for name, values in curves.items():
-        ax.plot(range(1, len(values) + 1), list(values), marker="o", label=name)
+    for i, (name, values) in enumerate(curves.items()):
+        ax.plot(range(1, len(values) + 1), list(values), **series_style(i), label=name)
     ax.set_xticks(range(1, max(len(v) for v in curves.values()) + 1))
     ax.set_xlabel("epoch")
     return finish(fig, ax, ylabel="validation accuracy", title=title, ylim=ACCURACY_YLIM,

@@ -9,18 +9,25 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import NullFormatter
 from torch import nn
 
 from course_utils.models import BasicBlock, DenseBlock, InvertedResidual, Normalize
+from course_utils.plots.palette import NEUTRAL_COLOUR, REFERENCE_COLOUR, class_colour, series_style
 from course_utils.validation import InputError, check_size
 
 # Modules that only reshape or squash: drawn inside the box of the layer before them.
 _FOLDED = (nn.ReLU, nn.ReLU6, nn.Tanh, nn.Flatten, nn.Dropout, nn.BatchNorm2d, nn.Identity)
-_COLOURS = {"conv": "#9ecae1", "separable": "#c6dbef", "residual": "#a1d99b", "plain": "#fdd0a2",
-            "dense": "#dadaeb", "inverted": "#c7e9c0", "pool": "#e0e0e0", "linear": "#fcbba1"}
+_COLOURS = {"conv": class_colour(0), "separable": class_colour(4), "residual": class_colour(2),
+            "plain": class_colour(1), "dense": class_colour(3), "inverted": class_colour(6),
+            "pool": NEUTRAL_COLOUR, "linear": class_colour(5)}
+"""The fill of each kind of box, drawn light (:data:`_TINT`) so that the black text stays
+readable; the text names the kind, so the colour is never the only cue."""
+_TINT = 0.3
+"""Opacity of a box's fill."""
 
 
 def _conv_text(conv: nn.Conv2d) -> str:
@@ -162,18 +169,19 @@ def plot_block_diagrams(models: dict[str, nn.Module], input_shape: tuple[int, in
         ax.text(0.5, 0, f"input {shape}", ha="center", va="center", fontsize=7)
         for y, (text, kind, out, repeats) in enumerate(rows, start=1):
             ax.add_patch(FancyBboxPatch((0.1, y - 0.32), 0.8, 0.64, boxstyle="round,pad=0.02",
-                                        fc=_COLOURS[kind], ec="0.3", lw=0.8))
+                                        fc=to_rgba(_COLOURS[kind], _TINT), ec=REFERENCE_COLOUR,
+                                        lw=0.8))
             times = f"{repeats} × " if repeats > 1 else ""
             ax.text(0.5, y - 0.08, times + text, ha="center", va="center", fontsize=6.5)
             ax.text(0.5, y + 0.18, "×".join(str(d) for d in out), ha="center", va="center",
-                    fontsize=6, color="0.35")
+                    fontsize=6, color=REFERENCE_COLOUR)
             ax.annotate("", (0.5, y - 0.34), (0.5, y - 0.66),
-                        arrowprops=dict(arrowstyle="->", lw=0.6, color="0.4"))
+                        arrowprops=dict(arrowstyle="->", lw=0.6, color=REFERENCE_COLOUR))
             if kind == "residual":
                 ax.add_patch(FancyArrowPatch((0.1, y - 0.3), (0.1, y + 0.3),
                                              connectionstyle="arc3,rad=0.9", arrowstyle="->",
-                                             mutation_scale=6, lw=0.8, color="#238b45"))
-                ax.text(0.0, y, "+x", fontsize=6, color="#238b45", va="center")
+                                             mutation_scale=6, lw=0.8, color=class_colour(2)))
+                ax.text(0.0, y, "+x", fontsize=6, color=class_colour(2), va="center")
     fig.tight_layout()
     return fig
 
@@ -197,13 +205,13 @@ def plot_tradeoffs(names: Sequence[str], accuracy: Sequence[float], macs: Sequen
         raise InputError("names, accuracy, macs, latency_ms and params need one entry per model.")
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     size = 300 * np.asarray(params, dtype=float) / max(params)
-    colors = plt.get_cmap("tab10" if n <= 10 else "tab20")(np.arange(n) % 20)
     for ax, x, label in ((axes[0], macs, "multiply-accumulates per image"),
                          (axes[1], latency_ms, "CPU latency per image (ms)")):
-        # one colour per model, named in a legend beside the panels: close points keep their names
-        for name, xi, yi, si, color in zip(names, x, accuracy, size, colors):
-            ax.scatter([xi], [yi], s=si + 20, alpha=0.7, color=color, label=name,
-                       edgecolors="k", linewidths=0.5)
+        # one colour and shape per model, named in a legend beside the panels: close points keep
+        # their names
+        for i, (name, xi, yi, si) in enumerate(zip(names, x, accuracy, size)):
+            ax.scatter([xi], [yi], s=si + 20, alpha=0.7, label=name, edgecolors="k",
+                       linewidths=0.5, **series_style(i))
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(label)

@@ -18,15 +18,23 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.metrics import most_confident_mistakes
-from course_utils.plots.images import WRONG, to_display
+from course_utils.plots.images import to_display
+from course_utils.plots.palette import (
+    GREY_CMAP,
+    HIGHLIGHT_COLOUR,
+    REFERENCE_COLOUR,
+    WRONG_MARK,
+    class_colour,
+    verdict,
+)
 from course_utils.validation import InputError, to_numpy
 
 
 def plot_confident_mistakes(images: torch.Tensor, y_true: torch.Tensor | np.ndarray,
                             y_prob: torch.Tensor | np.ndarray, *, classes: Sequence[str],
                             n: int = 16, ncols: int = 8, title: str = "") -> Figure:
-    """The wrong predictions the model was surest of, each titled with its prediction,
-    confidence and true class.
+    """The wrong predictions the model was surest of, each titled with the wrong mark, its
+    prediction, confidence and true class.
 
     Introduced in ``08_evaluating_classifiers.ipynb``.
 
@@ -62,12 +70,13 @@ def plot_confident_mistakes(images: torch.Tensor, y_true: torch.Tensor | np.ndar
                              squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
+    mark, colour = verdict(False)
     for ax, i in zip(axes.flat, chosen):
-        ax.imshow(to_display(images[i]), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"{classes[int(probs[i].argmax())]} {probs[i].max():.0%}\n"
-                     f"(is {classes[int(true[i])]})", fontsize=7, color=WRONG)
-    fig.suptitle(title or f"the {len(chosen)} most confident mistakes: prediction, confidence "
-                          "(true class)")
+        ax.imshow(to_display(images[i]), cmap=GREY_CMAP, vmin=0, vmax=1)
+        ax.set_title(f"{mark} {classes[int(probs[i].argmax())]} {probs[i].max():.0%}\n"
+                     f"(is {classes[int(true[i])]})", fontsize=7, color=colour)
+    fig.suptitle(title or f"the {len(chosen)} most confident mistakes: {WRONG_MARK} prediction, "
+                          "confidence (true class)")
     fig.tight_layout()
     return fig
 
@@ -101,10 +110,10 @@ def plot_per_class_accuracy(classes: Sequence[str], estimates: Sequence[float],
         raise InputError("each interval must contain its estimate (lows <= estimates <= highs).")
     fig, ax = plt.subplots(figsize=(6, 0.32 * k + 1.2))
     rows = np.arange(k)[::-1]
-    ax.errorbar(est, rows, xerr=[est - low, high - est], fmt="o", color="#4c72b0", capsize=3)
+    ax.errorbar(est, rows, xerr=[est - low, high - est], fmt="o", color=class_colour(0), capsize=3)
     if overall is not None:
-        ax.axvline(overall, color="0.5", linestyle="--", linewidth=1, label=f"all classes "
-                   f"{overall:.1%}")
+        ax.axvline(overall, color=REFERENCE_COLOUR, linestyle="--", linewidth=1,
+                   label=f"all classes {overall:.1%}")
         ax.legend(loc="lower left", fontsize=8)
     ax.set_yticks(rows, classes)
     ax.set_xlabel("accuracy on the class's examples (95% interval)")
@@ -144,17 +153,17 @@ def plot_ci_width(sizes: Sequence[int], widths: Sequence[float], *,
     if np.any(n <= 0) or np.any(w <= 0):
         raise InputError("sizes and widths must be > 0 (they are drawn on log axes).")
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.loglog(n, w * 100, "o", color="#4c72b0", label="bootstrap, measured")
+    ax.loglog(n, w * 100, "o", color=class_colour(0), label="bootstrap, measured")
     if reference is not None:
         ref = np.asarray(reference, dtype=float)
         if ref.shape != n.shape:
             raise InputError(f"reference needs one width per size ({len(n)}), got {ref.shape}.")
-        ax.loglog(n, ref * 100, "-", color="0.4",
+        ax.loglog(n, ref * 100, "-", color=REFERENCE_COLOUR,
                   label=r"normal approximation, $\propto 1/\sqrt{n}$")
     for label, size in (marks or {}).items():
-        ax.axvline(size, color="#dd8452", linestyle=":", linewidth=1.2)
+        ax.axvline(size, color=HIGHLIGHT_COLOUR, linestyle=":", linewidth=1.2)
         ax.annotate(label, (size, 0.97), xycoords=("data", "axes fraction"), fontsize=8,
-                    rotation=90, va="top", ha="right", color="#dd8452")
+                    rotation=90, va="top", ha="right", color=REFERENCE_COLOUR)
     plain = FuncFormatter(lambda value, _: f"{value:g}")
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))

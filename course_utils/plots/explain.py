@@ -9,9 +9,21 @@ from typing import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import to_display
+from course_utils.plots.palette import (
+    GREY_CMAP,
+    HEAT_CMAP,
+    MAGNITUDE_CMAP,
+    REFERENCE_COLOUR,
+    SIGNED_CMAP,
+    WRONG_MARK,
+    class_colour,
+    series_style,
+)
 from course_utils.validation import InputError, check_positive_int
 
 
@@ -43,7 +55,7 @@ def plot_filters(weight: torch.Tensor, *, ncols: int = 16, title: str = "") -> F
         tiles = ((w / np.where(m > 0, m, 1) + 1) / 2).transpose(0, 2, 3, 1)
     else:
         m = np.abs(w).max() or 1.0
-        tiles = plt.get_cmap("RdBu_r")((w[:, 0] / m + 1) / 2)[..., :3]
+        tiles = plt.get_cmap(SIGNED_CMAP)((w[:, 0] / m + 1) / 2)[..., :3]
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     cell = k + 1
@@ -61,9 +73,23 @@ def plot_filters(weight: torch.Tensor, *, ncols: int = 16, title: str = "") -> F
 
 
 def _overlay(image: np.ndarray, heat: np.ndarray, alpha: float) -> np.ndarray:
-    colour = plt.get_cmap("jet")(np.clip(heat, 0, 1))[..., :3]
+    colour = plt.get_cmap(HEAT_CMAP)(np.clip(heat, 0, 1))[..., :3]
     base = image if image.ndim == 3 else np.repeat(image[..., None], 3, axis=2)
     return (1 - alpha) * base + alpha * colour
+
+
+_BAR_INCHES = 0.5
+"""Height kept under :func:`plot_overlays`' panels for its colour bar."""
+
+
+def _scale_bar(fig: Figure, cmap: str, bottom: float) -> None:
+    """A horizontal colour bar from 0 to 1 in the strip of height ``bottom`` (figure fraction)
+    under the panels, its ends named.
+    """
+    cax = fig.add_axes((0.3, 0.55 * bottom, 0.4, 0.18 * bottom))
+    bar = fig.colorbar(ScalarMappable(Normalize(0, 1), cmap), cax=cax, orientation="horizontal")
+    bar.set_ticks([0, 0.5, 1], labels=["0: none", "0.5", "1: strongest"])
+    bar.ax.tick_params(labelsize=7, length=2, pad=1)
 
 
 def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
@@ -79,8 +105,10 @@ def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
     columns : dict of column title -> (N, H, W) maps in [0, 1] (see ``explain.heatmaps``)
     row_titles : one caption per image, optional
     overlay : bool
-        Blend each map over the photo (jet colours); otherwise show it alone in grey levels
-        (white = strongest), as pixel attributions usually are.
+        Blend each map over the photo in :data:`~course_utils.plots.palette.HEAT_CMAP` colours
+        (black = nothing, bright yellow = strongest); otherwise show it alone in
+        :data:`~course_utils.plots.palette.MAGNITUDE_CMAP` (dark = nothing, yellow = strongest).
+        A colour bar under the panels gives the scale.
     """
     n = len(images)
     for name, maps in columns.items():
@@ -88,13 +116,14 @@ def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
             raise InputError(f"column {name!r} must be ({n}, H, W) at the images' size "
                              f"{tuple(images.shape[2:])}, got {tuple(maps.shape)}.")
     ncols = len(columns) + int(show_input)
-    fig, axes = plt.subplots(n, ncols, figsize=(2.1 * ncols, 2.1 * n + 0.3), squeeze=False)
+    height = 2.1 * n + 0.3 + _BAR_INCHES
+    fig, axes = plt.subplots(n, ncols, figsize=(2.1 * ncols, height), squeeze=False)
     for i in range(n):
         photo = to_display(images[i])
         photo = photo.astype(np.float32) / 255 if photo.dtype == np.uint8 else photo
         col = 0
         if show_input:
-            axes[i, 0].imshow(photo, cmap="gray")
+            axes[i, 0].imshow(photo, cmap=GREY_CMAP)
             axes[i, 0].set_title("input" if i == 0 else "", fontsize=9)
             col = 1
         for j, (name, maps) in enumerate(columns.items()):
@@ -103,7 +132,7 @@ def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
             if overlay:
                 ax.imshow(_overlay(photo, heat, alpha))
             else:
-                ax.imshow(heat, cmap="gray", vmin=0, vmax=1)
+                ax.imshow(heat, cmap=MAGNITUDE_CMAP, vmin=0, vmax=1)
             if i == 0:
                 ax.set_title(name, fontsize=9)
         if row_titles is not None:
@@ -113,7 +142,8 @@ def plot_overlays(images: torch.Tensor, columns: Mapping[str, torch.Tensor], *,
         ax.set_yticks([])
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout(pad=0.3)
+    fig.tight_layout(pad=0.3, rect=(0, _BAR_INCHES / height, 1, 1))
+    _scale_bar(fig, HEAT_CMAP if overlay else MAGNITUDE_CMAP, _BAR_INCHES / height)
     return fig
 
 
@@ -135,17 +165,17 @@ def plot_channel(optimized: torch.Tensor, patches: torch.Tensor, *, history: tor
     ax = fig.add_subplot(grid[:, 0])
     low, high = value_range
     image = ((_numpy(optimized) - low) / (high - low)).clip(0, 1)
-    ax.imshow(image.transpose(1, 2, 0) if image.shape[0] == 3 else image[0], cmap="gray")
+    ax.imshow(image.transpose(1, 2, 0) if image.shape[0] == 3 else image[0], cmap=GREY_CMAP)
     ax.set_title("optimised input", fontsize=9)
     ax.set_axis_off()
     ax = fig.add_subplot(grid[:, 2])
-    ax.plot(_numpy(history))
+    ax.plot(_numpy(history), color=class_colour(0))
     ax.set_xlabel("step")
     ax.set_ylabel("mean activation")
     ax.set_title("gradient ascent", fontsize=9)
     for k in range(min(9, len(patches))):
         ax = fig.add_subplot(grid[k // 3, 4 + k % 3])
-        ax.imshow(to_display(patches[k]), cmap="gray")
+        ax.imshow(to_display(patches[k]), cmap=GREY_CMAP)
         ax.set_axis_off()
         if k == 1:
             ax.set_title("top-9 patches in the data", fontsize=9)
@@ -168,15 +198,17 @@ def plot_curves(fractions: torch.Tensor, curves: Mapping[str, torch.Tensor], *,
     """
     x = _numpy(fractions)
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
-    for name, probs in curves.items():
+    for i, (name, probs) in enumerate(curves.items()):
         p = _numpy(probs)
         if p.ndim != 2 or p.shape[1] != len(x):
             raise InputError(f"curve {name!r} must be (N, {len(x)}), got {p.shape}.")
         mean = p.mean(axis=0)
         area = np.trapezoid(mean, x)
-        line, = ax.plot(x, mean, label=f"{name} (area {area:.3f})")
+        style = series_style(i)
+        ax.plot(x, mean, **style, markevery=max(1, len(x) // 8), markersize=4,
+                label=f"{name} (area {area:.3f})")
         ax.fill_between(x, np.percentile(p, 25, axis=0), np.percentile(p, 75, axis=0),
-                        color=line.get_color(), alpha=0.15)
+                        color=style["color"], alpha=0.15)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("probability of the class")
     ax.set_ylim(0, 1)
@@ -200,11 +232,11 @@ def plot_randomization(results: Mapping[str, Sequence[tuple[str, torch.Tensor]]]
         Drawn as a dashed line: below it, the map has changed (the method passes).
     """
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    for name, steps in results.items():
+    for i, (name, steps) in enumerate(results.items()):
         blocks = [b for b, _ in steps]
         means = [float(r.float().mean()) for _, r in steps]
-        ax.plot(range(len(blocks)), means, marker="o", label=name)
-    ax.axhline(threshold, color="gray", ls="--", lw=1)
+        ax.plot(range(len(blocks)), means, **series_style(i), label=name)
+    ax.axhline(threshold, color=REFERENCE_COLOUR, ls="--", lw=1, label=f"threshold {threshold:g}")
     ax.set_xticks(range(len(blocks)), [f"…{b}" for b in blocks], rotation=30, fontsize=8)
     ax.set_xlabel("randomised from the output down to")
     ax.set_ylabel("rank correlation with\nthe trained model's map")
@@ -218,7 +250,8 @@ def plot_randomization(results: Mapping[str, Sequence[tuple[str, torch.Tensor]]]
 def plot_embedding(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.ndarray,
                    classes: Sequence[str], *, mistakes: torch.Tensor | np.ndarray | None = None,
                    title: str = "") -> Figure:
-    """A 2-D map of features, coloured by class, mistakes marked with black crosses.
+    """A 2-D map of features, each class in its own colour and marker, mistakes circled in
+    black and named in the legend.
 
     Introduced in ``09_looking_inside_cnns.ipynb`` (PCA of penultimate features).
 
@@ -233,14 +266,14 @@ def plot_embedding(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.
     if xy.ndim != 2 or xy.shape[1] != 2 or len(y) != len(xy):
         raise InputError(f"need points (N, 2) and labels (N,), got {xy.shape} and {y.shape}.")
     fig, ax = plt.subplots(figsize=(7, 5.2))
-    cmap = plt.get_cmap("tab10")
     for k, name in enumerate(classes):
         keep = y == k
-        ax.scatter(xy[keep, 0], xy[keep, 1], s=8, color=cmap(k % 10), alpha=0.6, label=name)
+        ax.scatter(xy[keep, 0], xy[keep, 1], s=14, alpha=0.7, label=name, linewidths=0,
+                   **series_style(k))
     if mistakes is not None:
         wrong = np.asarray(mistakes, dtype=bool)
-        ax.scatter(xy[wrong, 0], xy[wrong, 1], s=18, marker="x", color="black", lw=0.8,
-                   label="mistakes")
+        ax.scatter(xy[wrong, 0], xy[wrong, 1], s=40, marker="o", facecolors="none",
+                   edgecolors="black", lw=0.8, label=f"{WRONG_MARK} mistakes")
     ax.legend(fontsize=7, markerscale=1.5, loc="center left", bbox_to_anchor=(1, 0.5))
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")

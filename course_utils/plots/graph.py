@@ -10,11 +10,17 @@ from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
+from course_utils.plots.palette import REFERENCE_COLOUR, class_colour
 from course_utils.validation import InputError
 
-_ARROW = {"arrowstyle": "->", "color": "0.2"}
+_ARROW = {"arrowstyle": "->", "color": "black"}
+_BACKWARD = class_colour(5)
+"""The colour of the backward pass (its rules and its arrow): Okabe–Ito vermilion."""
+_OPERATION_FILL = to_rgba(class_colour(0), 0.15)
+_WEIGHT_FILL = to_rgba(class_colour(1), 0.2)
 _WEIGHT_SPACING = 0.25
 """Horizontal distance between the weight boxes above one operation."""
 
@@ -34,14 +40,15 @@ def _check_chain(chain: Sequence[tuple[str, Sequence[str]]]) -> None:
 def _draw_operation(ax: Axes, i: int, op: str, weights: Sequence[str], rule: str) -> None:
     """Box ``i`` of the chain, the arrow into it, its backward rule and the weights above it."""
     ax.text(i, 0, op.replace("2DWithIndices", "2d"), ha="center", va="center", fontsize=7.5,
-            bbox={"boxstyle": "round", "fc": "#deebf7", "ec": "0.4"})
+            bbox={"boxstyle": "round", "fc": _OPERATION_FILL, "ec": REFERENCE_COLOUR})
     ax.annotate("", (i - 0.42, 0), (i - 0.58 if i else -0.62, 0), arrowprops=_ARROW)
-    ax.text(i, -0.55, rule, ha="center", fontsize=6.5, color="C3")
+    ax.text(i, -0.55, rule, ha="center", fontsize=6.5, color=_BACKWARD)
     for j, weight in enumerate(weights):
         x = i + _WEIGHT_SPACING * (j - (len(weights) - 1) / 2)
         ax.text(x, 1.05, weight, ha="center", fontsize=8,
-                bbox={"boxstyle": "round", "fc": "#fee6ce", "ec": "0.5"})
-        ax.annotate("", (i, 0.22), (x, 0.9), arrowprops={"arrowstyle": "->", "color": "0.5"})
+                bbox={"boxstyle": "round", "fc": _WEIGHT_FILL, "ec": REFERENCE_COLOUR})
+        ax.annotate("", (i, 0.22), (x, 0.9),
+                    arrowprops={"arrowstyle": "->", "color": REFERENCE_COLOUR})
 
 
 def plot_autograd_chain(chain: Sequence[tuple[str, Sequence[str]]], *,
@@ -51,8 +58,8 @@ def plot_autograd_chain(chain: Sequence[tuple[str, Sequence[str]]], *,
     """Draw a chain of operations from the input ``x`` to the loss ``L``, weights above.
 
     Each operation is a box, in forward order; the weights it takes hang above it; under it, in
-    red, the local rule its backward pass applies (if ``backward_rules`` names one). A red arrow
-    under the chain shows the backward direction.
+    vermilion (red-orange), the local rule its backward pass applies (if ``backward_rules``
+    names one). A vermilion arrow under the chain shows the backward direction.
 
     Parameters
     ----------
@@ -85,8 +92,9 @@ def plot_autograd_chain(chain: Sequence[tuple[str, Sequence[str]]], *,
     ax.text(n - 0.2, 0, "L", ha="center", va="center", fontsize=10)
     ax.annotate("", (n - 0.3, 0), (n - 0.6, 0), arrowprops=_ARROW)
     ax.annotate("", (-0.3, -1.05), (n - 0.6, -1.05),
-                arrowprops={"arrowstyle": "->", "color": "C3"})
+                arrowprops={"arrowstyle": "->", "color": _BACKWARD})
     ax.text(n / 2 - 0.5, -1.25, "backward: each node multiplies the gradient from its right by "
-            "its local derivative (red)", ha="center", fontsize=7.5, color="C3")
+            "its local derivative (the rule under its box)", ha="center", fontsize=7.5,
+            color=_BACKWARD)
     ax.set_title(title)
     return fig

@@ -1,4 +1,4 @@
-"""Image grids and class counts (notebook 01); the colours for right and wrong answers."""
+"""Image grids and class counts (notebook 01)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from course_utils.plots.palette import GREY_CMAP, class_colour, verdict
 from course_utils.validation import (
     InputError,
     as_tensor,
@@ -19,8 +20,6 @@ from course_utils.validation import (
     check_positive_int,
     range_problem,
 )
-
-CORRECT, WRONG = "#1a7f37", "#cf222e"
 
 
 def to_display(image: torch.Tensor) -> np.ndarray:
@@ -74,7 +73,8 @@ def show_images(
     images : (N, C, H, W) tensor or a sequence of (C, H, W) tensors
         uint8 in 0..255 or float in [0, 1]; C is 1 (gray) or 3 (RGB).
     labels, preds : (N,) integers, optional
-        With both, a title reads "pred (true)" in green when they agree, red otherwise.
+        With both, a title reads "✓ pred (true)" in blue when they agree and "✗ pred (true)"
+        in vermilion otherwise (:func:`~course_utils.plots.palette.verdict`).
     classes : sequence of str, optional
         Names for the integer labels.
     ncols : int
@@ -115,13 +115,13 @@ def show_images(
         ax.axis("off")
         if i >= n:
             continue
-        ax.imshow(to_display(images[i]), cmap="gray", vmin=0, vmax=1)
+        ax.imshow(to_display(images[i]), cmap=GREY_CMAP, vmin=0, vmax=1)
         if preds is not None:
-            ok = int(preds[i]) == int(labels[i])
-            text = f"{name(preds[i])} ({name(labels[i])})"
+            mark, colour = verdict(int(preds[i]) == int(labels[i]))
+            text = f"{mark} {name(preds[i])} ({name(labels[i])})"
             if len(text) > 15 * size:  # wider than the image at fontsize 8: two lines
-                text = f"{name(preds[i])}\n({name(labels[i])})"
-            ax.set_title(text, fontsize=8, color=CORRECT if ok else WRONG)
+                text = f"{mark} {name(preds[i])}\n({name(labels[i])})"
+            ax.set_title(text, fontsize=8, color=colour)
         elif labels is not None:
             ax.set_title(name(labels[i]), fontsize=8)
     if title:
@@ -148,7 +148,7 @@ def plot_class_counts(counts: dict[str, int], title: str = "",
     if ax is None:
         _, ax = plt.subplots(figsize=(max(4.0, 0.45 * len(counts)), 3))
     names, values = list(counts), list(counts.values())
-    ax.bar(range(len(names)), values, color="#4c72b0")
+    ax.bar(range(len(names)), values, color=class_colour(0))
     ax.set_xticks(range(len(names)), names, rotation=45 if len(names) > 4 else 0, ha="right"
                   if len(names) > 4 else "center", fontsize=8)
     ax.set_ylabel("images")

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from course_utils.metrics import Interval
+from course_utils.plots.palette import REFERENCE_COLOUR, class_colour, series_style
 
 
 def plot_class_shares(counts: Mapping[str, Sequence[int]], classes: Sequence[str], *,
@@ -37,7 +38,8 @@ def plot_class_shares(counts: Mapping[str, Sequence[int]], classes: Sequence[str
     fig, ax = plt.subplots(figsize=(1.0 + 0.6 * len(classes), 3.2))
     x = np.arange(len(classes))
     for i, (name, values) in enumerate(counts.items()):
-        bars = ax.bar(x + (i - (len(counts) - 1) / 2) * width, values, width, label=name)
+        bars = ax.bar(x + (i - (len(counts) - 1) / 2) * width, values, width, label=name,
+                      edgecolor="white", **series_style(i, bars=True))
         ax.bar_label(bars, fontsize=7, rotation=90, padding=2)   # side by side, never touching
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -76,8 +78,8 @@ def plot_intervals(results: Mapping[str, Mapping[str, Interval]], *, title: str 
         est = np.array([v.estimate for v in values])
         low = est - np.array([v.low for v in values])
         high = np.array([v.high for v in values]) - est
-        ax.errorbar(est, y, xerr=[low, high], fmt="o", capsize=3)
-        ax.axvline(est[0], color="grey", linestyle=":")
+        ax.errorbar(est, y, xerr=[low, high], fmt="o", capsize=3, color=class_colour(0))
+        ax.axvline(est[0], color=REFERENCE_COLOUR, linestyle=":")
         ax.set_title(metric, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     axes[0, 0].set_yticks(y, methods)

@@ -18,7 +18,7 @@ invent edges that the data does not have, and their reds and greens merge for ma
 
 from __future__ import annotations
 
-from course_utils.validation import InputError
+from course_utils.validation import check_bool, check_int_range
 
 MAGNITUDE_CMAP = "viridis"
 """Non-negative values shown on their own: dark = low, bright = high."""
@@ -29,6 +29,11 @@ where the network looked. Dark regions let the photo show through."""
 
 SIGNED_CMAP = "RdBu_r"
 """Signed values, centred on zero: blue below, white at zero, red above."""
+
+GAIN_CMAP = "RdBu"
+"""Signed changes where above zero is better (an accuracy gain): red = a loss, white = no
+change, blue = a gain. The same map as :data:`SIGNED_CMAP`, reversed, so that red stays the
+colour of what went worse."""
 
 GREY_CMAP = "gray"
 """Pictures that are intensities (digits, one channel of a photo)."""
@@ -53,6 +58,25 @@ WRONG_COLOUR = "#D55E00"
 NEUTRAL_COLOUR = "#8C959F"
 """Everything not singled out (other bars, background marks)."""
 
+REFERENCE_COLOUR = "#595959"
+"""Reference lines (chance, a baseline, an overall value): dark grey, always dashed or dotted
+and named in the legend or beside the line."""
+
+HIGHLIGHT_COLOUR = "#E69F00"
+"""The one thing a figure singles out among :data:`NEUTRAL_COLOUR` ones (the best window, a
+marked size): Okabe–Ito orange, always with a word beside it or :data:`HIGHLIGHT_HATCH`."""
+
+HIGHLIGHT_HATCH = "//"
+"""The hatch of a highlighted bar, so that it stands out in greyscale too."""
+
+SERIES_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+"""Marker shapes given to series in turn, so that curves and point clouds differ by shape as
+well as colour. Ten shapes against eight colours: the (colour, shape) pairs of the first 40
+series are all different."""
+
+SERIES_HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
+"""Hatches given to the bars of each series in turn (the first series plain)."""
+
 RIGHT_MARK = "✓"
 """Written beside a right prediction, so colour is never the only cue."""
 
@@ -73,7 +97,50 @@ def class_colour(index: int) -> str:
     str
         A ``#RRGGBB`` colour from :data:`CLASS_COLOURS`.
     """
-    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-        raise InputError(f"class_colour takes a class number >= 0, got {index!r}; "
-                         "pass the class's index, e.g. class_colour(2).")
+    index = check_int_range(index, "index", low=0,
+                            hint="Pass the class's index, e.g. class_colour(2).")
     return CLASS_COLOURS[index % len(CLASS_COLOURS)]
+
+
+def series_style(index: int, *, bars: bool = False) -> dict[str, str]:
+    """Matplotlib keyword arguments for series number ``index``: its colour and its marker, or
+    its hatch for bars.
+
+    Parameters
+    ----------
+    index : int
+        A non-negative series number (0 for the first line or bar series).
+    bars : bool
+        Give a ``hatch`` (for ``ax.bar``) instead of a ``marker`` (for ``ax.plot``).
+
+    Returns
+    -------
+    dict
+        ``{"color": ..., "marker": ...}`` or ``{"color": ..., "hatch": ...}``, e.g.
+        ``ax.plot(x, y, **series_style(1))``.
+    """
+    index = check_int_range(index, "index", low=0,
+                            hint="Pass the series' number, e.g. series_style(2).")
+    if check_bool(bars, "bars"):
+        return {"color": class_colour(index),
+                "hatch": SERIES_HATCHES[index % len(SERIES_HATCHES)]}
+    return {"color": class_colour(index), "marker": SERIES_MARKERS[index % len(SERIES_MARKERS)]}
+
+
+def verdict(right: bool) -> tuple[str, str]:
+    """The mark and the colour of a right or a wrong prediction.
+
+    Parameters
+    ----------
+    right : bool
+        Whether the prediction is right (NumPy booleans are accepted).
+
+    Returns
+    -------
+    (mark, colour) : (str, str)
+        ``(RIGHT_MARK, RIGHT_COLOUR)`` or ``(WRONG_MARK, WRONG_COLOUR)``; put the mark in the
+        text and draw the text in the colour, e.g. ``ax.set_title(f"{mark} cat", color=colour)``.
+    """
+    if check_bool(right, "right"):
+        return RIGHT_MARK, RIGHT_COLOUR
+    return WRONG_MARK, WRONG_COLOUR

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from course_utils.plots.palette import GREY_CMAP, REFERENCE_COLOUR, class_colour, series_style
 from course_utils.plots.style import finish
 
 
@@ -18,7 +19,7 @@ def _display(image: torch.Tensor) -> tuple[np.ndarray, str | None]:
     pixels = image.detach().cpu().float()
     pixels = pixels / 255 if image.dtype == torch.uint8 else pixels
     if pixels.shape[0] == 1:
-        return pixels[0].numpy(), "gray"
+        return pixels[0].numpy(), GREY_CMAP
     return pixels.permute(1, 2, 0).clamp(0, 1).numpy(), None
 
 
@@ -75,11 +76,13 @@ def plot_precision_at_k(rankings: Mapping[str, torch.Tensor], truth: torch.Tenso
     max_k = max_k or min(len(truth), 2 * int(truth.sum()))
     k = np.arange(1, max_k + 1)
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
-    for name, ranking in rankings.items():
+    for i, (name, ranking) in enumerate(rankings.items()):
         hits = truth[torch.as_tensor(ranking).cpu()[:max_k]].double().cumsum(0).numpy()
-        ax.plot(k, hits / k, label=name)
-    ax.axhline(float(truth.double().mean()), color="grey", linestyle="--", label="random order")
-    ax.axvline(int(truth.sum()), color="grey", linestyle=":", linewidth=1)
+        ax.plot(k, hits / k, **series_style(i), markevery=max(1, max_k // 8), markersize=4,
+                label=name)
+    ax.axhline(float(truth.double().mean()), color=REFERENCE_COLOUR, linestyle="--",
+               label="random order")
+    ax.axvline(int(truth.sum()), color=REFERENCE_COLOUR, linestyle=":", linewidth=1)
     ax.set_xlabel("k, examples inspected (dotted: the number of flips)")
     return finish(fig, ax, ylabel="precision at k", title=title, ylim=(0, 1.02), legend=True)
 
@@ -101,7 +104,7 @@ def plot_problem_files(problems: Mapping[str, str], *, title: str = "") -> Figur
         kinds[kind] = kinds.get(kind, 0) + 1
     fig, ax = plt.subplots(figsize=(5, 0.4 * max(len(kinds), 1) + 1.2))
     names: Sequence[str] = list(kinds) or ["none"]
-    bars = ax.barh(names, [kinds.get(n, 0) for n in names])
+    bars = ax.barh(names, [kinds.get(n, 0) for n in names], color=class_colour(0))
     ax.bar_label(bars)
     ax.set_xlabel("items")
     ax.invert_yaxis()

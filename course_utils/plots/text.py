@@ -11,6 +11,14 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from course_utils.plots.palette import (
+    HIGHLIGHT_COLOUR,
+    HIGHLIGHT_HATCH,
+    NEUTRAL_COLOUR,
+    REFERENCE_COLOUR,
+    SIGNED_CMAP,
+    class_colour,
+)
 from course_utils.plots.style import finish
 from course_utils.validation import InputError
 
@@ -44,7 +52,7 @@ def plot_token_vectors(vectors: torch.Tensor | np.ndarray, tokens: Sequence[str]
                          "tokens; pass the (E, L) matrix, one column per token.")
     fig, ax = plt.subplots(figsize=(max(4.0, 0.55 * len(tokens) + 1.5), 3.2))
     limit = np.abs(values).max()
-    image = ax.imshow(values, cmap="coolwarm", vmin=-limit, vmax=limit, aspect="auto")
+    image = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit, aspect="auto")
     ax.set_xticks(range(len(tokens)), tokens, rotation=45, ha="right")
     ax.set_ylabel(f"embedding channel (E = {values.shape[0]})")
     ax.set_xlabel("position in the sentence (L)")
@@ -56,7 +64,8 @@ def plot_token_vectors(vectors: torch.Tensor | np.ndarray, tokens: Sequence[str]
 
 def plot_window_scores(tokens: Sequence[str], scores: torch.Tensor | np.ndarray, *, width: int,
                        title: str = "") -> Figure:
-    """A filter's score for every window of ``width`` consecutive tokens, the best one marked.
+    """A filter's score for every window of ``width`` consecutive tokens; the best one is
+    highlighted, hatched and labelled "max".
 
     Introduced in ``15_cnns_beyond_images.ipynb``.
 
@@ -75,9 +84,12 @@ def plot_window_scores(tokens: Sequence[str], scores: torch.Tensor | np.ndarray,
     labels = [" ".join(tokens[i:i + width]) for i in range(len(values))]
     best = int(np.argmax(values))
     fig, ax = plt.subplots(figsize=(max(4.0, 0.6 * len(values) + 1.5), 3.2))
-    colors = ["#cf222e" if i == best else "#8c959f" for i in range(len(values))]
-    ax.bar(range(len(values)), values, color=colors)
+    bars = ax.bar(range(len(values)), values, color=NEUTRAL_COLOUR)
+    bars[best].set(facecolor=HIGHLIGHT_COLOUR, hatch=HIGHLIGHT_HATCH, edgecolor="black")
+    ax.bar_label(bars, labels=["max" if i == best else "" for i in range(len(values))],
+                 fontsize=8, fontweight="bold")
     ax.set_xticks(range(len(values)), labels, rotation=45, ha="right", fontsize=8)
+    ax.get_xticklabels()[best].set_fontweight("bold")
     ax.axhline(0, color="black", linewidth=0.8)
     return finish(fig, ax, ylabel="filter score",
                   title=title or f"one filter of width {width}: max over time picks "
@@ -105,7 +117,7 @@ def plot_filter_ngrams(hits: Mapping[str, Sequence], *, title: str = "") -> Figu
                                                     * nrows + 1.2 * nrows), squeeze=False)
     for ax, (name, found) in zip(axes.flat, hits.items()):
         labels = [" ".join(h.tokens) for h in found][::-1]
-        ax.barh(range(len(found)), [h.activation for h in found][::-1], color="#0969da")
+        ax.barh(range(len(found)), [h.activation for h in found][::-1], color=class_colour(0))
         ax.set_yticks(range(len(found)), labels, fontsize=8)
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("activation", fontsize=8)
@@ -139,12 +151,12 @@ def plot_accuracy_intervals(results: Mapping[str, Sequence[float]], *, chance: f
     fig, ax = plt.subplots(figsize=(5.5, 0.5 * len(rows) + 1.4))
     y = np.arange(len(rows))[::-1]
     ax.errorbar(rows[:, 0], y, xerr=[rows[:, 0] - rows[:, 1], rows[:, 2] - rows[:, 0]], fmt="o",
-                capsize=4, color="#0969da")
+                capsize=4, color=class_colour(0))
     for yi, (estimate, low, high) in zip(y, rows):
         ax.annotate(f"{estimate:.3f} [{low:.3f}, {high:.3f}]", (estimate, yi),
                     xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8)
     if chance is not None:
-        ax.axvline(chance, color="gray", linestyle="--", label="chance")
+        ax.axvline(chance, color=REFERENCE_COLOUR, linestyle="--", label="chance")
         ax.legend(fontsize=8, loc="lower left")
     ax.set_yticks(y, list(results))
     ax.set_ylim(-0.7, len(rows) - 0.3)

@@ -11,7 +11,13 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from course_utils.plots.images import WRONG
+from course_utils.plots.palette import (
+    GAIN_CMAP,
+    HIGHLIGHT_COLOUR,
+    MAGNITUDE_CMAP,
+    class_colour,
+    series_style,
+)
 from course_utils.validation import InputError, check_positive, to_numpy
 
 METRICS = ("loss", "acc")
@@ -19,7 +25,8 @@ METRICS = ("loss", "acc")
 
 def plot_history(histories: "dict[str, object] | object", metrics: Sequence[str] = ("loss", "acc"),
                  title: str = "") -> Figure:
-    """Learning curves: training (dashed) and validation (solid) per epoch, one panel per metric.
+    """Learning curves: training (dashed) and validation (solid) per epoch, one panel per metric;
+    each history has its own colour and marker.
 
     Introduced in ``05_training_from_scratch.ipynb``.
 
@@ -49,15 +56,14 @@ def plot_history(histories: "dict[str, object] | object", metrics: Sequence[str]
     if isinstance(metrics, str) or unknown or not metrics:
         raise InputError(f"metrics must be a sequence of {METRICS}, got {metrics!r}.")
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.2), squeeze=False)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes[0], metrics):
         for i, (label, h) in enumerate(histories.items()):
-            color = colors[i % len(colors)]
+            style = series_style(i)
             prefix = f"{label} " if label else ""
-            ax.plot(h.epoch, getattr(h, f"train_{metric}"), "--", color=color,
-                    label=f"{prefix}train")
+            ax.plot(h.epoch, getattr(h, f"train_{metric}"), "--", **style, markersize=3,
+                    markerfacecolor="white", label=f"{prefix}train")
             if not all(np.isnan(getattr(h, f"val_{metric}"))):
-                ax.plot(h.epoch, getattr(h, f"val_{metric}"), "-", color=color,
+                ax.plot(h.epoch, getattr(h, f"val_{metric}"), "-", **style, markersize=3,
                         label=f"{prefix}validation")
         ax.set_xlabel("epoch")
         ax.set_ylabel({"loss": "cross-entropy loss", "acc": "accuracy"}.get(metric, metric))
@@ -94,12 +100,13 @@ def plot_lr_range(lrs: Sequence[float], losses: Sequence[float], suggestion: flo
     if suggestion is not None:
         check_positive(suggestion, "suggestion")
     fig, ax = plt.subplots(figsize=(5, 3.2))
-    ax.plot(lrs, losses)
+    ax.plot(lrs, losses, color=class_colour(0))
     ax.set_xscale("log")
     ax.set_xlabel("learning rate")
     ax.set_ylabel("training loss (smoothed)")
     if suggestion is not None:
-        ax.axvline(suggestion, color=WRONG, ls=":", label=f"suggested {suggestion:.1e}")
+        ax.axvline(suggestion, color=HIGHLIGHT_COLOUR, ls=":", lw=2,
+                   label=f"suggested {suggestion:.1e}")
         ax.legend(fontsize=8)
     ax.grid(alpha=0.3, which="both")
     fig.tight_layout()
@@ -118,9 +125,10 @@ def plot_heatmap(values: np.ndarray | torch.Tensor, row_labels: Sequence, col_la
     values : (R, K) array
     row_labels, col_labels : sequences of length R and K
     center : float, optional
-        For signed values such as differences: a diverging colour map (red below, blue above)
-        with ``center`` in its white middle and limits symmetric around it. Default: a
-        sequential map from the smallest to the largest value.
+        For signed changes such as gains: :data:`~course_utils.plots.palette.GAIN_CMAP` (red
+        below, blue above) with ``center`` in its white middle and limits symmetric around it.
+        Default: :data:`~course_utils.plots.palette.MAGNITUDE_CMAP`, from the smallest to the
+        largest value.
     """
     values = to_numpy(values, "values")
     if not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
@@ -136,10 +144,10 @@ def plot_heatmap(values: np.ndarray | torch.Tensor, row_labels: Sequence, col_la
                          f"labels, got {values.shape}.")
     fig, ax = plt.subplots(figsize=(1.2 * len(col_labels) + 2, 0.6 * len(row_labels) + 1.5))
     if center is None:
-        image = ax.imshow(values, cmap="viridis", aspect="auto")
+        image = ax.imshow(values, cmap=MAGNITUDE_CMAP, aspect="auto")
     else:
         reach = max(float(np.nanmax(np.abs(values - center))), 1e-12)
-        image = ax.imshow(values, cmap="RdBu", vmin=center - reach, vmax=center + reach,
+        image = ax.imshow(values, cmap=GAIN_CMAP, vmin=center - reach, vmax=center + reach,
                           aspect="auto")
         dark_from = 0.6 * reach
     ax.set_xticks(range(len(col_labels)), [str(c) for c in col_labels])

@@ -12,6 +12,7 @@ import torch
 from matplotlib.figure import Figure
 
 from course_utils.plots.images import to_display
+from course_utils.plots.palette import REFERENCE_COLOUR, class_colour, series_style
 from course_utils.validation import InputError, check_curves
 
 
@@ -43,7 +44,7 @@ def plot_top_predictions(image: torch.Tensor, probs: torch.Tensor, labels: Seque
     ax_img.imshow(to_display(image))
     ax_img.axis("off")
     names = [labels[int(i)].split(",")[0] for i in top.indices]
-    ax_bar.barh(range(k)[::-1], top.values.numpy(), color="#4c72b0")
+    ax_bar.barh(range(k)[::-1], top.values.numpy(), color=class_colour(0))
     ax_bar.set_yticks(range(k)[::-1], names)
     ax_bar.set_xlim(0, 1)
     ax_bar.set_xlabel("probability")
@@ -74,10 +75,10 @@ def plot_accuracy_curves(sizes: Sequence[int], curves: dict[str, Sequence[float]
     """
     check_curves(curves, len(sizes), per="sizes")
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    for name, values in curves.items():
-        ax.plot(sizes, values, marker="o", label=name)
+    for i, (name, values) in enumerate(curves.items()):
+        ax.plot(sizes, values, **series_style(i), label=name)
     if baseline is not None:
-        ax.axhline(baseline, color="gray", linestyle="--", label="majority class")
+        ax.axhline(baseline, color=REFERENCE_COLOUR, linestyle="--", label="majority class")
     ax.set_xscale("log")
     ax.set_xticks(list(sizes), [str(s) for s in sizes])
     ax.set_xlabel("training images")
@@ -109,10 +110,11 @@ def plot_accuracy_bars(groups: dict[str, dict[str, float]], baseline: float | No
     for j, name in enumerate(series):
         xs = [i + (j - (len(series) - 1) / 2) * width for i in range(len(groups))]
         values = [groups[g].get(name, np.nan) for g in groups]
-        bars = ax.bar(xs, values, width, label=name)
+        bars = ax.bar(xs, values, width, label=name, edgecolor="white",
+                      **series_style(j, bars=True))
         ax.bar_label(bars, fmt="%.2f", fontsize=7)
     if baseline is not None:
-        ax.axhline(baseline, color="gray", linestyle="--", label="majority class")
+        ax.axhline(baseline, color=REFERENCE_COLOUR, linestyle="--", label="majority class")
     ax.set_xticks(range(len(groups)), list(groups))
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("accuracy")
