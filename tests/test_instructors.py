@@ -4,8 +4,8 @@
 - its table of minutes is :func:`course_utils.readiness.lesson_minutes`, the source of every
   lesson header's **Time** line, and the headers say the same totals;
 - no slot of its schedules is shorter than the lessons in it, and every lesson is scheduled;
-- the generator reads the four items of each lesson's teaching notes and stops, writing
-  nothing, when a notebook has none;
+- every lesson has its teaching notes right after its header; the generator reads their four
+  items, and stops, writing nothing, when a notebook has none;
 - the glossary defines the course's terms with the lesson that introduces each;
 - README names both licences; ``LICENSE-CONTENT.md`` gives CC BY 4.0 with its links.
 """
@@ -96,6 +96,19 @@ def test_every_lesson_header_says_the_guides_total():
         assert lines == [readiness.time_line(number)], (
             f"{path.name}: run python -m course_utils.publish prepare {path}")
         assert f"about {minutes[number][3]} minutes:" in lines[0]
+
+
+@pytest.mark.parametrize("number", sorted(readiness.READING_MINUTES))
+def test_every_lesson_has_its_notes_right_after_its_header(number):
+    path = instructors.lesson_notebooks()[number]
+    nb = nbformat.read(path, as_version=4)
+    notes = instructors.teaching_notes(nb, path.name)
+    assert all(len(text.split()) >= 5 for text in notes.values()), notes
+    header = next(i for i, c in enumerate(nb.cells)
+                  if c.cell_type == "markdown" and c.source.startswith(f"# {number} "))
+    first = next(i for i, c in enumerate(nb.cells)
+                 if instructors.NOTES_TAG in c.metadata.get("tags", []))
+    assert first == header + 1, f"{path.name}: the lesson's notes go right after its header"
 
 
 @pytest.mark.parametrize("schedule", [s.block for s in instructors.SCHEDULES])
