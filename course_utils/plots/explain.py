@@ -20,7 +20,6 @@ from course_utils.plots.palette import (
     MAGNITUDE_CMAP,
     REFERENCE_COLOUR,
     SIGNED_CMAP,
-    WRONG_MARK,
     class_colour,
     series_style,
 )
@@ -250,8 +249,8 @@ def plot_randomization(results: Mapping[str, Sequence[tuple[str, torch.Tensor]]]
 def plot_embedding(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.ndarray,
                    classes: Sequence[str], *, mistakes: torch.Tensor | np.ndarray | None = None,
                    title: str = "") -> Figure:
-    """A 2-D map of features, each class in its own colour and marker, mistakes circled in
-    black and named in the legend.
+    """A 2-D map of features, each class in its own colour and marker, mistakes marked with
+    black crosses.
 
     Introduced in ``09_looking_inside_cnns.ipynb`` (PCA of penultimate features).
 
@@ -272,8 +271,8 @@ def plot_embedding(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.
                    **series_style(k))
     if mistakes is not None:
         wrong = np.asarray(mistakes, dtype=bool)
-        ax.scatter(xy[wrong, 0], xy[wrong, 1], s=40, marker="o", facecolors="none",
-                   edgecolors="black", lw=0.8, label=f"{WRONG_MARK} mistakes")
+        ax.scatter(xy[wrong, 0], xy[wrong, 1], s=22, marker="x", color="black", lw=0.9,
+                   label="mistakes")
     ax.legend(fontsize=7, markerscale=1.5, loc="center left", bbox_to_anchor=(1, 0.5))
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")

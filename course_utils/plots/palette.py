@@ -69,10 +69,10 @@ marked size): Okabe–Ito orange, always with a word beside it or :data:`HIGHLIG
 HIGHLIGHT_HATCH = "//"
 """The hatch of a highlighted bar, so that it stands out in greyscale too."""
 
-SERIES_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+SERIES_MARKERS = ("o", "s", "^", "D", "v", "P", "h", "*", "<", ">")
 """Marker shapes given to series in turn, so that curves and point clouds differ by shape as
 well as colour. Ten shapes against eight colours: the (colour, shape) pairs of the first 40
-series are all different."""
+series are all different. No cross among them: a black ``"x"`` marks mistakes."""
 
 SERIES_HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
 """Hatches given to the bars of each series in turn (the first series plain)."""
