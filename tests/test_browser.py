@@ -1,13 +1,23 @@
 """Every explorer of the course, in JupyterLab, in a real browser (headless Debian Chromium).
 
 One JupyterLab server (127.0.0.1, temporary settings: no news, no update check, no autosave)
-serves copies of the lessons that show widgets; each is opened at 1280 × 800, restarted and run
-in fast mode. Then the main slider of each explorer is moved with the keyboard and its image must
-change (pixels, not only bytes), its readout too where it has one. The explorers show
-pre-rendered frames in an ``ipywidgets.Stack`` linked to that slider in the browser: exactly one
-frame must be on screen before and after the move. The window is widened to 1920 × 1080 and
-every explorer's image must keep its aspect ratio at both widths. Screenshots go to
-``test-artifacts/browser/``.
+serves copies of the lessons that show widgets; each is opened at 1280 × 800 with the file browser
+open, restarted and run in fast mode. Then, for each explorer:
+
+- its frames are switched in the browser: the frame viewer (``explorers.frame_view``) has drawn,
+  holds every frame, and the kernel path's picture is hidden;
+- the frame on screen follows the main slider **with no kernel message**: the kernel is kept busy
+  by another client (``time.sleep`` through its connection file) while the slider's handle gets
+  the focus and ArrowRight moves it; the picture (pixels, not only bytes) and its readout must
+  change before the kernel is free again, so nothing it could send was needed;
+- the keyboard moves the slider (its ``aria-valuenow``) and the handle carries a name for screen
+  readers (``aria-label``);
+- exactly one frame is on screen before and after the move, no control's box is covered by a
+  picture, and the pictures that are not the frame keep their size.
+
+The window is then widened to 1920 × 1080 and every explorer's picture must keep its aspect ratio
+at both widths. Screenshots go to ``test-artifacts/browser/``. Lesson 00's explorer is an
+``interact`` (the kernel draws it): it is moved and checked for a new picture, not for the rest.
 
 Lessons 00, 02 and 03 run whole. Lessons 09 and 12 take 30-90 s to run in fast mode, so their
 explorers run in small notebooks that build them as the lessons do (the shipped MobileNetV2, a
@@ -18,6 +28,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,7 +95,8 @@ def write_notebook(path: Path, sources: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """One JupyterLab server and one browser for every notebook; yields (url, work, context)."""
+    """One JupyterLab server and one browser for every notebook; yields (url, work, context,
+    runtime dir)."""
     need_browser()
     scratch = tmp_path_factory.mktemp("lab")
     work = scratch / "work"
@@ -94,19 +108,29 @@ def lab(tmp_path_factory):
     write_notebook(work / "explorers_12.ipynb", EXPLORERS_12)
     SHOTS.mkdir(parents=True, exist_ok=True)
     with jupyter_lab(work, scratch) as url, chromium() as context:
-        yield url, work, context
+        yield url, work, context, scratch / "runtime"
+
+
+SHOWN = """(selector) => [...document.querySelectorAll(selector)].find(
+  (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')"""
+"""The first element matching ``selector`` that is on screen (the frames not shown are hidden)."""
+
+
+def js_shown(selector: str) -> str:
+    """A JS expression: the element on screen matching ``selector`` (or undefined)."""
+    return f"({SHOWN})({json.dumps(selector)})"
 
 
 def image_ready(page, image: str) -> None:
     page.wait_for_function(
-        f"() => {{ const i = document.querySelector({json.dumps(image)});"
+        f"() => {{ const i = {js_shown(image)};"
         " return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)
 
 
 def aspect_error(page, image: str) -> float:
     """Relative difference between the image's shown and natural width/height ratios."""
     shown_w, shown_h, natural_w, natural_h = page.evaluate(
-        f"() => {{ const i = document.querySelector({json.dumps(image)});"
+        f"() => {{ const i = {js_shown(image)};"
         " const r = i.getBoundingClientRect();"
         " return [r.width, r.height, i.naturalWidth, i.naturalHeight]; }")
     assert shown_w > 0 and shown_h > 0, f"{image} is not shown ({shown_w} × {shown_h})"
@@ -118,48 +142,148 @@ def shown(page, selector: str) -> int:
     return page.locator(f"{selector} >> visible=true").count()
 
 
-def move_and_see(page, slider: str, image: str, readout: str | None) -> tuple[bytes, bytes]:
-    """Press ArrowRight on the slider's handle; wait for a new image; return pixels before,
-    after."""
-    picture = page.locator(image).first
+def frames_settled(page, image: str) -> None:
+    """Wait until the frame viewer around ``image`` has drawn and holds every frame; check the
+    kernel path's picture is hidden."""
+    view = f".course-frame-view:has({image})"
+    page.wait_for_function(
+        f"() => {{ const v = document.querySelector({json.dumps(view)});"
+        " return v && v.dataset.ready === '1' && v.dataset.pending === '0'"
+        " && v.dataset.path === 'browser'; }", timeout=60_000)
+    fallback = f".course-frames:has({view}) > .course-frames-fallback"
+    assert page.locator(fallback).count() >= 1, f"{image}: no kernel path picture beside it"
+    assert shown(page, fallback) == 0, f"{image}: the kernel path's picture is on screen too"
+
+
+def kernel_session(url: str, notebook: str) -> str:
+    """The id of the kernel running ``notebook``."""
+    with urllib.request.urlopen(f"{url}/api/sessions", timeout=10) as reply:
+        sessions = json.load(reply)
+    return next(s["kernel"]["id"] for s in sessions if s["path"].endswith(notebook))
+
+
+@contextmanager
+def busy_kernel(runtime: Path, kernel_id: str, work: Path, seconds: float = 20.0):
+    """Keep the kernel busy (``time.sleep`` run by a second client) for the block; yields a
+    function that says whether it is still asleep."""
+    from jupyter_client import BlockingKernelClient
+
+    start, end = work / f"asleep-{kernel_id}", work / f"awake-{kernel_id}"
+    for flag in (start, end):
+        flag.unlink(missing_ok=True)
+    client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.execute(f"import time, pathlib; pathlib.Path({str(start)!r}).touch(); "
+                       f"time.sleep({seconds}); pathlib.Path({str(end)!r}).touch()",
+                       store_history=False)
+        deadline = time.monotonic() + 30
+        while not start.exists():
+            assert time.monotonic() < deadline, "the kernel did not start sleeping"
+            time.sleep(0.05)
+        yield lambda: not end.exists()
+        deadline = time.monotonic() + seconds + 30
+        while not end.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        client.stop_channels()
+
+
+def boxes(page, explorer, selector: str) -> list[dict]:
+    """Bounding boxes (x, y, width, height) of the elements on screen under ``explorer``."""
+    return explorer.evaluate(
+        "(root, selector) => [...root.querySelectorAll(selector)]"
+        ".filter((e) => e.getClientRects().length > 0)"
+        ".map((e) => { const r = e.getBoundingClientRect();"
+        " return {x: r.x, y: r.y, width: r.width, height: r.height,"
+        " name: e.className || e.tagName}; })", selector)
+
+
+def overlap(a: dict, b: dict) -> float:
+    """The area two boxes share."""
+    w = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+    h = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+    return max(w, 0) * max(h, 0)
+
+
+CONTROLS = (".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-text, "
+            ".widget-button, .widget-upload, .widget-checkbox")
+
+
+def move(page, slider: str, image: str, readout: str | None,
+         still_busy=None) -> tuple[bytes, bytes]:
+    """Press ArrowRight on the slider's handle; wait for a new picture; return its pixels
+    before and after. With ``still_busy``, the new picture must come while it says True."""
+    picture = page.locator(f"{image} >> visible=true").first
     picture.scroll_into_view_if_needed()
     image_ready(page, image)
     assert shown(page, image) == 1, f"{image}: {shown(page, image)} frames on screen, not one"
-    before_src = picture.get_attribute("src")
+    before_src = page.evaluate(f"() => {js_shown(image)}.src")
     before = picture.screenshot()
-    before_text = page.locator(readout).first.inner_text() if readout else None
-    page.locator(f"{slider} .noUi-handle").first.focus()
+    before_text = (page.locator(f"{readout} >> visible=true").first.inner_text()
+                   if readout else None)
+    handle = page.locator(f"{slider} .noUi-handle").first
+    before_value = handle.get_attribute("aria-valuenow")
+    handle.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(  # the Stack shows another frame: a new <img>, with its own src
-        f"() => {{ const i = document.querySelector({json.dumps(image)});"
+    page.wait_for_function(  # another frame shown, or the same <img> with a new src
+        f"() => {{ const i = {js_shown(image)};"
         f" return i && i.src !== {json.dumps(before_src)}; }}", timeout=15_000)
     image_ready(page, image)
     page.wait_for_timeout(100)  # decoded and painted
+    if still_busy is not None:
+        assert still_busy(), f"{image}: the picture changed only once the kernel was free"
+    assert handle.get_attribute("aria-valuenow") != before_value, "the arrow key did not move it"
     assert shown(page, image) == 1, f"{image}: {shown(page, image)} frames on screen, not one"
-    after = page.locator(image).first.screenshot()
+    after = page.locator(f"{image} >> visible=true").first.screenshot()
     if readout:
         assert shown(page, readout) == 1, f"{readout}: not exactly one readout on screen"
-        assert page.locator(readout).first.inner_text() != before_text, f"{readout} did not change"
+        after_text = page.locator(f"{readout} >> visible=true").first.inner_text()
+        assert after_text != before_text, f"{readout} did not change"
     return before, after
 
 
+def check_layout(page, name: str, explorer, image: str, sizes_before: list[dict]) -> None:
+    """No control is covered by a picture; the pictures other than the frame kept their size."""
+    pictures = boxes(page, explorer, "img")
+    for control in boxes(page, explorer, CONTROLS):
+        for picture in pictures:
+            assert overlap(control, picture) < 1, \
+                f"{name}: a picture {picture} covers the control {control}"
+    others = boxes(page, explorer, f"img:not({image})")
+    assert [(b["width"], b["height"]) for b in others] == \
+        [(b["width"], b["height"]) for b in sizes_before], f"{name}: an input changed its size"
+
+
 @pytest.mark.parametrize("notebook", list(CASES))
-def test_explorers_move_and_keep_their_shape_in_a_real_browser(lab, notebook):
-    url, work, context = lab
+def test_explorers_switch_frames_in_the_browser_and_keep_their_shape(lab, notebook):
+    url, work, context, runtime = lab
     original = (work / notebook).read_bytes()
     page = open_and_run(context, url, notebook, width=1280, height=800)
     stem = Path(notebook).stem
+    kernel_id = kernel_session(url, notebook)
     try:
         for name, slider, image, readout in CASES[notebook]:
-            before, after = move_and_see(page, slider, image, readout)
-            assert after != before, f"{name}: the image on screen did not change"
             explorer = page.locator(".jp-OutputArea-output", has=page.locator(image)).last
+            framed = name != "digit"  # lesson 00's interact: drawn by the kernel
+            if framed:
+                frames_settled(page, image)
+                label = page.locator(f"{slider} .noUi-handle").first.get_attribute("aria-label")
+                assert label, f"{name}: the slider's handle has no name for a screen reader"
+                inputs = boxes(page, explorer, f"img:not({image})")
+                with busy_kernel(runtime, kernel_id, work) as still_busy:
+                    before, after = move(page, slider, image, readout, still_busy)
+                check_layout(page, name, explorer, image, inputs)
+            else:
+                before, after = move(page, slider, image, readout)
+            assert after != before, f"{name}: the image on screen did not change"
             explorer.screenshot(path=str(SHOTS / f"{stem}_{name}_1280.png"))
             assert aspect_error(page, image) < 0.02, f"{name}: stretched at 1280 px"
         page.set_viewport_size(WIDE)
         page.wait_for_timeout(300)
         for name, _, image, _ in CASES[notebook]:
-            page.locator(image).first.scroll_into_view_if_needed()
+            page.locator(f"{image} >> visible=true").first.scroll_into_view_if_needed()
             assert aspect_error(page, image) < 0.02, f"{name}: stretched at 1920 px"
             page.locator(".jp-OutputArea-output", has=page.locator(image)).last.screenshot(
                 path=str(SHOTS / f"{stem}_{name}_wide.png"))

@@ -24,6 +24,19 @@ function bytesOf(value) {
   return null;
 }
 
+// ipywidgets draws a slider's description as a <label> not tied to its handle, so a screen reader
+// announces an unnamed slider: name the handles of the slider's views after its description.
+async function labelSlider(slider) {
+  const views = await Promise.all(Object.values(slider.views || {}));
+  for (const view of views) {
+    for (const handle of view.el.querySelectorAll('[role="slider"]')) {
+      if (!handle.hasAttribute("aria-label")) {
+        handle.setAttribute("aria-label", slider.get("description") || "frame");
+      }
+    }
+  }
+}
+
 function render({ model, el }) {
   const manager = model.widget_manager;
   const context = {}; // our listeners on other models, removed together on cleanup
@@ -116,6 +129,7 @@ function render({ model, el }) {
     slider = (await modelOf(manager, model.get("slider"))) || null;
     if (slider) slider.on(`change:${model.get("key")}`, show, context);
     show();
+    if (slider) await labelSlider(slider);
   }
 
   model.on("change:frames", build);
