@@ -1,6 +1,6 @@
-"""The explorers show a pre-rendered frame per main-slider setting (or, without
-``ipywidgets.Stack``, one image updated in place), agree with their static twins, and reject bad
-input."""
+"""The explorers show a pre-rendered frame per main-slider setting (or, where the browser's frame
+viewer has not loaded, one image the kernel updates in place), agree with their static twins, and
+reject bad input."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ from course_utils.explorers import (
     PoolingExplorer,
     frames,
     kernel_preset,
+    layout,
     show_conv_step,
     show_feature_maps,
     show_kernel,
     show_pooling,
 )
+from course_utils.explorers import kernel as kernel_module
 from course_utils.explorers.conv_step import _StepFigure
 from course_utils.explorers.kernel import (
     DILATIONS,
@@ -36,6 +38,7 @@ from course_utils.explorers.kernel import (
 )
 from course_utils.explorers.kernels import PRESETS, apply_kernel, to_gray
 from course_utils.explorers.pooling import render_pooling
+from course_utils.plots import canvas as canvas_module
 from course_utils.plots.canvas import png_bytes
 
 IMAGE = (torch.arange(40 * 50).view(1, 40, 50) % 255).to(torch.uint8)
@@ -47,6 +50,13 @@ def small_net() -> nn.Module:
                          nn.Conv2d(20, 8, 3), nn.Flatten(), nn.Linear(8 * 4 * 4, 10))
 
 
+def go_live(stack: frames.FrameStack) -> None:
+    """What a browser that loaded the frame viewer says: its views drew the frames."""
+    for view in (stack.pictures, stack.texts):
+        if view is not None:
+            view._handle_custom_msg({"type": "ready"}, [])
+
+
 def pixels(png: bytes) -> np.ndarray:
     """The ``(H, W, 3)`` pixels of a PNG."""
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
@@ -54,7 +64,8 @@ def pixels(png: bytes) -> np.ndarray:
 
 def test_kernel_explorer_shows_the_frame_of_the_slider_and_its_readout():
     explorer = KernelExplorer(IMAGE, "sobel_x")
-    assert explorer.frames.stacked and len(explorer.frames.view.children) == len(STRIDES)
+    go_live(explorer.frames)
+    assert explorer.frames.stacked and len(explorer.frames.pictures.frames) == len(STRIDES)
     before = explorer.image.value
     assert "40 × 50" in explorer.readout.value and "38 × 48" in explorer.readout.value
     explorer.stride_slider.value = 2
@@ -64,9 +75,9 @@ def test_kernel_explorer_shows_the_frame_of_the_slider_and_its_readout():
                               apply_kernel(to_gray(IMAGE), kernel_preset("sobel_x"),
                                                           stride=2))
     assert np.array_equal(pixels(explorer.image.value), twin)  # the static twin's canvas
-    shown = [c.value for c in explorer.frames.view.children]
+    shown = [c.value for c in explorer.frames.pictures.frames]
     explorer.padding_slider.value = 2  # another control: every frame rendered again
-    assert all(a != b for a, b in zip(shown, (c.value for c in explorer.frames.view.children)))
+    assert all(a != b for a, b in zip(shown, (c.value for c in explorer.frames.pictures.frames)))
     assert "<b>21 × 26</b>" in explorer.readout.value
     explorer.size_slider.value = 5
     assert explorer.kernel.shape == (5, 5) and len(explorer.weights_box.children) == 25
@@ -118,11 +129,11 @@ def test_static_twins_draw_figures():
     assert all(isinstance(f, Figure) for f in figures)
 
 
-def test_kernel_explorer_without_stack_updates_one_image_in_place(monkeypatch):
+def test_kernel_explorer_on_the_kernel_path_updates_one_image_in_place():
     stacked = KernelExplorer(IMAGE, "sobel_x", stride=2)
-    monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
-    explorer = KernelExplorer(IMAGE, "sobel_x")
-    assert not explorer.frames.stacked
+    go_live(stacked.frames)
+    explorer = KernelExplorer(IMAGE, "sobel_x")  # no browser view said it drew
+    assert explorer.frames.path == "kernel" and stacked.frames.path == "browser"
     image_widget, before = explorer.image, explorer.image.value
     explorer.stride_slider.value = 2
     assert explorer.image is image_widget and explorer.image.value != before
@@ -136,38 +147,16 @@ def test_kernel_explorer_without_stack_updates_one_image_in_place(monkeypatch):
     (lambda: ConvStepExplorer(torch.arange(16.0).view(4, 4), torch.ones(3, 3)), "position", 3),
     (lambda: PoolingExplorer(IMAGE), "stride_slider", 1),
 ])
-def test_explorers_without_stack_update_one_image_in_place(monkeypatch, build, slider, value):
+def test_explorers_on_the_kernel_path_update_one_image_in_place(build, slider, value):
     stacked = build()
+    go_live(stacked.frames)
     getattr(stacked, slider).value = value
-    monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
     explorer = build()
     image_widget, before = explorer.image, explorer.image.value
     getattr(explorer, slider).value = value
     assert explorer.image is image_widget and image_widget.value != before
     assert np.array_equal(pixels(image_widget.value), pixels(stacked.image.value))
     assert explorer.readout.value == stacked.readout.value
-
-
-def test_frame_stack_links_the_slider_to_the_frames():
-    slider = frames.index_slider("s", (10, 20, 30), 20, "course-test")
-    stack = frames.FrameStack(slider, lambda i: frames.Frame(
-        np.full((2, 3, 3), 80 * i, np.uint8), 2.0, f"frame {i}"), text_classes=("t",))
-    stack.refresh()
-    assert [c.width for c in stack.view.children] == ["6"] * 3
-    assert stack.view.selected_index == 1 and stack.text.value == "frame 1"
-    assert [(link.source, link.target) for link in stack.links] == [
-        ((slider, "index"), (stack.view, "selected_index")),
-        ((slider, "index"), (stack.text_view, "selected_index"))]
-    slider.options = [("a", 1), ("b", 2)]  # fewer settings: fewer frames, the extra one closed
-    dropped = stack.view.children[2]
-    stack.refresh()
-    assert len(stack.view.children) == 2 and dropped.comm is None
-    counting = ipywidgets.IntSlider(0, 0, 4)
-    assert frames.slider_count(counting) == 5
-    with pytest.raises(ValueError, match="min=0 and step=1"):
-        frames.FrameStack(ipywidgets.IntSlider(1, 1, 4), lambda i: None)
-    many = ipywidgets.IntSlider(0, 0, frames.MAX_FRAMES)  # one more than MAX_FRAMES
-    assert not frames.FrameStack(many, lambda i: None).stacked  # the kernel renders each step
 
 
 def test_conv_step_explorer_shows_the_sum_for_each_cell():
@@ -200,7 +189,8 @@ def test_feature_map_explorer_steps_through_images_layers_and_channels():
     explorer = FeatureMapExplorer(small_net(), images, torch.arange(5), n_maps=16)
     assert list(explorer.layers) == ["0", "1", "2", "3"]
     assert explorer.channel_slider.max == 4  # 20 channels, blocks of 16
-    assert len(explorer.frames.view.children) == 5  # one grid per image
+    go_live(explorer.frames)
+    assert len(explorer.frames.pictures.frames) == 5  # one grid per image
     before = explorer.image.value
     explorer.image_slider.value = 3
     assert explorer.image.value != before and "label 3" in explorer.readout.value
@@ -209,11 +199,11 @@ def test_feature_map_explorer_steps_through_images_layers_and_channels():
     assert "label 3" in explorer.readout.value
 
 
-def test_feature_map_explorer_without_stack_matches_the_stacked_frames(monkeypatch):
+def test_feature_map_explorer_on_the_kernel_path_matches_the_browser_frames():
     images = torch.rand(5, 1, 14, 14)
     stacked = FeatureMapExplorer(small_net(), images, n_maps=16)
+    go_live(stacked.frames)
     stacked.image_slider.value = 3
-    monkeypatch.delattr(ipywidgets, "Stack")
     explorer = FeatureMapExplorer(small_net(), images, n_maps=16)
     image_widget = explorer.image
     explorer.image_slider.value = 3
@@ -256,3 +246,145 @@ def test_png_bytes_are_png():
 def test_bad_input_is_rejected_with_a_clear_message(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# -- layout and readability (issue 31, section 3; issue 27's explorer items) -------------------
+
+def test_kernel_picture_keeps_its_size_and_draws_the_map_at_the_input_scale():
+    explorer = KernelExplorer(IMAGE, "sobel_x", zoom=2)
+    go_live(explorer.frames)  # every frame rendered, as for a browser
+    sizes, widths = set(), set()
+    for k in KERNEL_SIZES:
+        explorer.size_slider.value = k
+        for p in (0, 3):
+            explorer.padding_slider.value = p
+            for picture in explorer.frames.pictures.frames:  # one frame per stride
+                sizes.add(pixels(picture.value).shape)
+                widths.add(picture.width)
+    assert len(sizes) == 1 and len(widths) == 1, (sizes, widths)
+    explorer.size_slider.value, explorer.padding_slider.value = 3, 0
+    explorer.stride_slider.value = 2
+    canvas = pixels(explorer.image.value)
+    body = canvas[-(40 + 2 * max(PADDINGS) + 2):]  # under the titles
+    slot = body[:, 50 + 8:50 + 8 + 50 + 2 * max(PADDINGS) + 2]
+    border = np.all(slot == kernel_module.SLOT_BORDER, axis=2)
+    ho, wo = explorer.feature_map.shape
+    assert (ho, wo) == (19, 24)
+    assert border[0, :wo + 2].all() and border[ho + 1, :wo + 2].all()  # the map's true size
+    assert not border[ho + 2:, :].any() and not border[:, wo + 2:].any()
+
+
+def test_kernel_explorer_fits_the_notebook_and_keeps_a_fixed_scale():
+    wide = torch.zeros(1, 40, 400, dtype=torch.uint8)
+    explorer = KernelExplorer(wide, zoom=2)
+    shown = int(explorer.image.width)
+    assert shown <= layout.PICTURE_WIDTH < pixels(explorer.image.value).shape[1] * 2
+    assert KernelExplorer(IMAGE, zoom=2).image.width == str(
+        2 * pixels(KernelExplorer(IMAGE).image.value).shape[1])  # small inputs keep their zoom
+
+
+def test_every_weight_of_a_7x7_kernel_is_a_named_editable_cell():
+    explorer = KernelExplorer(IMAGE, "blur", kernel_size=7)
+    cells = explorer.weights_box.children
+    assert len(cells) == 49 and explorer.weights_box.layout.grid_template_columns == \
+        "repeat(7, 60px)"
+    assert cells[48].description == "w[6,6]" and "row 6, column 6" in layout.tooltip_of(cells[48])
+    cells[48].value = 3.0
+    assert explorer.kernel[6, 6] == 3.0 and explorer.preset.value == "custom"
+
+
+def test_controls_without_effect_are_disabled():
+    explorer = KernelExplorer(IMAGE, kernel_size=3)
+    assert not explorer.dilation_slider.disabled
+    explorer.size_slider.value = 1  # dilation spreads nothing
+    assert explorer.dilation_slider.disabled
+    assert "disabled: a 1 x 1 kernel" in layout.tooltip_of(explorer.dilation_slider)
+    explorer.size_slider.value = 5
+    assert not explorer.dilation_slider.disabled
+    assert "disabled" not in layout.tooltip_of(explorer.dilation_slider)
+    maps = FeatureMapExplorer(small_net(), torch.rand(2, 1, 14, 14), n_maps=16)
+    assert not maps.channel_slider.disabled  # 20 channels: two blocks
+    maps.layer_menu.value = "3"  # 8 channels, all shown
+    assert maps.channel_slider.disabled
+
+
+def controls(widget) -> list:
+    """Every control under ``widget``: what a learner can move, pick, type into or press."""
+    passive = (ipywidgets.HTML, ipywidgets.Image, ipywidgets.Label, ipywidgets.Output)
+    found = []
+    for child in getattr(widget, "children", ()):
+        found += controls(child)
+    if isinstance(widget, (ipywidgets.ValueWidget, ipywidgets.Button)) and \
+            not isinstance(widget, passive):
+        found.append(widget)
+    return found
+
+
+def every_explorer() -> dict:
+    """One of each explorer of the course, on small inputs."""
+    from course_utils.explorers import CamExplorer, EpsilonExplorer, LayerMapExplorer
+
+    torch.manual_seed(0)
+    rgb = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                        nn.Flatten(), nn.Linear(8, 3)).eval()
+    photos = torch.randint(0, 256, (2, 3, 16, 16), dtype=torch.uint8)
+    digit_net = nn.Sequential(nn.Flatten(), nn.Linear(144, 4)).eval()
+    return {
+        "kernel": KernelExplorer(IMAGE),
+        "conv_step": ConvStepExplorer(torch.arange(16.0).view(4, 4), torch.ones(3, 3)),
+        "pooling": PoolingExplorer(IMAGE),
+        "feature_maps": FeatureMapExplorer(small_net(), torch.rand(3, 1, 14, 14)),
+        "epsilon": EpsilonExplorer(digit_net, torch.rand(1, 12, 12), 1, list("abcd")),
+        "layer_maps": LayerMapExplorer(rgb, photos, prepare=lambda x: x.float() / 255,
+                                       layers=["0", "1"]),
+        "cam": CamExplorer(rgb, photos, prepare=lambda x: x.float() / 255, layers=["0"],
+                           classifier="4", class_names=["a", "b", "c"]),
+    }
+
+
+def test_every_control_of_every_explorer_has_a_description_and_a_tooltip():
+    for name, explorer in every_explorer().items():
+        found = controls(explorer.widget)
+        assert found, f"{name}: no controls found"
+        for control in found:
+            what = f"{name}: {type(control).__name__} {control.description!r}"
+            assert control.description.strip(), f"{what} has no description"
+            assert len(layout.tooltip_of(control).split()) >= 3, f"{what} has no tooltip"
+
+
+def test_describe_sets_the_tooltip_ipywidgets_has_and_refuses_empty_labels():
+    slider = layout.describe(ipywidgets.IntSlider(), "size", "The size of the window.")
+    assert slider.description == "size" and slider.tooltip == "The size of the window."
+    with pytest.raises(ValueError, match="needs a description and a tooltip"):
+        layout.describe(ipywidgets.IntSlider(), "size", " ")
+    with pytest.raises(ValueError, match="canvas width >= 1"):
+        layout.display_zoom(0, 2.0)
+
+
+def test_colour_bars_have_ticks_with_values():
+    bar = canvas_module.scale_bar(100, "RdBu_r", -2.0, 2.0)
+    assert bar.shape == (100, canvas_module.BAR_WIDTH + 5 + canvas_module.LABEL_WIDTH, 3)
+    ticks = np.all(bar[:, canvas_module.BAR_WIDTH] == 0, axis=1).nonzero()[0].tolist()
+    assert ticks == [0, 50, 99]  # +2, 0, -2
+    labels = bar[:, canvas_module.BAR_WIDTH + 5:]
+    for row in ticks:  # ink beside each tick
+        assert (labels[max(0, row - 8):row + 8] < 100).any()
+    assert canvas_module.tick_values(0.0, 3.0) == [3.0, 1.5, 0.0]
+    assert canvas_module.format_tick(-0.0) == "0" and canvas_module.format_tick(0.12345) == "0.123"
+    rgb, low, high, cmap = canvas_module.colorize_scaled(torch.tensor([[-1.0, 2.0]]))
+    assert cmap == "RdBu_r" and low == -high and np.array_equal(rgb, canvas_module.colorize(
+        torch.tensor([[-1.0, 2.0]])))
+    with pytest.raises(ValueError, match="height"):
+        canvas_module.scale_bar(0, "viridis", 0, 1)
+
+
+def test_the_kernel_map_has_a_colour_bar_reading_its_values():
+    gray = to_gray(IMAGE)
+    fmap = apply_kernel(gray, kernel_preset("sobel_x"))
+    canvas = render_kernel_view(gray, fmap)
+    m = float(np.percentile(np.abs(fmap.numpy()), 99.5))
+    bar = canvas_module.scale_bar(fmap.shape[0], "RdBu_r", -m, m)
+    title = canvas.shape[0] - (40 + 2 * max(PADDINGS) + 2)
+    assert np.array_equal(canvas[title + 1:title + 1 + fmap.shape[0], -bar.shape[1]:], bar)
+    with pytest.raises(ValueError, match="cannot come from"):
+        render_kernel_view(gray, torch.zeros(60, 10))

@@ -226,7 +226,7 @@ class ConvStepExplorer(FramedExplorer):
         self.view = _StepFigure(x, kernel, stride, padding, with_sum=False)
         w = _widgets.widgets()
         self.position = describe(
-            w.IntSlider(0, 0, self.view.out.numel() - 1, style={"description_width": "initial"}),
+            w.IntSlider(0, 0, self.view.out.numel() - 1, style={"description_width": "80px"}),
             "output cell", "Which output cell is computed, row by row: the window moves with it.")
         self.position.add_class("course-position")
         self.frames = FrameStack(self.position, self._render, image_classes=("course-conv-step",),

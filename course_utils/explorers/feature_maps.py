@@ -185,13 +185,13 @@ class FeatureMapExplorer(FramedExplorer):
                              f"{list(self.layers)} (names from model.named_modules()).")
         w = _widgets.widgets()
         self.image_slider = describe(
-            w.IntSlider(0, 0, len(self.images) - 1, style={"description_width": "initial"}),
+            w.IntSlider(0, 0, len(self.images) - 1, style={"description_width": "80px"}),
             "image", "Which image goes through the network.")
         self.image_slider.add_class("course-image")
         self.layer_menu = describe(w.Dropdown(options=list(self.layers), value=layer), "layer",
                                    "The layer whose output maps are shown.")
         self.channel_slider = describe(
-            w.IntSlider(0, 0, 0, step=n_maps, style={"description_width": "initial"}),
+            w.IntSlider(0, 0, 0, step=n_maps, style={"description_width": "80px"}),
             "first channel", f"The first of the {n_maps} channels shown.")
         self._cache: dict[tuple[int, str], torch.Tensor] = {}
         self._quiet = False

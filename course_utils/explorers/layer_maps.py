@@ -267,7 +267,7 @@ class LayerMapExplorer(FramedExplorer, PhotoPicker):
         self.channel_slider = describe(
             index_slider("channels", [0], 0, "course-channel"), "channels",
             f"Which block of {n_maps} channels of the layer is shown.")
-        self.input_image = _widgets.image("course-pixelated")
+        self.input_image = _widgets.image("course-layer-input", "course-pixelated")
         self._shown_input: int | None = None
         self.frames = FrameStack(self.channel_slider, self._render,
                                  image_classes=("course-layer-maps", "course-pixelated"),

@@ -16,10 +16,11 @@ from course_utils.env import torch_threads
 from course_utils.explorers import _widgets
 from course_utils.explorers._widgets import STRIDE_HINT
 from course_utils.explorers.frames import Frame, FramedExplorer, FrameStack, index_slider
+from course_utils.explorers.kernel import SLOT_BACKGROUND
 from course_utils.explorers.kernels import to_gray
-from course_utils.explorers.layout import describe
+from course_utils.explorers.layout import describe, display_zoom
 from course_utils.layers.pooling import pool2d
-from course_utils.plots.canvas import hstack_panels, show_canvas, upscale
+from course_utils.plots.canvas import hstack_panels, show_canvas, upscale, with_title
 from course_utils.validation import check_choice, check_number
 
 POOL_SIZES = (1, 2, 3, 4)
@@ -44,18 +45,30 @@ def pool_both(gray: torch.Tensor, kernel_size: int, stride: int) -> tuple[torch.
 
 def render_pooling(gray: torch.Tensor, pooled_max: torch.Tensor, pooled_avg: torch.Tensor,
                    stride: int) -> np.ndarray:
-    """Input | max | average, the pooled maps enlarged by ``stride`` to the input's scale.
+    """Input | max | average, titled, the pooled maps enlarged by ``stride`` to the input's scale.
+
+    Each pooled map sits top-left in a panel the size of the input, so the canvas has the same
+    size at every window and stride.
 
     Parameters
     ----------
-    gray : torch.Tensor
-    pooled_max : torch.Tensor
-    pooled_avg : torch.Tensor
+    gray : (H, W) tensor
+    pooled_max, pooled_avg : (H_out, W_out) tensors
+        With ``H_out * stride <= H`` and ``W_out * stride <= W``.
     stride : int
     """
     low, high = float(gray.min()), float(gray.max())  # one gray scale for all three panels
-    return hstack_panels([_gray(gray, low, high), upscale(_gray(pooled_max, low, high), stride),
-                          upscale(_gray(pooled_avg, low, high), stride)])
+
+    def panel(pooled: torch.Tensor) -> np.ndarray:
+        out = np.full((*gray.shape, 3), SLOT_BACKGROUND, np.uint8)
+        enlarged = upscale(_gray(pooled, low, high), stride)[:gray.shape[0], :gray.shape[1]]
+        out[:enlarged.shape[0], :enlarged.shape[1]] = enlarged
+        return out
+
+    h, w = pooled_max.shape
+    return hstack_panels([with_title(_gray(gray, low, high), "input"),
+                          with_title(panel(pooled_max), f"max pooling {h} x {w}"),
+                          with_title(panel(pooled_avg), f"average pooling {h} x {w}")])
 
 
 def _gray(values: torch.Tensor, low: float, high: float) -> np.ndarray:
@@ -98,7 +111,8 @@ class PoolingExplorer(FramedExplorer):
     kernel_size, stride : int
         Starting settings, from :data:`POOL_SIZES` and :data:`POOL_STRIDES`.
     zoom : float
-        Display pixels per image pixel.
+        Display pixels per image pixel; less where the picture would be wider than
+        :data:`~course_utils.explorers.layout.PICTURE_WIDTH`. The same at every setting.
 
     Attributes
     ----------
@@ -138,4 +152,5 @@ class PoolingExplorer(FramedExplorer):
         with torch_threads(1):  # small tensors: threads would only wait on each other
             pmax, pavg = pool_both(self.gray, k, s)
             canvas = render_pooling(self.gray, pmax, pavg, s)
-        return Frame(canvas, self.zoom, _readout(self.gray, pmax, k, s), result=(pmax, pavg))
+        return Frame(canvas, display_zoom(canvas.shape[1], self.zoom),
+                     _readout(self.gray, pmax, k, s), result=(pmax, pavg))
