@@ -383,8 +383,8 @@ def test_the_kernel_map_has_a_colour_bar_reading_its_values():
     fmap = apply_kernel(gray, kernel_preset("sobel_x"))
     canvas = render_kernel_view(gray, fmap)
     m = float(np.percentile(np.abs(fmap.numpy()), 99.5))
-    bar = canvas_module.scale_bar(fmap.shape[0], "RdBu_r", -m, m)
-    title = canvas.shape[0] - (40 + 2 * max(PADDINGS) + 2)
-    assert np.array_equal(canvas[title + 1:title + 1 + fmap.shape[0], -bar.shape[1]:], bar)
+    slot = 40 + 2 * max(PADDINGS) + 2  # the map's frame, as tall as the largest map
+    bar = canvas_module.scale_bar(slot, "RdBu_r", -m, m)
+    assert np.array_equal(canvas[-slot:, -bar.shape[1]:], bar)
     with pytest.raises(ValueError, match="cannot come from"):
         render_kernel_view(gray, torch.zeros(60, 10))

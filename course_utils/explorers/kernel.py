@@ -57,7 +57,8 @@ def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndar
     The map is drawn at the input's scale, top-left in a frame the size of the largest map the
     sliders can give (input + 2 × the widest padding), so the canvas has the same size at every
     setting. A signed map is drawn blue (< 0) / white (0) / red (> 0), a non-negative one in
-    gray; the bar beside it reads its values. Each panel has a title.
+    gray; the bar beside it (as tall as the frame, whatever the map's size) reads its values.
+    Each panel has a title.
 
     Parameters
     ----------
@@ -81,13 +82,10 @@ def render_kernel_view(gray: torch.Tensor, feature_map: torch.Tensor) -> np.ndar
     slot = np.full((h + 2 * pad + 2, w + 2 * pad + 2, 3), SLOT_BACKGROUND, np.uint8)
     slot[:ho + 2, :wo + 2] = SLOT_BORDER
     slot[1:ho + 1, 1:wo + 1] = coloured
-    bar = scale_bar(ho, cmap, low, high)
-    bar_slot = np.full((slot.shape[0], bar.shape[1], 3), 255, np.uint8)
-    bar_slot[1:ho + 1] = bar
     return hstack_panels([with_title(colorize(gray, GREY_CMAP, symmetric=False),
                                      f"input {h} x {w}"),
                           with_title(slot, f"feature map {ho} x {wo}"),
-                          with_title(bar_slot, "value")])
+                          with_title(scale_bar(slot.shape[0], cmap, low, high), "value")])
 
 
 def shape_readout(n_h: int, n_w: int, k: int, stride: int, padding: int, dilation: int,
