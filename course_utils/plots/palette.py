@@ -5,11 +5,13 @@ learners with colour-vision deficiency (about one man in twelve) and in greyscal
 
 - magnitudes (a heat map, a CAM, a saliency map) use a perceptually uniform map whose lightness
   grows with the value, so brighter always means more;
-- signed values (a kernel, a layer's map, a difference) use a diverging map, white at zero;
+- signed values (a kernel, a layer's map, a difference) use a diverging map, white at zero
+  (:data:`GAIN_CMAP` where above zero is better);
 - categories (classes, methods, curves) use the Okabe–Ito colours, chosen to stay apart under
-  the common colour-vision deficiencies;
+  the common colour-vision deficiencies, each with a marker or a hatch of its own
+  (:func:`series_style`);
 - right and wrong are never told by colour alone: :data:`RIGHT_MARK` and :data:`WRONG_MARK` go
-  into the text as well.
+  into the text as well (:func:`verdict`), and a highlighted bar is hatched and labelled.
 
 Rainbow maps ("jet", "rainbow", "hsv" and their kin) are not used anywhere: their bright bands
 invent edges that the data does not have, and their reds and greens merge for many readers
