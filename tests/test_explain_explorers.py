@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import datetime, timezone
 
-import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -26,6 +25,7 @@ from course_utils.explorers import (
 from course_utils.explorers.cam import cam_views
 from course_utils.explorers.frames import slider_count
 from course_utils.explorers.layer_maps import color_scale, render_layer_maps
+from course_utils.explorers.layout import tooltip_of
 from course_utils.plots import (
     plot_channel,
     plot_curves,
@@ -125,8 +125,8 @@ def test_cam_explorer_shows_the_frame_of_the_opacity_and_offers_cam_only_at_the_
     assert 1 in explorer._cache
 
 
-def test_explorers_without_stack_update_one_image_in_place(photos, monkeypatch):
-    monkeypatch.delattr(ipywidgets, "Stack")  # ipywidgets as Google Colab ships it (7.7)
+def test_explorers_on_the_kernel_path_update_one_image_in_place(photos):
+    # No browser view has said it drew the frames: the kernel redraws one picture in place.
     maps = LayerMapExplorer(rgb_net(), photos, prepare=prepare, layers=["1", "2"], n_maps=4)
     image, first = maps.image, maps.image.value
     maps.channel_slider.value = 4
@@ -241,7 +241,7 @@ def test_cam_method_disables_the_layer_slider_it_ignores(photos):
     assert not explorer.layer_slider.disabled
     explorer.method.value = "CAM"
     assert explorer.layer_slider.disabled
-    assert "CAM exists only at the layer before the pooling" in explorer.layer_slider.tooltip
+    assert "CAM exists only at the layer before the pooling" in tooltip_of(explorer.layer_slider)
     explorer.method.value = "Grad-CAM"
     assert not explorer.layer_slider.disabled
 
