@@ -130,8 +130,11 @@ def check_layout(page, name: str, keys: list[tuple[str, str]]) -> dict:
     output = output_of(page, cell)
     output.scroll_into_view_if_needed()
     page.wait_for_timeout(200)
-    figures = {"sizes": [picture_size(output, picture)], "covered": []}
-    figures["covered"] += covered_controls(boxes(page, output))
+    found = boxes(page, output)
+    figures = {"sizes": [picture_size(output, picture)], "covered": covered_controls(found),
+               "output_width": found["area"]["right"] - found["area"]["left"]}
+    # Colab's output area is 900-1000 px: the narrower area here is the stricter test
+    assert figures["output_width"] < 900, f"{name}: the side panel is not open"
     output.screenshot(path=str(SHOTS / f"{name}.png"))
     for slider, key in keys:
         before = shown_src(output, picture)
