@@ -12,7 +12,8 @@
   at most :data:`MAX_CODE_LINES` lines ("… N more lines in the notebook") and
   :data:`MAX_OUTPUT_LINES` lines of printed output;
 - each figure (an image, or an explorer's snapshot) gets a slide of its own with its caption;
-- teaching notes (cells tagged ``notes``) go to the slide they follow, for the speaker view;
+- teaching notes (cells tagged ``notes``) go to the first slide of the section they are in
+  (the lesson's own notes, after its header, to the title slide), for the speaker view;
 - the setup cells before the first section, the exercises' code and the solutions are left out,
   and so are cells tagged ``skip`` and the Colab cells.
 
@@ -307,6 +308,7 @@ class _Planner:
         self.section = ""
         self.exercises = False
         self.header = True  # before the first section: setup code is left out
+        self.section_slide = 0  # where the section began: its notes go there
         self.state = widget_state(nb)
         self.captions = figure_captions(nb)
 
@@ -319,7 +321,7 @@ class _Planner:
     def start(self, title: str, level: int, label: bool = False) -> None:
         """A new slide for a heading (or a bold label, which does not end the section)."""
         if not label:
-            self.section = title
+            self.section, self.section_slide = title, len(self.slides)
             if level >= 2:
                 self.exercises = "exercise" in title.lower()
                 self.header = False
@@ -374,7 +376,8 @@ class _Planner:
             self.slides.append(Slide(title=self.section, figure=figure, caption=caption))
 
     def notes(self, source: str) -> None:
-        self.current.notes.append(notes_text(source))
+        self.current  # noqa: B018  (a deck that starts with notes gets its first slide)
+        self.slides[self.section_slide].notes.append(notes_text(source))
 
 
 def plan_deck(nb) -> list[Slide]:

@@ -28,6 +28,9 @@ SINGLE_CHILD = ("StackModel", "TabModel", "AccordionModel")
 """Containers that show one child at a time (``selected_index``)."""
 ROWS = ("HBoxModel", "GridBoxModel")
 PROGRESS = ("FloatProgressModel", "IntProgressModel")
+LIVE_ONLY = ("course-frames-note",)
+"""CSS classes of widgets that speak of the live front end (the explorers' "frame viewer has
+not loaded" line): a snapshot leaves them out."""
 
 
 def widget_state(nb) -> dict:
@@ -70,10 +73,14 @@ def _shown_children(model: dict) -> list[str]:
 
 
 def _hidden(state: dict, model: dict) -> bool:
-    """True when the widget's layout hides it (``display: none`` or ``visibility: hidden``)."""
+    """True when the widget's layout hides it (``display: none`` or ``visibility: hidden``), or
+    when it only makes sense live (:data:`LIVE_ONLY`).
+    """
     layout = state.get(_model_ref(model.get("state", {}).get("layout")) or "", {})
     values = layout.get("state", {})
-    return values.get("display") == "none" or values.get("visibility") == "hidden"
+    live_only = set(LIVE_ONLY) & set(model.get("state", {}).get("_dom_classes", ()))
+    return values.get("display") == "none" or values.get("visibility") == "hidden" or bool(
+        live_only)
 
 
 def compressed_png(data: str) -> str:
@@ -154,7 +161,7 @@ def shows_images(state: dict, model_id: str) -> bool:
     return bool(widget_images(state, model_id, compress=False))
 
 
-def image_tag(data: dict, alt: str, width: str | None = None) -> str:
+def image_tag(data: dict, alt: str, width: str | None = None, classes: tuple = ()) -> str:
     """An ``<img>`` with inline data and alt text.
 
     Parameters
@@ -165,10 +172,13 @@ def image_tag(data: dict, alt: str, width: str | None = None) -> str:
         The text alternative (the figure's caption).
     width : str, optional
         Display width in CSS pixels.
+    classes : tuple of str
+        CSS classes the widget had (an explorer's style sheet may refer to them).
     """
     mime = next(k for k in IMAGE_TYPES if k in data)
     size = f" width='{html.escape(str(width))}'" if width else ""
-    return (f"<img class='course-snapshot-image' alt='{html.escape(alt, quote=True)}'{size} "
+    names = html.escape(" ".join(("course-snapshot-image", *classes)), quote=True)
+    return (f"<img class='{names}' alt='{html.escape(alt, quote=True)}'{size} "
             f"src='data:{mime};base64,{data[mime]}'>")
 
 
@@ -196,18 +206,20 @@ def _control_html(model: dict) -> str:
     """A control (slider, dropdown, text box, button) as its name and value."""
     values = model.get("state", {})
     name = values.get("description") or ""
+    tip = values.get("tooltip") or values.get("description_tooltip") or ""
+    title = f" title='{html.escape(tip, quote=True)}'" if tip else ""
     if model.get("model_name") == "ButtonModel":
-        return f"<span class='course-control'>[{html.escape(name)}]</span>"
+        return f"<span class='course-control'{title}>[{html.escape(name)}]</span>"
     value = _value_text(values)
     if not name and not value:
         return ""
     label = f"<b>{html.escape(name)}</b>: " if name else ""
-    return f"<span class='course-control'>{label}{html.escape(value)}</span>"
+    return f"<span class='course-control'{title}>{label}{html.escape(value)}</span>"
 
 
 def _progress_html(model: dict) -> str:
     values = model.get("state", {})
-    value, top = values.get("value", 0), values.get("max", 100)
+    value, top = f"{values.get('value', 0):g}", f"{values.get('max', 100):g}"
     name = values.get("description") or ""
     return (f"<span class='course-control'>{html.escape(name)}<progress value='{value}' "
             f"max='{top}'>{value} of {top}</progress></span>")
@@ -255,7 +267,8 @@ def widget_html(state: dict, model_id: str, alts: list[str], seen: set | None = 
     if kind == "ImageModel":
         data = _image_widget_data(model)
         return "" if data is None else image_tag(data, alts.pop(0) if alts else "",
-                                                 values.get("width") or None)
+                                                 values.get("width") or None,
+                                                 tuple(values.get("_dom_classes", ())))
     if kind == "OutputModel":
         return _output_html(model, alts)
     if kind in ("HTMLModel", "HTMLMathModel", "LabelModel"):
