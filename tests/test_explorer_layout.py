@@ -7,8 +7,9 @@ it runs once, in one JupyterLab session. For every explorer:
 
 - no control (slider, menu, toggle, number box, button) is covered by a picture, nor cut off at
   the right of the output area;
-- moving the main slider with the keyboard (and the kernel explorer's stride, kernel size and
-  padding) leaves the picture's on-screen size unchanged, so the input keeps its size;
+- moving the main slider with the keyboard (and the kernel explorer's stride, padding, dilation
+  and kernel size, the pooling window, the layer-map layer) leaves the picture's on-screen size
+  unchanged, so the input keeps its size;
 - the kernel explorer's 7 × 7 weights are all visible and editable; the ε slider reads ε in one
   unit; with method CAM the layer slider is disabled.
 
@@ -165,7 +166,8 @@ def test_no_picture_covers_a_control_and_the_main_slider_keeps_the_size(page, na
 
 def test_kernel_explorer_keeps_its_input_size_and_shows_a_7x7_kernel(page):
     keys = [(".course-stride", "ArrowRight"), (".course-stride", "End"),
-            (".course-padding", "End"), (".course-kernel-size", "End"),
+            (".course-padding", "End"), (".course-dilation", "End"),
+            (".course-kernel-size", "End"),
             (".course-stride", "Home")]
     figures = check_layout(page, "kernel", keys)
     output = output_of(page, EXPLORERS["kernel"][0])
