@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from course_utils.plots.palette import (
     GAIN_CMAP,
@@ -66,6 +67,7 @@ def plot_history(histories: "dict[str, object] | object", metrics: Sequence[str]
                 ax.plot(h.epoch, getattr(h, f"val_{metric}"), "-", **style, markersize=3,
                         label=f"{prefix}validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs only
         ax.set_ylabel({"loss": "cross-entropy loss", "acc": "accuracy"}.get(metric, metric))
         ax.grid(alpha=0.3)
     # one legend for all panels, below them, where it covers no curve
