@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from browser_support import ARTIFACTS, chromium, need_browser
 
-from course_utils.publish.captions import caption_lines, plain_text
+from course_utils.publish.captions import CaptionError, caption_lines, plain_text
 from course_utils.publish.colab import add_colab_cells
 from course_utils.publish.website import (
     build_site,
@@ -138,9 +138,10 @@ def test_a_figure_without_its_caption_fails_the_build(site):
     nb = nbformat.read(site / "98_tiny.ipynb", as_version=4)
     explorer_caption = next(i for i, c in enumerate(nb.cells) if "kernel explorer" in c.source)
     nb.cells[explorer_caption].source = "The explorer, uncaptioned."
-    with pytest.raises(ValueError, match=r"98_tiny: cell \d+ \(nbval's Cell 2, `from course_utils"
-                                         r".data import sample_photo`\) draws 1 figure\(s\) but "
-                                         r"the markdown cell after it has 0 caption line\(s\)"):
+    with pytest.raises(CaptionError, match=r"98_tiny: cell \d+ \(nbval's Cell 2, `from "
+                                           r"course_utils.data import sample_photo`\) draws 1 "
+                                           r"figure\(s\) but the markdown cell after it has 0 "
+                                           r"caption line\(s\)"):
         page_html(nb, "98_tiny", "")
 
 
@@ -190,3 +191,14 @@ def test_the_site_opens_from_the_file_system_without_the_network(site):
         page.wait_for_selector("text=a small grid of weights")
     assert shown == 3
     assert outside == [], f"the site asked the network for {sorted(set(outside))}"
+
+
+def test_the_command_line_says_which_cell_lacks_its_caption(site, tmp_path, capsys):
+    from course_utils.publish.__main__ import main
+
+    nb = nbformat.read(site / "98_tiny.ipynb", as_version=4)
+    for cell in nb.cells:
+        cell.source = cell.source.replace("*Figure:* A line", "A line")
+    nbformat.write(nb, tmp_path / "98_tiny.ipynb")
+    assert main(["site", str(tmp_path / "98_tiny.ipynb"), "--out", str(tmp_path / "site")]) == 1
+    assert "draws 1 figure(s) but the markdown cell after it has 0" in capsys.readouterr().err

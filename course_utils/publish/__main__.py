@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from course_utils.publish.captions import CaptionError
 from course_utils.publish.colab import add_colab_cells
 from course_utils.publish.header import write_time_line
 from course_utils.publish.slides import build_decks, tag_slides
@@ -92,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "timings.json").write_text(json.dumps(timings, indent=1) + "\n")
         return 0
     builder = build_decks if args.command == "slides" else build_site
-    for page in builder(args.notebooks, args.out):
+    try:
+        pages = builder(args.notebooks, args.out)
+    except CaptionError as error:
+        print(f"the {args.command} were not built:\n{error}", file=sys.stderr)
+        return 1
+    for page in pages:
         print(page)
     return 0
 

@@ -23,6 +23,12 @@ NOTES_TAG = "notes"
 CONVENTION = ("give one `*Figure:*` line per figure, in the order the cell draws them, in the "
               "markdown cell right after it (CONTRIBUTING.md, 'Figures, captions and teaching "
               "notes'; an explorer is one figure)")
+
+
+class CaptionError(ValueError):
+    """A code cell's figures and the caption lines after it do not match."""
+
+
 _MARKDOWN = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their text
     (re.compile(r"<[^>]+>"), ""),  # HTML tags
@@ -152,7 +158,7 @@ def mismatch(cells: list, index: int, figures: int, name: str) -> str | None:
 
 
 def check_captions(nb, name: str, state: dict) -> None:
-    """Raise ValueError unless every code cell of executed ``nb`` has one caption per figure.
+    """Raise :class:`CaptionError` unless each code cell of ``nb`` has one caption per figure.
 
     Parameters
     ----------
@@ -167,7 +173,7 @@ def check_captions(nb, name: str, state: dict) -> None:
                 for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
     problems = [p for p in problems if p]
     if problems:
-        raise ValueError("\n".join(problems))
+        raise CaptionError("\n".join(problems))
 
 
 def figure_captions(nb) -> dict[int, list[str]]:

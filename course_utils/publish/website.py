@@ -84,7 +84,7 @@ def caption_figures(nb, name: str) -> None:
     """Give every figure of executed ``nb`` its caption, in place; widgets become snapshots.
 
     Image outputs get the caption as ``metadata["alt"]`` (the page templates write it as alt
-    text); a widget view becomes its static HTML (:func:`snapshot_html`). Raises ValueError
+    text); a widget view becomes its static HTML (:func:`snapshot_html`). Raises CaptionError
     (:func:`check_captions`) when a cell's figures and caption lines do not match.
 
     Parameters
@@ -274,7 +274,7 @@ def index_html(names: list[str], titles: dict[str, str], documents: dict[str, st
 def build_site(executed: list[Path], out_dir: Path, *, documents_dir: Path = ROOT) -> list[Path]:
     """Write a page per executed notebook, the documents and ``index.html`` into ``out_dir``.
 
-    Raises ValueError when a figure has no caption, AssertionError (from :func:`check_figures`)
+    Raises CaptionError when a figure has no caption, AssertionError (from :func:`check_figures`)
     when a page lost a figure.
 
     Parameters
