@@ -107,6 +107,7 @@ def test_explorer_snapshots_keep_their_readout_and_controls_and_the_note_only_ex
 def test_pages_hide_the_colab_cells_and_show_titles_without_markdown(site):
     page = (site / "site" / "98_tiny.html").read_text()
     assert "colab-badge.svg" not in page and "COURSE_REPO" not in page
+    assert f"<title>{TITLE}</title>" in page
     index = (site / "site" / "index.html").read_text()
     assert f">{TITLE}</a>" in index and "`" not in index and "**" not in index
     assert f"← {TITLE}" in (site / "site" / "99_next.html").read_text()

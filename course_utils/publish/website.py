@@ -215,6 +215,7 @@ def page_html(nb, name: str, nav: str) -> str:
     nb = copy.deepcopy(nb)
     caption_figures(nb, name)  # cell numbers in its messages are the notebook's own
     without_colab_cells(nb)
+    nb.metadata["title"] = lesson_title(nb, name)  # the page's <title>, without markdown
     exporter = HTMLExporter(template_name="course_page", extra_template_basedirs=[str(TEMPLATES)])
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name},
                                                          "course_nav": nav,
