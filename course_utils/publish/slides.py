@@ -121,16 +121,18 @@ def figure_html(slide: Slide, state: dict) -> str:
     figure = slide.figure or {}
     if "output" in figure:
         data = {k: v for k, v in figure["output"].get("data", {}).items() if k in IMAGE_TYPES}
-        images = [image_tag(data, slide.caption)]
-        note = ""
+        images, kind = [image_tag(data, slide.caption)], "image"
     else:
         found = widget_images(state, figure["model"])
         images = [image_tag(d, slide.caption if len(found) == 1 else
                             f"{slide.caption} (picture {i + 1} of {len(found)})")
                   for i, d in enumerate(found)]
-        note = " <span class='course-more'>(an explorer: move its controls in the notebook)</span>"
-    return (f"<figure class='course-figure course-figure-{len(images)}'>{''.join(images)}"
-            f"<figcaption>{html.escape(slide.caption)}{note}</figcaption></figure>")
+        kind = "explorer"
+    note = (" <span class='course-more'>(an explorer: move its controls in the notebook)</span>"
+            if kind == "explorer" else "")
+    return (f"<figure class='course-figure course-figure-{len(images)} course-figure-{kind}'>"
+            f"{''.join(images)}<figcaption>{html.escape(slide.caption)}{note}</figcaption>"
+            "</figure>")
 
 
 def slide_html(slide: Slide, state: dict) -> str:
