@@ -78,7 +78,8 @@ def site(tmp_path_factory):
     documents.mkdir()
     (documents / "INSTRUCTORS.md").write_text("# Teaching the course\n\n| lesson | minutes |\n"
                                               "|---|---|\n| [98](notebooks/98_tiny.ipynb) | 5 |\n")
-    (documents / "GLOSSARY.md").write_text("# Glossary\n\n**kernel**: a small grid of weights.\n")
+    (documents / "GLOSSARY.md").write_text("# Glossary\n\n**kernel**: a small grid of weights."
+                                           " Under [CC BY 4.0](LICENSE-CONTENT.md).\n")
     (documents / "LICENSE").write_text("MIT License\n\nCopyright <the authors>\n")
     (documents / "LICENSE-CONTENT.md").write_text("# CC BY 4.0\n\nAttribution 4.0.\n")
     build_site([folder / "98_tiny.ipynb", folder / "99_next.ipynb"], folder / "site",
@@ -127,7 +128,8 @@ def test_every_page_has_the_licence_footer_and_the_guides_are_pages(site):
                                                                          index)
     guide = (site / "site" / "instructors.html").read_text()
     assert "<table>" in guide and 'href="98_tiny.html"' in guide  # notebook links: their pages
-    assert "<strong>kernel</strong>" in (site / "site" / "glossary.html").read_text()
+    glossary = (site / "site" / "glossary.html").read_text()
+    assert "<strong>kernel</strong>" in glossary and 'href="license-content.html"' in glossary
 
 
 def test_missing_guides_are_left_out_of_the_index():

@@ -227,7 +227,8 @@ def page_html(nb, name: str, nav: str) -> str:
 def document_html(source: Path, title: str) -> str:
     """A markdown (or plain-text) file of the repository as a page of the site.
 
-    Links to notebooks (``notebooks/NN_topic.ipynb``) point at their pages.
+    Links to notebooks (``notebooks/NN_topic.ipynb``) and to the other :data:`DOCUMENTS` point
+    at their pages.
 
     Parameters
     ----------
@@ -242,6 +243,8 @@ def document_html(source: Path, title: str) -> str:
     if source.suffix == ".md":
         body = mistune.create_markdown(plugins=["table", "strikethrough"])(text)
         body = re.sub(r"href=\"(?:\.\./)?notebooks/(\d\d_\w+)\.ipynb\"", r'href="\1.html"', body)
+        for file, (page, _) in DOCUMENTS.items():  # links to the other documents: their pages
+            body = body.replace(f'href="{file}"', f'href="{page}"')
     else:
         body = f"<pre>{html.escape(text)}</pre>"
     return (f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{html.escape(title)}"
