@@ -205,3 +205,40 @@ def test_the_command_line_says_which_cell_lacks_its_caption(site, tmp_path, caps
     nbformat.write(nb, tmp_path / "98_tiny.ipynb")
     assert main(["site", str(tmp_path / "98_tiny.ipynb"), "--out", str(tmp_path / "site")]) == 1
     assert "draws 1 figure(s) but the markdown cell after it has 0" in capsys.readouterr().err
+
+
+def test_a_snapshot_shows_what_was_on_screen_with_alt_text_and_control_values():
+    from course_utils.publish.snapshot import snapshot_html
+
+    pixel = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9a"
+             "wAAAABJRU5ErkJggg==")
+
+    def model(name, buffers=(), **state):
+        return {"model_name": name, "state": {"_view_name": name[:-5] + "View", **state},
+                "buffers": list(buffers)}
+
+    image = [{"path": ["value"], "encoding": "base64", "data": pixel}]
+    state = {
+        "box": model("VBoxModel", children=["IPY_MODEL_slider", "IPY_MODEL_stack",
+                                            "IPY_MODEL_gone", "IPY_MODEL_note",
+                                            "IPY_MODEL_readout"]),
+        "slider": model("SelectionSliderModel", description="opacity", index=1,
+                        _options_labels=["0", "0.5", "1"], tooltip="how much map shows"),
+        "stack": model("StackModel", selected_index=1,
+                       children=["IPY_MODEL_first", "IPY_MODEL_second"]),
+        "first": model("ImageModel", image, _dom_classes=["course-map"]),
+        "second": model("ImageModel", image, _dom_classes=["course-map", "course-pixelated"]),
+        "gone": model("ImageModel", image, layout="IPY_MODEL_hidden"),
+        "hidden": {"model_name": "LayoutModel", "state": {"display": "none"}},
+        "note": model("HTMLModel", value="viewer not loaded", _dom_classes=["course-frames-note"]),
+        "readout": model("HTMLModel", value="map <b>7 × 7</b>"),
+    }
+    page = snapshot_html(state, "box", "A heat map over a cat.")
+    assert page.startswith("<p class='course-widget-note'>Interactive explorer")
+    assert page.count("<img") == 1  # the Stack's child on screen; the hidden one left out
+    assert "course-pixelated" in page and "alt='A heat map over a cat.'" in page
+    assert "title='how much map shows'><b>opacity</b>: 0.5</span>" in page
+    assert "map <b>7 × 7</b>" in page and "viewer not loaded" not in page
+    assert snapshot_html({"bar": model("FloatProgressModel", value=2.0, max=4.0)}, "bar", "") == (
+        "<div class='course-snapshot'><span class='course-control'><progress value='2' max='4'>"
+        "2 of 4</progress></span></div>")
