@@ -103,9 +103,12 @@ function render({ model, el }) {
     node.decode().catch(() => {}).finally(() => { if (old) URL.revokeObjectURL(old); });
   }
 
+  let builds = 0;
   async function build() {
+    const token = ++builds;
     const refs = model.get("frames") || [];
     const models = await Promise.all(refs.map((ref) => modelOf(manager, ref)));
+    if (token !== builds) return; // a newer list of frames arrived meanwhile
     frameModels.forEach((m) => m && m.off(null, null, context));
     frameModels = models;
     nodes.forEach((node) => node.dataset.url && URL.revokeObjectURL(node.dataset.url));
