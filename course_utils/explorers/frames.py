@@ -68,10 +68,10 @@ MAX_FRAMES = 150
 ahead of time would cost more than it saves (the largest in the lessons: conv_step's 64)."""
 
 STACKED_COMPRESS_LEVEL = 1
-"""zlib level of stacked frames. All of them go to the browser whenever a control other than the
-main slider changes, so their size counts more than the milliseconds of encoding
-(``benchmarks/browser_latency.py`` prints ``frames_kb`` and ``frames_build_ms``; the figures are
-in ``benchmarks/README.md``). The kernel path keeps
+"""zlib level of the frames of a stack that may go to the browser. All of them go whenever a
+control other than the main slider changes, so their size counts more than the milliseconds of
+encoding (the figures: ``benchmarks/README.md``, "PNG encoding of the explorers"). An explorer
+with more than :data:`MAX_FRAMES` settings keeps
 :func:`~course_utils.plots.canvas.png_bytes`' default."""
 
 
