@@ -169,3 +169,13 @@ def test_the_frame_view_ships_its_script_and_ignores_other_messages():
     view._handle_custom_msg({"type": "ready"}, [])
     view._handle_custom_msg({"type": "ready"}, [])
     assert view.live and seen == [True]
+
+
+def test_each_view_that_goes_live_gets_each_frame_once(sent):
+    stack, _, _, _ = counting_stack()
+    stack.refresh()
+    stack.pictures._handle_custom_msg({"type": "ready"}, [])
+    stack.texts._handle_custom_msg({"type": "ready"}, [])
+    frames = stack.pictures.frames + stack.texts.frames
+    values = [w for w, keys in sent if "value" in keys and any(w is f for f in frames)]
+    assert sorted(map(id, values)) == sorted(map(id, frames))  # each once, none twice

@@ -199,7 +199,7 @@ class FrameStack:
 
         w = _widgets.widgets()
         browser = FrameView(self.slider, key=self._key, kind=kind, classes=classes)
-        browser.on_live(self._went_live)
+        browser.on_live(lambda: self._went_live(browser))
         for widget in fallback:
             widget.add_class("course-frames-fallback")
         box = w.VBox([browser, *fallback], layout=_picture_layout(w))
@@ -267,13 +267,12 @@ class FrameStack:
         self._ensure(self.index)
         self._publish()
 
-    def _went_live(self) -> None:
+    def _went_live(self, view: Any) -> None:
         """A browser view drew: send it every frame rendered so far, then the rest."""
-        if self.stacked:
-            for i, encoded in sorted(self._encoded.items()):
-                self._send(i, encoded)
-            self._publish()
-            self._fill_later()
+        for i, encoded in sorted(self._encoded.items()):
+            self._put(view, i, encoded)
+        self._publish()
+        self._fill_later()
 
     def _ensure(self, i: int) -> None:
         """Render frame ``i`` if it is not yet, and send it where it is shown."""
@@ -284,14 +283,21 @@ class FrameStack:
             self._show(self._encoded[i])
 
     def _send(self, i: int, encoded: Encoded) -> None:
-        """Put frame ``i`` into the browser views (only once they are live: the kernel path
-        sends nothing twice).
+        """Put frame ``i`` into the browser views that are live (the kernel path sends
+        nothing twice).
         """
+        for view in (self.pictures, self.texts):
+            if view is not None and view.live:
+                self._put(view, i, encoded)
+
+    @staticmethod
+    def _put(view: Any, i: int, encoded: Encoded) -> None:
+        """Frame ``i`` into browser view ``view``: its picture or its readout."""
         png, width, text = encoded
-        if self.pictures is not None and self.pictures.live:
-            _widgets.set_png(self.pictures.frames[i], png, width, 1.0)
-        if self.texts is not None and self.texts.live:
-            self.texts.frames[i].value = text
+        if view.kind == "image":
+            _widgets.set_png(view.frames[i], png, width, 1.0)
+        else:
+            view.frames[i].value = text
 
     def _show(self, encoded: Encoded) -> None:
         """Kernel path: the slider's frame into the one Image and HTML (skipped where the
