@@ -70,7 +70,7 @@ def mark(name, explorer, slider, **controls):
     slider.add_class(f"bench-{name}-slider")
     explorer.frames.view.add_class(f"bench-{name}-image")
     for control, widget in controls.items():
-        widget.add_class(f"bench-{name}-{control}")
+        widget.add_class(f"bench-{name}-control-{control}")
     with LOG.open("a") as log:
         log.write(json.dumps({"name": name, "controls": list(controls)}) + "\\n")
     set_state = slider.set_state
@@ -281,7 +281,7 @@ def measure(page, name: str, controls: list[str], steps: int, control_steps: int
 
     result = {"slider": timed(page, name, slide, steps, warmup=3)}
     for control in controls:
-        widget = page.locator(f".bench-{name}-{control}").first
+        widget = page.locator(f".bench-{name}-control-{control}").first
         result[control] = timed(page, name, lambda w=widget: change(page, w), control_steps,
                                 warmup=1)
     return result
