@@ -2,10 +2,11 @@
 
 A step is what happens between a slider move and the PNG bytes the notebook front end receives:
 compute (convolution or a forward pass) plus rendering and PNG encoding. The explorers run on
-the kernel path here (as without ``ipywidgets.Stack``, on Colab's ipywidgets 7), so a step
-renders one frame: that is also what each pre-rendered frame costs when a control other than
-the main slider changes (``benchmarks/browser_latency.py`` prints ``frames_build_ms`` for all
-of an explorer's frames together). Measured:
+the kernel path here (no front end ever reports the in-browser viewer ready), so a step renders
+one frame: that is also what each pre-rendered frame costs when a control other than
+the main slider changes (``benchmarks/browser_latency.py`` times what the learner sees). The
+kernel path keeps each frame it rendered until another control changes; every step here first
+forgets them (:func:`uncached`), so each step renders. Measured:
 
 - ``kernel_step_ms``: :class:`KernelExplorer` on the cat photo at half size (150 x 226) as
   ``02_convolution.ipynb`` shows it, cycling stride and kernel size;
@@ -43,7 +44,6 @@ import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
@@ -60,7 +60,11 @@ from course_utils.explorers.feature_maps import layer_activations  # noqa: E402
 from course_utils.pretrained import imagenet_labels, load_mobilenet_v2, tflite_preprocess  # noqa: E402
 
 MOBILENET_LAYERS = [f"features.{i}" for i in range(19)]
-del ipywidgets.Stack  # the kernel path: every step renders the frame it shows
+
+
+def uncached(explorer) -> None:
+    """Forget the frames ``explorer`` rendered, so the next step renders its frame again."""
+    explorer.frames._encoded.clear()  # the kernel path's cache of rendered frames
 
 
 def small_cnn() -> nn.Module:
@@ -125,6 +129,7 @@ def pretrained_cases(steps: int) -> dict[str, float]:
     maps.picker.value = 1  # both photos recorded: the steps below only colour and encode
 
     def maps_step(i: int) -> None:  # one slider move per step: the layer, then the channels
+        uncached(maps)
         if i % 2 == 0:
             maps.layer_slider.value = MOBILENET_LAYERS[(i // 2 + 1) % len(MOBILENET_LAYERS)]
         else:
@@ -140,6 +145,7 @@ def pretrained_cases(steps: int) -> dict[str, float]:
     classes = [c for _, c in cam.class_menu.options]
 
     def cam_step(i: int) -> None:  # one control per step: opacity, layer, class in turn
+        uncached(cam)
         if i % 3 == 0:
             cam.opacity.value = round(0.1 * ((i // 3) % 11), 1)
         elif i % 3 == 1:
@@ -172,6 +178,7 @@ def main() -> None:
 
     def kernel_step(i: int) -> None:
         stride, size = settings[i % len(settings)]
+        uncached(kernel)
         if kernel.size_slider.value != size:
             kernel.size_slider.value = size
         kernel.stride_slider.value = stride
@@ -182,6 +189,7 @@ def main() -> None:
     maps = FeatureMapExplorer(model, digits, layer="1", n_maps=16)
 
     def feature_maps_step(i: int) -> None:
+        uncached(maps)
         maps.image_slider.value = (i + 1) % len(digits)  # a new image: runs the network again
         assert maps.image.value[:4] == b"\x89PNG"
 

@@ -1,5 +1,5 @@
-"""The ε explorer (one frame per ε, or one image in place on the kernel path; static
-twin) and the adversarial figures of notebook 12."""
+"""The ε explorer (one frame per ε in the browser viewer, or one image in place on the kernel
+path; static twin) and the adversarial figures of notebook 12."""
 
 from __future__ import annotations
 

@@ -15,16 +15,21 @@ Introduced in ``02_convolution.ipynb`` and ``03_pooling_activations_dense.ipynb`
   (notebook 09);
 - ``cam``: :class:`CamExplorer` / :func:`show_cam`, CAM and Grad-CAM over a photo (notebook 09);
 - ``photo_upload``: :func:`decode_photo`, a learner's own photo for those two (notebook 09);
-- ``render``: arrays to PNG bytes without matplotlib (what makes rendering a frame fast);
+- ``course_utils.plots.canvas`` (not here): arrays to PNG bytes without matplotlib, what makes
+  rendering a frame fast;
 - ``frames``: :class:`~course_utils.explorers.frames.FrameStack`, one pre-rendered picture per
-  setting of an explorer's main slider, switched in the browser without waiting for the kernel.
+  setting of an explorer's main slider, switched in the browser without waiting for the kernel;
+- ``frame_view``: :class:`~course_utils.explorers.frame_view.FrameView`, the small anywidget
+  that holds those pictures in the page and follows the slider there;
+- ``layout``: labels, tooltips and sizes the explorers share.
 
 Each explorer's main slider (the kernel's stride, the output cell, the pooling stride, the image
 of the feature maps, the block of channels, the CAM opacity, ε) switches between frames rendered
-ahead of time in an ``ipywidgets.Stack`` linked to it in the browser; its other controls make the
-kernel render the frames again. Without ``Stack`` (ipywidgets 7, as on Colab) one
-``ipywidgets.Image`` is updated in place by the kernel instead. ipywidgets is imported only when
-a widget is built, so the static functions work without it.
+ahead of time, held by a ``FrameView`` that follows the slider's model in the browser (ipywidgets
+8 and 7.7 alike); its other controls make the kernel render the frame on screen first and the
+others after it. Until the viewer reports that it has drawn (or where it cannot load), one
+``ipywidgets.Image`` is updated in place by the kernel instead, and the explorer says so.
+ipywidgets is imported only when a widget is built, so the static functions work without it.
 """
 
 from course_utils.explorers.cam import CamExplorer, show_cam
