@@ -238,7 +238,10 @@ def change(page, control) -> None:
     if select.count():
         options = select.first.locator("option").all_inner_texts()
         current = select.first.evaluate("s => s.selectedIndex")
-        select.first.select_option(index=(current + 1) % len(options))
+        following = (current + 1) % len(options)
+        if options[following] == "custom":  # the kernel as it is: nothing to redraw
+            following = (following + 1) % len(options)
+        select.first.select_option(index=following)
         return
     buttons = control.locator("button:not(.mod-active)")
     if buttons.count():

@@ -293,6 +293,20 @@ def test_every_weight_of_a_7x7_kernel_is_a_named_editable_cell():
     assert explorer.kernel[6, 6] == 3.0 and explorer.preset.value == "custom"
 
 
+
+def test_a_new_kernel_size_reuses_the_weight_cells_and_relabels_them():
+    explorer = KernelExplorer(IMAGE, "sobel_x", kernel_size=7)
+    made = list(explorer.weights_box.children)
+    explorer.size_slider.value = 3
+    cells = explorer.weights_box.children
+    assert len(cells) == 9 and all(a is b for a, b in zip(cells, made))
+    assert cells[8].description == "w[2,2]" and explorer.weights_box.layout.grid_template_columns \
+        == "repeat(3, 60px)"
+    assert [c.value for c in cells] == explorer.kernel.flatten().tolist()
+    explorer.size_slider.value = 7
+    assert list(explorer.weights_box.children) == made  # no new widgets: the same 49
+    assert explorer.preset.value == "sobel_x"  # relabelling is not an edit
+
 def test_controls_without_effect_are_disabled():
     explorer = KernelExplorer(IMAGE, kernel_size=3)
     assert not explorer.dilation_slider.disabled

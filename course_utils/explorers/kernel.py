@@ -228,9 +228,10 @@ class KernelExplorer(FramedExplorer):
         self.frames = FrameStack(self.stride_slider, self._render,
                                  image_classes=("course-feature-map", "course-pixelated"),
                                  text_classes=("course-shape",))
-        self.weights_box = w.GridBox()
+        self.weights_box = w.GridBox(layout=w.Layout(grid_gap="2px"))
         self.weights_box.add_class("course-weights")
-        self._cells: list = []
+        self._pool: list = []  # every weight cell made so far, reused as the size changes
+        self._cells: list = []  # the k * k of them shown now
         self._quiet = False
         self.kernel = custom if custom is not None else kernel_preset(preset, kernel_size)
         self._build_cells()
@@ -260,20 +261,25 @@ class KernelExplorer(FramedExplorer):
 
     # -- widget plumbing -------------------------------------------------------------------
     def _build_cells(self) -> None:
+        """Show k × k weight cells holding the kernel. Cells are made once and reused: making
+        49 widgets for a 7 × 7 kernel costs the kernel far more than relabelling them.
+        """
         w = _widgets.widgets()
         k = self.kernel.shape[0]
-        self._cells = []
-        for index, v in enumerate(self.kernel.flatten()):
+        while len(self._pool) < k * k:
+            cell = w.FloatText(layout=w.Layout(width="58px"))
+            cell.observe(self._on_weight, "value")
+            self._pool.append(cell)
+        self._cells = self._pool[:k * k]
+        for index, cell in enumerate(self._cells):
             row, col = divmod(index, k)
-            cell = w.FloatText(value=round(float(v), 4), layout=w.Layout(width="58px"))
             describe(cell, f"w[{row},{col}]",
                      f"Kernel weight at row {row}, column {col}: type a number to change it.",
                      label_width="0px")
-            cell.observe(self._on_weight, "value")
-            self._cells.append(cell)
-        self.weights_box.children = self._cells
-        self.weights_box.layout = w.Layout(grid_template_columns=f"repeat({k}, 60px)",
-                                           grid_gap="2px")
+        self._sync_cells()
+        with self.weights_box.hold_sync():
+            self.weights_box.children = self._cells
+            self.weights_box.layout.grid_template_columns = f"repeat({k}, 60px)"
 
     def _sync_cells(self) -> None:
         self._quiet = True
@@ -299,8 +305,8 @@ class KernelExplorer(FramedExplorer):
             self.kernel = kernel
         else:
             self.kernel = kernel_preset(self.preset.value, k)
+        self.update()  # the picture first, then the weight cells
         self._build_cells()
-        self.update()
 
     def _on_weight(self, change) -> None:
         if self._quiet:
