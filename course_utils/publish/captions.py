@@ -102,8 +102,25 @@ def caption_cell_index(cells: list, index: int) -> int | None:
     return None
 
 
+def is_figure(output: dict, state: dict) -> bool:
+    """True when ``output`` is one figure: an image, or a widget that shows images (an
+    explorer); a progress bar or a lone control is none.
+
+    Parameters
+    ----------
+    output : dict
+        One output of a code cell, as an executed notebook stores it.
+    state : dict
+        The notebook's widget state (:func:`course_utils.publish.snapshot.widget_state`).
+    """
+    model = view_id(output)
+    if model is not None:
+        return shows_images(state, model)
+    return any(kind in output.get("data", {}) for kind in IMAGE_TYPES)
+
+
 def output_figures(outputs: list, state: dict) -> int:
-    """How many figures a list of outputs shows: images, and explorers (one each).
+    """How many figures a list of outputs shows (:func:`is_figure`).
 
     Parameters
     ----------
@@ -112,14 +129,7 @@ def output_figures(outputs: list, state: dict) -> int:
     state : dict
         The notebook's widget state (:func:`course_utils.publish.snapshot.widget_state`).
     """
-    count = 0
-    for output in outputs:
-        model = view_id(output)
-        if model is not None:
-            count += shows_images(state, model)
-        elif any(kind in output.get("data", {}) for kind in IMAGE_TYPES):
-            count += 1
-    return count
+    return sum(is_figure(output, state) for output in outputs)
 
 
 def code_cell_number(cells: list, index: int) -> int:

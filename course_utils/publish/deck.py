@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from course_utils.publish.captions import FIGURE_MARK, figure_captions, is_notes
+from course_utils.publish.captions import FIGURE_MARK, figure_captions, is_figure, is_notes
 from course_utils.publish.colab import BADGE_TAG, INSTALL_TAG
-from course_utils.publish.snapshot import IMAGE_TYPES, shows_images, view_id, widget_state
+from course_utils.publish.snapshot import IMAGE_TYPES, joined, view_id, widget_state
 
 MAX_POINTS = 5
 """Points of text a slide shows (with code: :data:`MAX_POINTS_WITH_CODE`; the title slide:
@@ -246,18 +246,14 @@ def printed_output(outputs: list) -> tuple[str, bool]:
     chunks = []
     for output in outputs:
         if output.get("output_type") == "stream" and output.get("name") == "stdout":
-            chunks.append(_joined(output.get("text", "")))
+            chunks.append(joined(output.get("text", "")))
         elif output.get("output_type") == "execute_result":
             data = output.get("data", {})
             if "text/plain" in data and not set(data) & {*IMAGE_TYPES, "text/html"}:
-                chunks.append(_joined(data["text/plain"]))
+                chunks.append(joined(data["text/plain"]))
     lines = "".join(chunks).rstrip().splitlines()
     cut = len(lines) > MAX_OUTPUT_LINES or any(len(line) > 100 for line in lines)
     return "\n".join(line[:100] for line in lines[:MAX_OUTPUT_LINES]), cut
-
-
-def _joined(text) -> str:
-    return "".join(text) if isinstance(text, list) else str(text)
 
 
 def cell_figures(cell, state: dict) -> list[dict]:
@@ -269,15 +265,8 @@ def cell_figures(cell, state: dict) -> list[dict]:
     state : dict
         The notebook's widget state.
     """
-    figures = []
-    for output in cell.get("outputs", []):
-        model = view_id(output)
-        if model is not None:
-            if shows_images(state, model):
-                figures.append({"model": model})
-        elif any(kind in output.get("data", {}) for kind in IMAGE_TYPES):
-            figures.append({"output": output})
-    return figures
+    return [{"model": view_id(output)} if view_id(output) is not None else {"output": output}
+            for output in cell.get("outputs", []) if is_figure(output, state)]
 
 
 def left_out(cell) -> bool:

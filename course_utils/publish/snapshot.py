@@ -233,14 +233,20 @@ def _output_html(model: dict, alts: list[str]) -> str:
         if any(k in data for k in IMAGE_TYPES):
             parts.append(image_tag(data, alts.pop(0) if alts else ""))
         elif "text/html" in data:
-            parts.append(_joined(data["text/html"]))
+            parts.append(joined(data["text/html"]))
         elif "text/plain" in data or output.get("output_type") == "stream":
-            text = _joined(data.get("text/plain", output.get("text", "")))
+            text = joined(data.get("text/plain", output.get("text", "")))
             parts.append(f"<pre class='course-snapshot-text'>{html.escape(text)}</pre>")
     return "".join(parts)
 
 
-def _joined(text) -> str:
+def joined(text: str | list) -> str:
+    """An output's text as one string (a notebook may store it as a list of lines).
+
+    Parameters
+    ----------
+    text : str or list of str
+    """
     return "".join(text) if isinstance(text, list) else str(text)
 
 

@@ -21,14 +21,13 @@ import html
 import re
 from pathlib import Path
 
-from course_utils.publish.captions import check_captions, figure_captions, plain_text
+from course_utils.publish.captions import check_captions, figure_captions, is_figure, plain_text
 from course_utils.publish.colab import BADGE_TAG, INSTALL_TAG
 from course_utils.publish.slides import TEMPLATES
 from course_utils.publish.snapshot import (
     IMAGE_TYPES,
     snapshot_html,
     view_id,
-    widget_images,
     widget_state,
 )
 
@@ -104,15 +103,16 @@ def caption_figures(nb, name: str) -> None:
         outputs = []
         for output in cell.outputs:
             model = view_id(output)
+            figure = is_figure(output, state)
+            caption = remaining.pop(0) if figure else ""
             if model is not None:
-                caption = remaining.pop(0) if widget_images(state, model) else ""
                 page = snapshot_html(state, model, caption)
                 if page:
                     outputs.append({"output_type": "display_data", "metadata": {},
                                     "data": {"text/html": page}})
                 continue
-            if any(kind in output.get("data", {}) for kind in IMAGE_TYPES):
-                output.setdefault("metadata", {})["alt"] = remaining.pop(0)
+            if figure:
+                output.setdefault("metadata", {})["alt"] = caption
             outputs.append(output)
         cell.outputs = outputs
     nb.metadata.pop("widgets", None)
