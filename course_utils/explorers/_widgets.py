@@ -15,6 +15,9 @@ def widgets():
 STRIDE_HINT = "A stride of 0 would never move the window."
 """Said when a stride slider's setting is refused (``validation.check_choice(..., hint=)``)."""
 
+STRIDE_TOOLTIP = "Stride: how many pixels the window moves between outputs."
+"""What a stride slider changes, shared by the kernel and pooling explorers."""
+
 
 def slider(description: str, values: tuple[int, ...], value: int, css: str) -> Any:
     """An IntSlider over consecutive (or evenly spaced) ``values`` with a CSS class for tests.

@@ -218,7 +218,7 @@ class KernelExplorer(FramedExplorer):
             "kernel size", "Kernel size k: the window is k x k input pixels.")
         self.stride_slider = describe(
             index_slider("stride", STRIDES, stride, "course-stride"),
-            "stride", "Stride: how many pixels the window moves between outputs.")
+            "stride", _widgets.STRIDE_TOOLTIP)
         self.padding_slider = describe(
             _widgets.slider("padding", PADDINGS, padding, "course-padding"),
             "padding", "Padding: rows and columns of zeros added around the input.")

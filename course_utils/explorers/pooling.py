@@ -134,7 +134,7 @@ class PoolingExplorer(FramedExplorer):
             "window", "Pooling window size k: each output summarises k x k input pixels.")
         self.stride_slider = describe(
             index_slider("stride", POOL_STRIDES, stride, "course-pool-stride"),
-            "stride", "Stride: how many pixels the window moves between outputs.")
+            "stride", _widgets.STRIDE_TOOLTIP)
         self.frames = FrameStack(self.stride_slider, self._render,
                                  image_classes=("course-pooling", "course-pixelated"),
                                  text_classes=("course-pool-readout",))
